@@ -1,0 +1,163 @@
+"""`peninsula`: ingest saved articles, query the warehouse, see what is in it.
+
+Only `ingest` imports Prefect (slow to import, starts a server); `sql` and `status`
+open the DuckDB file read-only and answer at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from warehouse import Warehouse, WarehouseError
+
+DEFAULT_DB = Path(os.environ.get("PENINSULA_DB", "data/peninsula.duckdb"))
+# Above this many files, `ingest` shows a progress bar.
+PROGRESS_BAR_MIN_FILES = 50
+
+app = typer.Typer(
+    help="Korea-diplomacy news into DuckDB: ingest saved articles, query, inspect.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[
+    Path, typer.Option("--db", help="DuckDB file (env PENINSULA_DB).", show_default=True)
+]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files, folders or glob patterns. Default: the bundled seeds/."),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    batch_size: Annotated[int, typer.Option(min=1, help="Files per load transaction.")] = 500,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+) -> None:
+    """Parse saved article files and load them (the `load-files` Prefect flow)."""
+    _configure_prefect(verbose)
+    if not os.environ.get("PREFECT_API_URL"):
+        err.print("Starting a temporary Prefect server (10-30 s)...", style="dim")
+    from flows.runner import run_load_files  # Prefect is imported only here
+
+    try:
+        summary, state_message, ok = run_load_files(
+            [str(p) for p in paths] if paths else None,
+            db=str(db),
+            batch_size=batch_size,
+            progress_console=err,
+            progress_min_files=PROGRESS_BAR_MIN_FILES,
+        )
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    if summary is None:
+        raise fail(f"the load-files run did not finish: {state_message}", code=1)
+    counts = summary.report.counts
+    out.print(
+        f"{counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged, "
+        f"{counts.failed} failed ({summary.files} inputs) -> {db}  (run {summary.run_id})",
+        highlight=False,
+        markup=False,
+    )
+    for path, reason in summary.report.failures:
+        err.print(f"failed {path}: {reason}", highlight=False, markup=False, style="red")
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="One SQL statement; the file is opened read-only.")],
+    db: DbOption = DEFAULT_DB,
+    tz: Annotated[
+        str | None,
+        typer.Option("--tz", help="Show timestamps in this zone (e.g. Asia/Seoul); default local."),
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--format", "-f", help="table (DuckDB box), csv or json.")
+    ] = "table",
+) -> None:
+    """Run a read-only SQL query over the warehouse and print the result."""
+    warehouse = Warehouse(db)
+    try:
+        if output == "table":
+            # Piped output is for reading in full, not for a screen: do not truncate it.
+            width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 100_000
+            rows = warehouse.show(query, time_zone=tz, max_width=width)
+            err.print(f"{rows} row{'s' if rows != 1 else ''}", style="dim")
+            return
+        columns, records = warehouse.query(query, time_zone=tz)
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    if output == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(records)
+    elif output == "json":
+        for record in records:
+            print(json.dumps(dict(zip(columns, record, strict=True)), default=str))
+    else:
+        raise fail(f"--format {output!r}: expected table, csv or json")
+
+
+@app.command()
+def status(db: DbOption = DEFAULT_DB) -> None:
+    """Rows per table and the last ingestion runs."""
+    warehouse = Warehouse(db)
+    try:
+        counts = warehouse.table_counts()
+        runs = warehouse.recent_runs()
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    tables = Table("table", "rows", title=str(db))
+    for name, count in counts.items():
+        tables.add_row(name, str(count))
+    out.print(tables)
+    recent = Table("started", "status", "new", "upd", "same", "failed", title="last runs")
+    for run in runs:
+        recent.add_row(
+            run.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+            run.status,
+            *(str(n) for n in (run.n_new, run.n_updated, run.n_unchanged, run.n_failed)),
+        )
+    out.print(recent)
+    for run in runs:
+        if run.message:
+            out.print(f"{run.run_id}: {run.message}", highlight=False, markup=False)
+
+
+def _configure_prefect(verbose: bool) -> None:
+    """Defaults for a command-line run, each one overridable by the environment."""
+    # There is no telemetry endpoint to reach offline, and users did not ask for one.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # A new PREFECT_HOME migrates its database on first start: 20 s is not always enough.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app(prog_name="peninsula")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

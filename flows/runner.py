@@ -1,0 +1,48 @@
+"""Running `load-files` from a terminal: a progress bar and the run's outcome."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+from flows import progress
+from flows.load_files import IngestSummary, load_files
+
+
+def run_load_files(
+    paths: list[str] | None,
+    *,
+    db: str,
+    batch_size: int,
+    progress_console: Console,
+    progress_min_files: int,
+) -> tuple[IngestSummary | None, str | None, bool]:
+    """(summary, state message, completed); summary is None when the flow crashed."""
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=progress_console,
+        transient=True,
+    )
+    bar_task = None
+
+    def show(done: int, total: int) -> None:
+        nonlocal bar_task
+        if total < progress_min_files:
+            return
+        if bar_task is None:
+            bar.start()
+            bar_task = bar.add_task("loading files", total=total)
+        bar.update(bar_task, completed=done)
+
+    unsubscribe = progress.subscribe(show)
+    try:
+        state = load_files(paths=paths, db=db, batch_size=batch_size, return_state=True)
+    finally:
+        unsubscribe()
+        bar.stop()
+    result = state.result(raise_on_failure=False)
+    summary = result if isinstance(result, IngestSummary) else None
+    return summary, state.message, state.is_completed()

@@ -1,0 +1,102 @@
+"""Splitting page text into paragraphs, and the shape tests shared by the text parsers."""
+
+from __future__ import annotations
+
+import re
+
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
+_WHITESPACE = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"""[.!?:;,)\]"'\u201d\u2019\u2026-]$""")
+_WRAPPING_QUOTES = "'\"\u2018\u2019\u201c\u201d"
+
+
+def collapse(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+# Lines of site chrome that browsers copy along with an article, whatever the outlet.
+SITE_CHROME = frozenset(
+    line.casefold()
+    for line in (
+        "Go to Contents Go to Navigation",
+        "Go to Contents",
+        "Go to Navigation",
+        "Send Feedback",
+        "How can we improve?",
+        "Thanks for your feedback!",
+        "(END)",
+    )
+)
+
+
+def split_blocks(text: str) -> list[str]:
+    """Paragraphs of page text, white space collapsed, site chrome lines dropped.
+
+    Text copied from a web page has one paragraph a line with blank lines between;
+    text saved from a wire is hard-wrapped, so when blank lines are present a block's
+    lines are joined, and only when there are none is each line its own paragraph.
+    Chrome is dropped line by line first, because a feedback widget prints its lines
+    with no blank line between them.
+    """
+    text = "\n".join(
+        line for line in text.split("\n") if collapse(line).casefold() not in SITE_CHROME
+    )
+    raw_blocks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
+    return [b for b in (collapse(block) for block in raw_blocks) if b]
+
+
+def unquote_heading(text: str) -> str:
+    """A heading printed in quotes ("'Good discussions'") is the words inside them."""
+    if len(text) > 2 and text[0] in _WRAPPING_QUOTES and text[-1] in _WRAPPING_QUOTES:
+        return text[1:-1].strip()
+    return text
+
+
+def looks_like_subhead(block: str, following: str | None) -> bool:
+    """A short heading line: a few words, no closing punctuation, followed by prose.
+
+    Body paragraphs of news copy end in punctuation; headings inside an article do not,
+    and are much shorter than the paragraph that follows them.
+    """
+    if following is None:
+        return False
+    words = unquote_heading(block)
+    n_words = len(words.split())
+    if not 1 <= n_words <= 10 or len(words) > 80:
+        return False
+    if _SENTENCE_END.search(words) or not (words[0].isupper() or words[0].isdigit()):
+        return False
+    return len(following) > 2 * len(block)
+
+
+# "SEOUL, Oct. 7 (Yonhap) --", "WASHINGTON --", "SEOUL, SOUTH KOREA —": a place in capitals,
+# optionally a country, a short date and an agency credit, then a dash.
+_DATELINE = re.compile(
+    r"^(?P<dateline>(?P<place>[A-Z][A-Z.'&-]+(?:[ /][A-Z][A-Z.'&-]+)*)"
+    r"(?:, (?:[A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+)*))??"
+    r"(?:,? (?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?"
+    r"(?: \((?P<agency>[A-Za-z][A-Za-z -]{1,30})\))?)"
+    r"\s*(?:--|\u2014|\u2013)[\s\u00a0]*"
+)
+
+
+def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
+    """(dateline, place, rest) of a first paragraph; (None, None, paragraph) without one."""
+    match = _DATELINE.match(paragraph)
+    if not match or len(match.group("place").replace(" ", "")) < 2:
+        return None, None, paragraph
+    rest = paragraph[match.end() :].strip()
+    if not rest:
+        return None, None, paragraph
+    return match.group("dateline"), match.group("place"), rest
+
+
+_BYLINE = re.compile(
+    r"^By:? (?P<names>[A-Z][\w.'\u2019-]+(?:[ ,]+(?:and )?[A-Z][\w.'\u2019-]+){0,9})$"
+)
+
+
+def byline_names(block: str) -> str | None:
+    """'By Song Sang-ho' -> 'Song Sang-ho'; None when the block is not a byline."""
+    match = _BYLINE.match(block)
+    return match.group("names") if match else None

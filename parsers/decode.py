@@ -1,0 +1,85 @@
+"""Bytes to text: strict about encodings, honest about damage.
+
+Only UTF-8 (or an encoding the caller declares) is accepted: guessing a legacy encoding
+is a repair we cannot be sure of, so undeclared non-UTF-8 input is refused with the
+byte offset that gave it away. Mojibake (UTF-8 read as Windows-1252 and saved again)
+is the one repair that is certain enough to make, and ftfy makes it and tells us so.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import ftfy
+
+from parsers.model import ParseError
+
+REPLACEMENT_CHAR = "\ufffd"
+
+# Only encoding repairs: curly quotes, ligatures and widths are the author's, not damage.
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    normalization=None,
+    explain=True,
+)
+
+# UTF-8 mis-decoded as Windows-1252/Latin-1 always shows a lead byte in this range
+# (Â..ô); text without one has no mojibake to fix, which lets us skip ftfy's slow scan.
+_MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    text: str
+    replacement_chars: int
+    repairs: tuple[str, ...]
+
+
+def decode_document(data: bytes, encoding: str | None = None) -> DecodedText:
+    """Decode raw document bytes, refusing what is not text and repairing only mojibake."""
+    if not data.strip():
+        raise ParseError("empty file" if not data else "file holds only white space")
+    if b"\x00" in data[:8192] or len(_CONTROL_BYTES.findall(data[:8192])) > 8:
+        raise ParseError("binary content, not text (control bytes in the first 8 KiB)")
+    text = _decode_bytes(data, encoding)
+    repairs: list[str] = []
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if _MOJIBAKE_LEAD.search(text):
+        fixed, steps = ftfy.fix_and_explain(text, config=_FTFY_CONFIG)
+        if fixed != text:
+            repairs.append("mojibake: " + ", ".join(f"{op} {arg}" for op, arg in steps or []))
+            text = fixed
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return DecodedText(text, text.count(REPLACEMENT_CHAR), tuple(repairs))
+
+
+def _decode_bytes(data: bytes, encoding: str | None) -> str:
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ParseError(f"unknown encoding {encoding!r} declared") from None
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise ParseError(
+                f"not valid {encoding} at byte {exc.start} (declared encoding)"
+            ) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 1]
+        raise ParseError(
+            f"not valid UTF-8 at byte {exc.start} (0x{bad.hex()}); the file looks like a "
+            "legacy encoding such as Latin-1: convert it to UTF-8 or declare it with "
+            '"encoding" in a NAME.meta.json sidecar'
+        ) from None

@@ -1,0 +1,48 @@
+"""The normalized shape every parser produces, whatever the outlet or the format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+ParagraphKind = Literal["body", "caption", "subhead"]
+
+
+class ParseError(ValueError):
+    """The input cannot become an Article; the message says why, in words a user can act on."""
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    kind: ParagraphKind
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    source: str
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    parser: str
+    parser_version: str
+    label: str | None = None
+    section: str | None = None
+    byline: str | None = None
+    dateline: str | None = None
+    dateline_place: str | None = None
+    # None when the document itself carries no date: never a file time, never "now".
+    published_at: datetime | None = None
+    url: str | None = None
+    language: str = "en"
+    # U+FFFD characters left in the text: information lost before it reached us.
+    replacement_chars: int = 0
+    # Human-readable notes of the repairs applied while decoding (empty when none).
+    repairs: tuple[str, ...] = field(default_factory=tuple)
+
+    def texts(self, kind: ParagraphKind) -> list[str]:
+        return [p.text for p in self.paragraphs if p.kind == kind]
+
+    @property
+    def body(self) -> list[str]:
+        return self.texts("body")

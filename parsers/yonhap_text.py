@@ -1,0 +1,114 @@
+"""Text of a Yonhap English article page (en.yna.co.kr), as copied from a browser.
+
+Go to Contents Go to Navigation              <- site chrome
+(News Focus) N. Korea employs ...            <- series/version labels, then the title
+North Korea 11:12 October 07, 2019           <- section and Seoul time
+By Song Sang-ho                              <- byline
+SEOUL, Oct. 7 (Yonhap) -- North Korea ...    <- dateline opens the first paragraph
+<photo caption printed twice, ending "(Yonhap)">
+Send Feedback / How can we improve? / ...    <- feedback widget
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from parsers.blocks import byline_names, split_dateline
+from parsers.model import Article, Paragraph, ParseError
+
+PARSER = "yonhap_text"
+PARSER_VERSION = "1"
+SEOUL = ZoneInfo("Asia/Seoul")
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_TIME_LINE = re.compile(
+    rf"^(?P<section>.*?)\s*(?P<hour>\d{{1,2}}):(?P<minute>\d{{2}}) "
+    rf"(?P<month>{_MONTHS}) (?P<day>\d{{1,2}}), (?P<year>\d{{4}})$"
+)
+_YONHAP_DATELINE = re.compile(r"^[A-Z][A-Z .'/&-]+, [A-Z][a-z]{2,8}\.? \d{1,2} \(Yonhap\) ")
+_LEADING_LABEL = re.compile(r"^\((?P<label>[^()]{1,40})\)\s*")
+_REPORTER_EMAIL = re.compile(r"^[\w.+-]+@yna\.co\.kr$")
+_CAPTION_CREDIT = re.compile(r"\((?:Yonhap|Yonhap [A-Za-z ]+|[A-Z][A-Za-z ]+/Yonhap)\)$")
+_TRAILING_END = re.compile(r"\s*\(END\)$")
+
+
+def recognize(blocks: list[str]) -> bool:
+    head = blocks[:12]
+    # The dateline is the outlet's signature; a page cut before the first paragraph
+    # still has the section-and-time line right under the title.
+    return any(_YONHAP_DATELINE.match(b) for b in head) or any(
+        _TIME_LINE.match(b) for b in head[1:3]
+    )
+
+
+def parse(blocks: list[str]) -> Article:
+    blocks = [b for b in blocks if not _REPORTER_EMAIL.match(b)]
+    if not blocks:
+        raise ParseError("Yonhap page text with nothing but site chrome")
+
+    title, labels = _split_labels(blocks[0])
+    section = published_at = byline = None
+    position = 1
+    # Header lines come in a fixed order but any of them may be missing.
+    if position < len(blocks) and (match := _TIME_LINE.match(blocks[position])):
+        section = match.group("section") or None
+        published_at = _seoul_time(match)
+        position += 1
+    if position < len(blocks) and (names := byline_names(blocks[position])):
+        byline = names
+        position += 1
+
+    body_blocks = [_TRAILING_END.sub("", b) for b in blocks[position:]]
+    dateline = place = None
+    if body_blocks:
+        dateline, place, first = split_dateline(body_blocks[0])
+        body_blocks[0] = first
+    paragraphs = _classify(body_blocks)
+    if not any(p.kind == "body" for p in paragraphs):
+        raise ParseError("Yonhap page text without body paragraphs")
+    return Article(
+        source="yonhap",
+        title=title,
+        label=", ".join(labels) or None,
+        section=section,
+        published_at=published_at,
+        byline=byline,
+        dateline=dateline,
+        dateline_place=place,
+        paragraphs=tuple(paragraphs),
+        parser=PARSER,
+        parser_version=PARSER_VERSION,
+    )
+
+
+def _split_labels(line: str) -> tuple[str, list[str]]:
+    """'(LEAD) (News Focus) Title' -> ('Title', ['LEAD', 'News Focus'])."""
+    labels = []
+    while match := _LEADING_LABEL.match(line):
+        labels.append(match.group("label").strip())
+        line = line[match.end() :]
+    if not line:
+        raise ParseError("Yonhap page text whose first line is only labels, no title")
+    return line, labels
+
+
+def _seoul_time(match: re.Match[str]) -> datetime:
+    stamp = f"{match['year']} {match['month']} {match['day']} {match['hour']}:{match['minute']}"
+    return datetime.strptime(stamp, "%Y %B %d %H:%M").replace(tzinfo=SEOUL)
+
+
+def _classify(blocks: list[str]) -> list[Paragraph]:
+    """Body paragraphs and captions; the page prints each caption twice, keep it once."""
+    paragraphs: list[Paragraph] = []
+    seen_captions: set[str] = set()
+    for index, text in enumerate(blocks):
+        repeated = index + 1 < len(blocks) and blocks[index + 1] == text
+        if repeated or _CAPTION_CREDIT.search(text) or text in seen_captions:
+            if text not in seen_captions:
+                seen_captions.add(text)
+                paragraphs.append(Paragraph("caption", text))
+            continue
+        paragraphs.append(Paragraph("body", text))
+    return paragraphs

@@ -1,0 +1,132 @@
+"""Parsed documents as Arrow tables shaped like the warehouse tables (set-based loads)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+
+from warehouse.batch import ParsedDocument, article_id_for
+
+_TIMESTAMP = pa.timestamp("us", tz="UTC")
+
+DOCUMENT_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("content_hash", pa.string()),
+        ("content", pa.binary()),
+        ("byte_size", pa.int64()),
+        ("origin", pa.string()),
+        ("meta", pa.string()),
+        ("status", pa.string()),
+        ("error", pa.string()),
+        ("parser", pa.string()),
+        ("parser_version", pa.string()),
+        ("article_id", pa.string()),
+    ]
+)
+
+ARTICLE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("doc_id", pa.string()),
+        ("source", pa.string()),
+        ("url", pa.string()),
+        ("title", pa.string()),
+        ("label", pa.string()),
+        ("section", pa.string()),
+        ("byline", pa.string()),
+        ("dateline", pa.string()),
+        ("dateline_place", pa.string()),
+        ("published_at", _TIMESTAMP),
+        ("published_tz", pa.string()),
+        ("language", pa.string()),
+        ("replacement_chars", pa.int32()),
+        ("repairs", pa.list_(pa.string())),
+        ("parser", pa.string()),
+        ("parser_version", pa.string()),
+    ]
+)
+
+PARAGRAPH_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("seq", pa.int32()),
+        ("kind", pa.string()),
+        ("text", pa.string()),
+    ]
+)
+
+
+def documents_table(batch: list[ParsedDocument]) -> pa.Table:
+    rows = []
+    for parsed in batch:
+        doc, article = parsed.document, parsed.article
+        rows.append(
+            {
+                "doc_id": doc.doc_id,
+                "content_hash": doc.content_hash,
+                "content": doc.content,
+                "byte_size": len(doc.content),
+                "origin": doc.origin,
+                "meta": doc.meta,
+                "status": "failed" if article is None else "parsed",
+                "error": parsed.error,
+                "parser": article.parser if article else None,
+                "parser_version": article.parser_version if article else None,
+                "article_id": article_id_for(parsed),
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA)
+
+
+def article_tables(batch: list[ParsedDocument]) -> tuple[pa.Table, pa.Table]:
+    articles, paragraphs = [], []
+    for parsed in batch:
+        article = parsed.article
+        if article is None:
+            continue
+        article_id = article_id_for(parsed)
+        articles.append(
+            {
+                "article_id": article_id,
+                "doc_id": parsed.document.doc_id,
+                "source": article.source,
+                "url": article.url,
+                "title": article.title,
+                "label": article.label,
+                "section": article.section,
+                "byline": article.byline,
+                "dateline": article.dateline,
+                "dateline_place": article.dateline_place,
+                "published_at": article.published_at,
+                "published_tz": _zone_name(article.published_at),
+                "language": article.language,
+                "replacement_chars": article.replacement_chars,
+                "repairs": list(article.repairs),
+                "parser": article.parser,
+                "parser_version": article.parser_version,
+            }
+        )
+        paragraphs.extend(
+            {"article_id": article_id, "seq": seq, "kind": p.kind, "text": p.text}
+            for seq, p in enumerate(article.paragraphs, start=1)
+        )
+    return (
+        pa.Table.from_pylist(articles, schema=ARTICLE_SCHEMA),
+        pa.Table.from_pylist(paragraphs, schema=PARAGRAPH_SCHEMA),
+    )
+
+
+def _zone_name(instant: datetime | None) -> str | None:
+    if instant is None or instant.tzinfo is None:
+        return None
+    if isinstance(instant.tzinfo, ZoneInfo):
+        return instant.tzinfo.key
+    offset = instant.utcoffset()
+    if offset is None:
+        return None
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

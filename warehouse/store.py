@@ -1,0 +1,287 @@
+"""The DuckDB file: short-lived connections, idempotent set-based batch loads, run log.
+
+DuckDB allows one writing process or many readers. Writers therefore open the file
+late and close it at once, so that ad-hoc SQL can run between loads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse.batch import LoadCounts, ParsedDocument, article_id_for
+from warehouse.rows import article_tables, documents_table
+from warehouse.schema import LATEST_VERSION, current_version, migrate
+
+# The contract tables analysts query, then the internal ones, in the order `status` shows.
+PUBLIC_TABLES = ("articles", "paragraphs")
+INTERNAL_TABLES = ("documents", "ingest_runs")
+
+
+class WarehouseError(RuntimeError):
+    """A problem with the DuckDB file, phrased for the person who named the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    run_id: str
+    flow_name: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    n_seen: int
+    n_new: int
+    n_updated: int
+    n_unchanged: int
+    n_failed: int
+    message: str | None
+
+
+class Warehouse:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    # -- connections -------------------------------------------------------------------
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection with the schema brought up to date, closed on exit."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = self._connect(read_only=False)
+        try:
+            migrate(conn)
+            yield conn
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection; the file must exist and be at this version's schema."""
+        if not self.path.exists():
+            raise WarehouseError(
+                f"{self.path}: no warehouse here yet (run `peninsula ingest` to create it)"
+            )
+        conn = self._connect(read_only=True)
+        try:
+            version = current_version(conn)
+            if version < LATEST_VERSION:
+                raise WarehouseError(
+                    f"{self.path}: schema version {version} is older than {LATEST_VERSION}; "
+                    "run `peninsula ingest` once to migrate it"
+                )
+            yield conn
+        finally:
+            conn.close()
+
+    def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            raise WarehouseError(f"{self.path}: cannot open the DuckDB file: {exc}") from None
+        except duckdb.Error as exc:
+            raise WarehouseError(f"{self.path}: not a usable DuckDB file: {exc}") from None
+
+    # -- loading -------------------------------------------------------------------------
+    def parsed_doc_ids(self, doc_ids: Sequence[str]) -> set[str]:
+        """The ids among doc_ids that are stored and parsed: nothing to do for them."""
+        if not doc_ids or not self.path.exists():
+            return set()
+        with self.writer() as conn:
+            rows = conn.execute(
+                "SELECT doc_id FROM documents WHERE status = 'parsed' AND doc_id IN "
+                "(SELECT unnest(?::VARCHAR[]))",
+                [list(doc_ids)],
+            ).fetchall()
+        return {row[0] for row in rows}
+
+    def load_batch(self, batch: Sequence[ParsedDocument], run_id: str) -> LoadCounts:
+        """Store a batch in one transaction. Loading the same batch again changes nothing."""
+        unique = _dedupe(batch)
+        if not unique:
+            return LoadCounts()
+        articles, paragraphs = article_tables(unique)
+        now = datetime.now(UTC)
+        with self.writer() as conn:
+            conn.register("batch_documents", documents_table(unique))
+            conn.register("batch_articles", articles)
+            conn.register("batch_paragraphs", paragraphs)
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                counts = _count_outcomes(conn)
+                _apply_batch(conn, now=now, run_id=run_id)
+                conn.execute("COMMIT")
+            except Exception:
+                conn.execute("ROLLBACK")
+                raise
+        # A copy of a document met earlier in the same batch changes nothing either.
+        counts.unchanged += len(batch) - len(unique)
+        return counts
+
+    # -- run log -------------------------------------------------------------------------
+    def start_run(
+        self, run_id: str, flow_name: str, inputs: Sequence[str], flow_run_id: str | None = None
+    ) -> None:
+        with self.writer() as conn:
+            conn.execute(
+                "INSERT INTO ingest_runs (run_id, flow_name, flow_run_id, inputs, started_at,"
+                " status) VALUES (?, ?, ?, ?, ?, 'running')",
+                [run_id, flow_name, flow_run_id, list(inputs), datetime.now(UTC)],
+            )
+
+    def finish_run(
+        self, run_id: str, counts: LoadCounts, *, failed: bool, message: str | None
+    ) -> None:
+        with self.writer() as conn:
+            conn.execute(
+                "UPDATE ingest_runs SET finished_at = ?, status = ?, n_seen = ?, n_new = ?,"
+                " n_updated = ?, n_unchanged = ?, n_failed = ?, message = ? WHERE run_id = ?",
+                [
+                    datetime.now(UTC),
+                    "failed" if failed else "completed",
+                    counts.seen,
+                    counts.new,
+                    counts.updated,
+                    counts.unchanged,
+                    counts.failed,
+                    message,
+                    run_id,
+                ],
+            )
+
+    # -- reading -------------------------------------------------------------------------
+    def table_counts(self) -> dict[str, int]:
+        with self.reader() as conn:
+            return {
+                table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+                for table in (*PUBLIC_TABLES, *INTERNAL_TABLES)
+            }
+
+    def recent_runs(self, limit: int = 5) -> list[RunSummary]:
+        with self.reader() as conn:
+            rows = conn.execute(
+                "SELECT run_id, flow_name, started_at, finished_at, status, n_seen, n_new,"
+                " n_updated, n_unchanged, n_failed, message FROM ingest_runs"
+                " ORDER BY started_at DESC LIMIT ?",
+                [limit],
+            ).fetchall()
+        return [RunSummary(*row) for row in rows]
+
+    def query(
+        self, sql: str, *, time_zone: str | None = None
+    ) -> tuple[list[str], list[tuple[object, ...]]]:
+        """Run one statement read-only; returns column names and rows."""
+        with self.reader() as conn:
+            _set_time_zone(conn, time_zone)
+            try:
+                cursor = conn.execute(sql)
+            except duckdb.Error as exc:
+                raise WarehouseError(f"query failed: {exc}") from None
+            columns = [d[0] for d in cursor.description or []]
+            return columns, cursor.fetchall()
+
+    def show(self, sql: str, *, time_zone: str | None = None, max_width: int = 120) -> int:
+        """Print a query's result as DuckDB's own box table; returns the row count."""
+        with self.reader() as conn:
+            _set_time_zone(conn, time_zone)
+            try:
+                relation = conn.sql(sql)
+                if relation is None:  # a statement without a result, such as SET
+                    return 0
+                relation.show(max_width=max_width, max_rows=100_000, null_value="NULL")
+                return len(relation)
+            except duckdb.Error as exc:
+                raise WarehouseError(f"query failed: {exc}") from None
+
+
+def _set_time_zone(conn: duckdb.DuckDBPyConnection, time_zone: str | None) -> None:
+    if not time_zone:
+        return
+    try:
+        conn.execute("SET TimeZone = ?", [time_zone])
+    except duckdb.Error:
+        raise WarehouseError(f"unknown time zone {time_zone!r} (try Asia/Seoul or UTC)") from None
+
+
+def _dedupe(batch: Sequence[ParsedDocument]) -> list[ParsedDocument]:
+    """One document per doc_id and one article per article_id; the later one wins."""
+    by_doc = {p.document.doc_id: p for p in batch}
+    by_article: dict[str, ParsedDocument] = {}
+    failed = []
+    for parsed in by_doc.values():
+        article_id = article_id_for(parsed)
+        if article_id is None:
+            failed.append(parsed)
+        else:
+            by_article[article_id] = parsed
+    return [*by_article.values(), *failed]
+
+
+def _count_outcomes(conn: duckdb.DuckDBPyConnection) -> LoadCounts:
+    row = conn.execute(
+        """
+        SELECT
+            count(*) FILTER (WHERE d.status = 'failed'),
+            count(*) FILTER (WHERE d.status = 'parsed' AND known.doc_id IS NOT NULL),
+            count(*) FILTER (WHERE d.status = 'parsed' AND known.doc_id IS NULL
+                                   AND a.article_id IS NOT NULL),
+            count(*) FILTER (WHERE d.status = 'parsed' AND known.doc_id IS NULL
+                                   AND a.article_id IS NULL)
+        FROM batch_documents d
+        LEFT JOIN (SELECT doc_id FROM documents WHERE status = 'parsed') known USING (doc_id)
+        LEFT JOIN articles a ON a.article_id = d.article_id
+        """
+    ).fetchone()
+    assert row is not None
+    failed, unchanged, updated, new = row
+    return LoadCounts(new=new, updated=updated, unchanged=unchanged, failed=failed)
+
+
+def _apply_batch(conn: duckdb.DuckDBPyConnection, *, now: datetime, run_id: str) -> None:
+    # Articles whose story came back in new bytes (same URL): their old rows go first.
+    conn.execute(
+        """
+        CREATE TEMP TABLE replaced AS
+        SELECT a.article_id FROM articles a JOIN batch_articles b USING (article_id)
+        WHERE a.doc_id <> b.doc_id
+          AND b.doc_id NOT IN (SELECT doc_id FROM documents WHERE status = 'parsed')
+        """
+    )
+    conn.execute("DELETE FROM paragraphs WHERE article_id IN (SELECT article_id FROM replaced)")
+    conn.execute("DELETE FROM articles WHERE article_id IN (SELECT article_id FROM replaced)")
+    conn.execute("DROP TABLE replaced")
+    conn.execute(
+        """
+        INSERT INTO paragraphs BY NAME
+        SELECT p.* FROM batch_paragraphs p
+        WHERE p.article_id NOT IN (SELECT article_id FROM articles)
+        """
+    )
+    conn.execute(
+        """
+        INSERT INTO articles BY NAME
+        SELECT b.*, ?::TIMESTAMPTZ AS fetched_at, ?::VARCHAR AS run_id
+        FROM batch_articles b
+        WHERE b.article_id NOT IN (SELECT article_id FROM articles)
+        """,
+        [now, run_id],
+    )
+    # Documents last: the checks above read which documents were already parsed.
+    # A failed document is tried again on every run; a parsed one is final.
+    conn.execute(
+        """
+        INSERT INTO documents BY NAME
+        SELECT d.*, ?::TIMESTAMPTZ AS received_at,
+               ?::VARCHAR AS first_run_id, ?::VARCHAR AS last_run_id
+        FROM batch_documents d
+        ON CONFLICT (doc_id) DO UPDATE SET
+            status = excluded.status, error = excluded.error,
+            parser = excluded.parser, parser_version = excluded.parser_version,
+            article_id = excluded.article_id, last_run_id = excluded.last_run_id
+        WHERE documents.status <> 'parsed'
+        """,
+        [now, run_id, run_id],
+    )
