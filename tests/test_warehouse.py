@@ -1,0 +1,159 @@
+"""The DuckDB warehouse on a real file: migrations, idempotent loads, failures kept."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows.pipeline import parse_raw
+from tests.conftest import VOA_SEED, YONHAP_SEED
+from warehouse import ParsedDocument, RawDocument, Warehouse, WarehouseError
+from warehouse.schema import LATEST_VERSION
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Warehouse:
+    return Warehouse(tmp_path / "w.duckdb")
+
+
+def seed_batch() -> list[ParsedDocument]:
+    docs = [RawDocument(p.read_bytes(), str(p)) for p in (YONHAP_SEED, VOA_SEED)]
+    docs.append(RawDocument(b"\x00\x01\x02 not text", "junk.bin"))
+    return [parse_raw(d) for d in docs]
+
+
+def snapshot(warehouse: Warehouse) -> dict[str, list[tuple]]:
+    with warehouse.reader() as conn:
+        return {
+            table: conn.execute(
+                f"SELECT * EXCLUDE ({volatile}) FROM {table} ORDER BY ALL"
+            ).fetchall()
+            for table, volatile in (
+                ("articles", "fetched_at, run_id"),
+                ("paragraphs", "text"),
+                ("documents", "received_at, first_run_id, last_run_id"),
+            )
+        }
+
+
+def test_schema_is_migrated_on_open_and_versioned(warehouse: Warehouse) -> None:
+    with warehouse.writer() as conn:
+        versions = conn.execute("SELECT version FROM schema_migrations").fetchall()
+    assert versions == [(LATEST_VERSION,)]
+    with warehouse.writer() as conn:  # a second open applies nothing twice
+        assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone() == (1,)
+
+
+def test_loading_twice_adds_and_changes_nothing(warehouse: Warehouse) -> None:
+    first = warehouse.load_batch(seed_batch(), "run-1")
+    assert (first.new, first.updated, first.unchanged, first.failed) == (2, 0, 0, 1)
+    before = snapshot(warehouse)
+    second = warehouse.load_batch(seed_batch(), "run-2")
+    assert (second.new, second.updated, second.unchanged, second.failed) == (0, 0, 2, 1)
+    assert snapshot(warehouse) == before
+
+
+def test_a_failed_document_is_kept_with_its_bytes_and_reason(warehouse: Warehouse) -> None:
+    warehouse.load_batch(seed_batch(), "run-1")
+    with warehouse.reader() as conn:
+        row = conn.execute(
+            "SELECT origin, status, error, content FROM documents WHERE status = 'failed'"
+        ).fetchone()
+    assert row[0] == "junk.bin"
+    assert row[1] == "failed"
+    assert "binary content" in row[2]
+    assert row[3] == b"\x00\x01\x02 not text"
+
+
+def test_a_new_version_of_a_page_replaces_the_article(warehouse: Warehouse) -> None:
+    original = parse_raw(RawDocument(YONHAP_SEED.read_bytes(), "v1.txt"))
+    url = "https://en.yna.co.kr/view/AEN20191007000800325"
+    v1 = dataclasses.replace(original, article=dataclasses.replace(original.article, url=url))
+    corrected = YONHAP_SEED.read_bytes().replace(b"high-pressure", b"hard-line")
+    raw2 = parse_raw(RawDocument(corrected, "v2.txt"))
+    v2 = dataclasses.replace(raw2, article=dataclasses.replace(raw2.article, url=url))
+
+    assert warehouse.load_batch([v1], "run-1").new == 1
+    counts = warehouse.load_batch([v2], "run-2")
+    assert (counts.new, counts.updated) == (0, 1)
+    with warehouse.reader() as conn:
+        assert conn.execute("SELECT title, run_id FROM articles").fetchall() == [
+            ("N. Korea employs hard-line tactics in nuke talks with U.S.", "run-2")
+        ]
+        assert conn.execute("SELECT count(DISTINCT article_id) FROM paragraphs").fetchone() == (1,)
+        # Both versions' bytes stay in the landing zone.
+        assert conn.execute("SELECT count(*) FROM documents").fetchone() == (2,)
+
+
+def test_a_failed_document_is_retried_and_can_succeed(warehouse: Warehouse) -> None:
+    raw = RawDocument(b"Headline\n\nBody.", "later.txt")
+    warehouse.load_batch([ParsedDocument(raw, error="parser bug")], "run-1")
+    counts = warehouse.load_batch([parse_raw(raw)], "run-2")
+    assert (counts.new, counts.failed) == (1, 0)
+    with warehouse.reader() as conn:
+        assert conn.execute("SELECT status, error FROM documents").fetchall() == [("parsed", None)]
+
+
+def test_published_at_is_an_instant_with_its_zone_kept(warehouse: Warehouse) -> None:
+    warehouse.load_batch(seed_batch(), "run-1")
+    _, rows = warehouse.query(
+        "SELECT source, strftime(published_at AT TIME ZONE published_tz, '%Y-%m-%d %H:%M'),"
+        " published_tz FROM articles ORDER BY source",
+    )
+    assert rows == [("voa", None, None), ("yonhap", "2019-10-07 11:12", "Asia/Seoul")]
+
+
+def test_queries_are_read_only(warehouse: Warehouse) -> None:
+    warehouse.load_batch(seed_batch(), "run-1")
+    with pytest.raises(WarehouseError, match="read-only"):
+        warehouse.query("DELETE FROM articles")
+    assert warehouse.table_counts()["articles"] == 2
+
+
+def test_reading_a_missing_file_says_how_to_create_it(tmp_path: Path) -> None:
+    with pytest.raises(WarehouseError, match="no warehouse here yet"):
+        Warehouse(tmp_path / "absent.duckdb").table_counts()
+
+
+def test_a_file_that_is_not_duckdb_is_named_in_the_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.duckdb"
+    bogus.write_text("these are my notes")
+    with pytest.raises(WarehouseError, match=r"notes\.duckdb"):
+        Warehouse(bogus).table_counts()
+
+
+def test_the_run_log_records_counts(warehouse: Warehouse) -> None:
+    from warehouse import LoadCounts
+
+    warehouse.start_run("run-1", "load-files", ["seeds"])
+    warehouse.finish_run("run-1", LoadCounts(new=2, failed=1), failed=True, message="junk.bin")
+    (run,) = warehouse.recent_runs()
+    assert (run.status, run.n_seen, run.n_new, run.n_failed, run.message) == (
+        "failed",
+        3,
+        2,
+        1,
+        "junk.bin",
+    )
+    assert run.finished_at is not None
+
+
+def test_the_official_duckdb_cli_opens_the_file(warehouse: Warehouse) -> None:
+    """`duckdb FILE` from the duckdb-cli package the set-up installs reads what we write."""
+    cli = shutil.which("duckdb", path=str(Path(sys.executable).parent))
+    assert cli, "the duckdb CLI (duckdb-cli package) is not installed next to this Python"
+    warehouse.load_batch(seed_batch(), "run-1")
+    result = subprocess.run(
+        [cli, "-readonly", "-csv", str(warehouse.path), "-c", "SELECT count(*) AS n FROM articles"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["n", "2"]
