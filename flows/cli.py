@@ -50,7 +50,7 @@ def ingest(
         typer.Argument(help="Files, folders or glob patterns. Default: the bundled seeds/."),
     ] = None,
     db: DbOption = DEFAULT_DB,
-    batch_size: Annotated[int, typer.Option(min=1, help="Files per load transaction.")] = 500,
+    batch_size: Annotated[int, typer.Option(min=1, help="Files per load transaction.")] = 1000,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Parse saved article files and load them (the `load-files` Prefect flow)."""

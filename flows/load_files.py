@@ -9,17 +9,19 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import progress
 from flows.files import discover
-from flows.pipeline import BatchReport, ingest_batch, split_known
+from flows.pipeline import BatchReport, ParsedBatch, load_parsed, parse_files, split_known
 from warehouse import Warehouse
 
 DEFAULT_DB = Path("data/peninsula.duckdb")
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
-DEFAULT_BATCH_SIZE = 500
+DEFAULT_BATCH_SIZE = 1000
 # How many failures a run's final message names before it says "and N more".
 NAMED_FAILURES = 5
 
@@ -48,12 +50,17 @@ def find_unloaded_files(paths: list[Path], db: str) -> tuple[list[Path], int, li
     return split_known(paths, Warehouse(db))
 
 
-@task(name="ingest-batch", cache_policy=NO_CACHE, persist_result=False)
-def ingest_batch_task(paths: list[Path], db: str, run_id: str) -> BatchReport:
-    return ingest_batch(paths, Warehouse(db), run_id)
+@task(name="parse-batch", cache_policy=NO_CACHE, persist_result=False)
+def parse_batch(paths: list[Path]) -> ParsedBatch:
+    return parse_files(paths)
 
 
-@flow(name="load-files", log_prints=True, persist_result=False)
+@task(name="load-batch", cache_policy=NO_CACHE, persist_result=False)
+def load_batch(batch: ParsedBatch, db: str, run_id: str) -> BatchReport:
+    return load_parsed(batch, Warehouse(db), run_id)
+
+
+@flow(name="load-files", persist_result=False, task_runner=ThreadPoolTaskRunner(max_workers=2))
 def load_files(
     paths: list[str] | None = None,
     db: str = str(DEFAULT_DB),
@@ -68,20 +75,26 @@ def load_files(
     warehouse = Warehouse(db)
     files, problems = discover(inputs)
     summary = IngestSummary(run_id=run_id, db=db, files=len(files) + len(problems))
-    summary.report.failures.extend((p.path, p.reason) for p in problems)
-    summary.report.counts.failed += len(problems)
+    summary.report.add_problems(problems)
 
     warehouse.start_run(run_id, "load-files", inputs, flow_run_id=flow_run.get_id())
     todo, unchanged, unreadable = find_unloaded_files(files, db)
     summary.report.counts.unchanged += unchanged
-    summary.report.failures.extend((p.path, p.reason) for p in unreadable)
-    summary.report.counts.failed += len(unreadable)
+    summary.report.add_problems(unreadable)
     done = len(files) - len(todo)
     progress.report(done, len(files))
+
+    # Parse batch N+1 while batch N loads: DuckDB works without holding the GIL.
+    # Loads stay one at a time, in order: DuckDB has a single writer.
+    pending_load: PrefectFuture[BatchReport] | None = None
     for start in range(0, len(todo), batch_size):
-        batch = todo[start : start + batch_size]
-        summary.report.add(ingest_batch_task(batch, db, run_id))
-        done += len(batch)
+        parsed = parse_batch.submit(todo[start : start + batch_size])
+        if pending_load is not None:
+            done += _collect(pending_load, summary)
+            progress.report(done, len(files))
+        pending_load = load_batch.submit(parsed, db, run_id)
+    if pending_load is not None:
+        done += _collect(pending_load, summary)
         progress.report(done, len(files))
 
     message = None if summary.ok else summary.failure_message()
@@ -89,6 +102,12 @@ def load_files(
     if summary.ok:
         return Completed(message=_counts_message(summary), data=summary)
     return Failed(message=message, data=summary)
+
+
+def _collect(load: PrefectFuture[BatchReport], summary: IngestSummary) -> int:
+    report = load.result()
+    summary.report.add(report)
+    return report.counts.seen
 
 
 def _counts_message(summary: IngestSummary) -> str:

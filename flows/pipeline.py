@@ -1,4 +1,4 @@
-"""The load path as plain functions: read, skip what is stored, parse, load one batch.
+"""The load path as plain functions: find what changed, read and parse, load a batch.
 
 The Prefect flow calls these; tests and benchmarks can call them without Prefect.
 """
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.files import InputProblem, read_document
+from flows.files import InputProblem, file_signature, find_sidecars, read_document
 from parsers import ParseError, parse_document, parse_sidecar
 from warehouse import LoadCounts, ParsedDocument, RawDocument, Warehouse
 
@@ -23,6 +23,27 @@ class BatchReport:
     def add(self, other: BatchReport) -> None:
         self.counts.add(other.counts)
         self.failures.extend(other.failures)
+
+    def add_problems(self, problems: Sequence[InputProblem]) -> None:
+        self.failures.extend((p.path, p.reason) for p in problems)
+        self.counts.failed += len(problems)
+
+
+class ParsedBatch:
+    """Parsed documents on their way to the loader.
+
+    Deliberately not a list or a dataclass: Prefect walks those in task inputs looking
+    for futures, and walking thousands of articles paragraph by paragraph costs seconds.
+    """
+
+    __slots__ = ("documents", "problems")
+
+    def __init__(self, documents: list[ParsedDocument], problems: list[InputProblem]) -> None:
+        self.documents = documents
+        self.problems = problems
+
+    def __len__(self) -> int:
+        return len(self.documents) + len(self.problems)
 
 
 def parse_raw(document: RawDocument) -> ParsedDocument:
@@ -43,28 +64,48 @@ def parse_raw(document: RawDocument) -> ParsedDocument:
 def read_all(paths: Sequence[Path]) -> tuple[list[RawDocument], list[InputProblem]]:
     documents: list[RawDocument] = []
     problems: list[InputProblem] = []
-    for path in paths:
-        result = read_document(path)
-        (problems if isinstance(result, InputProblem) else documents).append(result)  # type: ignore[arg-type]
+    for path, sidecar in find_sidecars(paths).items():
+        result = read_document(path, sidecar)
+        if isinstance(result, InputProblem):
+            problems.append(result)
+        else:
+            documents.append(result)
     return documents, problems
 
 
 def split_known(
     paths: Sequence[Path], warehouse: Warehouse
 ) -> tuple[list[Path], int, list[InputProblem]]:
-    """Which files need work: those whose bytes are not yet stored as a parsed document."""
-    documents, problems = read_all(paths)
+    """(files that need work, how many are already loaded, unreadable files).
+
+    A file whose size and mtime match what was recorded when it loaded is skipped
+    unread; any other is read and hashed, and skipped if its bytes are loaded already.
+    """
+    sidecars = find_sidecars(paths)
+    signatures = {str(p): file_signature(p, s) for p, s in sidecars.items()}
+    recorded = warehouse.indexed_signatures(list(signatures))
+    suspects = [p for p in paths if recorded.get(str(p)) != signatures[str(p)]]
+    documents, problems = read_all(suspects)
     parsed = warehouse.parsed_doc_ids([d.doc_id for d in documents])
     todo = [Path(d.origin) for d in documents if d.doc_id not in parsed]
-    return todo, len(documents) - len(todo), problems
+    return todo, len(paths) - len(todo) - len(problems), problems
+
+
+def parse_files(paths: Sequence[Path]) -> ParsedBatch:
+    documents, problems = read_all(paths)
+    return ParsedBatch([parse_raw(d) for d in documents], problems)
+
+
+def load_parsed(batch: ParsedBatch, warehouse: Warehouse, run_id: str) -> BatchReport:
+    """Load one parsed batch in one warehouse transaction and report what happened."""
+    report = BatchReport(counts=warehouse.load_batch(batch.documents, run_id))
+    report.failures.extend(
+        (p.document.origin, p.error) for p in batch.documents if p.error is not None
+    )
+    report.add_problems(batch.problems)
+    return report
 
 
 def ingest_batch(paths: Sequence[Path], warehouse: Warehouse, run_id: str) -> BatchReport:
-    """Read, parse and load one batch of files in one warehouse transaction."""
-    documents, problems = read_all(paths)
-    parsed = [parse_raw(d) for d in documents]
-    report = BatchReport(counts=warehouse.load_batch(parsed, run_id))
-    report.failures.extend((p.document.origin, p.error) for p in parsed if p.error is not None)
-    report.failures.extend((p.path, p.reason) for p in problems)
-    report.counts.failed += len(problems)
-    return report
+    """Read, parse and load one batch of files (the flow overlaps these steps instead)."""
+    return load_parsed(parse_files(paths), warehouse, run_id)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
-_WHITESPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"""[.!?:;,)\]"'\u201d\u2019\u2026-]$""")
 _WRAPPING_QUOTES = "'\"\u2018\u2019\u201c\u201d"
 
 
 def collapse(text: str) -> str:
-    return _WHITESPACE.sub(" ", text).strip()
+    # str.split() knows the same Unicode white space as \s, and is several times faster.
+    return " ".join(text.split())
 
 
 # Lines of site chrome that browsers copy along with an article, whatever the outlet.
@@ -28,6 +28,12 @@ SITE_CHROME = frozenset(
     )
 )
 
+_LONGEST_CHROME = max(len(line) for line in SITE_CHROME) + 8
+
+
+def _is_chrome(line: str) -> bool:
+    return len(line) < _LONGEST_CHROME and collapse(line).casefold() in SITE_CHROME
+
 
 def split_blocks(text: str) -> list[str]:
     """Paragraphs of page text, white space collapsed, site chrome lines dropped.
@@ -38,9 +44,7 @@ def split_blocks(text: str) -> list[str]:
     Chrome is dropped line by line first, because a feedback widget prints its lines
     with no blank line between them.
     """
-    text = "\n".join(
-        line for line in text.split("\n") if collapse(line).casefold() not in SITE_CHROME
-    )
+    text = "\n".join(line for line in text.split("\n") if not _is_chrome(line))
     raw_blocks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
     return [b for b in (collapse(block) for block in raw_blocks) if b]
 

@@ -17,6 +17,8 @@ class RawDocument:
     origin: str
     # Sidecar metadata exactly as received (JSON text), part of the document's identity.
     meta: str | None = None
+    # Size and mtime of the file (and sidecar) when read; not part of the identity.
+    signature: str | None = field(default=None, compare=False)
     content_hash: str = field(init=False)
     doc_id: str = field(init=False)
 

@@ -49,6 +49,10 @@ ARTICLE_SCHEMA = pa.schema(
     ]
 )
 
+FILE_INDEX_SCHEMA = pa.schema(
+    [("path", pa.string()), ("signature", pa.string()), ("doc_id", pa.string())]
+)
+
 PARAGRAPH_SCHEMA = pa.schema(
     [
         ("article_id", pa.string()),
@@ -130,3 +134,13 @@ def _zone_name(instant: datetime | None) -> str | None:
     minutes = int(offset.total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def file_index_table(batch: list[ParsedDocument]) -> pa.Table:
+    """Files whose article is loaded; failed ones stay out so that they are read again."""
+    rows = [
+        {"path": p.document.origin, "signature": p.document.signature, "doc_id": p.document.doc_id}
+        for p in batch
+        if p.article is not None and p.document.signature is not None
+    ]
+    return pa.Table.from_pylist(rows, schema=FILE_INDEX_SCHEMA)

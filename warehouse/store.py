@@ -15,12 +15,12 @@ from pathlib import Path
 import duckdb
 
 from warehouse.batch import LoadCounts, ParsedDocument, article_id_for
-from warehouse.rows import article_tables, documents_table
+from warehouse.rows import article_tables, documents_table, file_index_table
 from warehouse.schema import LATEST_VERSION, current_version, migrate
 
 # The contract tables analysts query, then the internal ones, in the order `status` shows.
 PUBLIC_TABLES = ("articles", "paragraphs")
-INTERNAL_TABLES = ("documents", "ingest_runs")
+INTERNAL_TABLES = ("documents", "ingest_runs", "file_index")
 
 
 class WarehouseError(RuntimeError):
@@ -98,6 +98,18 @@ class Warehouse:
             ).fetchall()
         return {row[0] for row in rows}
 
+    def indexed_signatures(self, paths: Sequence[str]) -> dict[str, str]:
+        """Signatures recorded for these paths when their articles were loaded."""
+        if not paths or not self.path.exists():
+            return {}
+        with self.writer() as conn:
+            rows = conn.execute(
+                "SELECT path, signature FROM file_index WHERE path IN "
+                "(SELECT unnest(?::VARCHAR[]))",
+                [list(paths)],
+            ).fetchall()
+        return dict(rows)
+
     def load_batch(self, batch: Sequence[ParsedDocument], run_id: str) -> LoadCounts:
         """Store a batch in one transaction. Loading the same batch again changes nothing."""
         unique = _dedupe(batch)
@@ -109,6 +121,7 @@ class Warehouse:
             conn.register("batch_documents", documents_table(unique))
             conn.register("batch_articles", articles)
             conn.register("batch_paragraphs", paragraphs)
+            conn.register("batch_file_index", file_index_table(list(batch)))
             conn.execute("BEGIN TRANSACTION")
             try:
                 counts = _count_outcomes(conn)
@@ -284,4 +297,8 @@ def _apply_batch(conn: duckdb.DuckDBPyConnection, *, now: datetime, run_id: str)
         WHERE documents.status <> 'parsed'
         """,
         [now, run_id, run_id],
+    )
+    conn.execute(
+        "INSERT OR REPLACE INTO file_index SELECT *, ?::TIMESTAMPTZ FROM batch_file_index",
+        [now],
     )

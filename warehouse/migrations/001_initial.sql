@@ -66,3 +66,12 @@ CREATE TABLE paragraphs (
     text        VARCHAR NOT NULL,
     PRIMARY KEY (article_id, seq)
 );
+
+-- Where each loaded file was seen and its size and modification time then (like git's
+-- index): a rerun skips files whose signature is unchanged without reading them.
+CREATE TABLE file_index (
+    path        VARCHAR PRIMARY KEY,
+    signature   VARCHAR NOT NULL,
+    doc_id      VARCHAR NOT NULL,
+    indexed_at  TIMESTAMPTZ NOT NULL
+);

@@ -1,0 +1,115 @@
+"""The `peninsula` command as a user runs it: a real process, real files, real server."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+
+PENINSULA = Path(sys.executable).parent / "peninsula"
+
+
+def peninsula(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(PENINSULA), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )
+
+
+@pytest.fixture
+def server_env(prefect_api_url: str, tmp_path: Path) -> dict[str, str]:
+    return {"PREFECT_API_URL": prefect_api_url, "PREFECT_HOME": str(tmp_path / "prefect")}
+
+
+@pytest.mark.prefect
+def test_ingest_reports_new_then_unchanged(server_env: dict[str, str], tmp_path: Path) -> None:
+    db = str(tmp_path / "p.duckdb")
+    first = peninsula("ingest", "--db", db, env=server_env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("2 new, 0 updated, 0 unchanged, 0 failed (2 inputs)")
+    again = peninsula("ingest", str(SEEDS), "--db", db, env=server_env)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("0 new, 0 updated, 2 unchanged, 0 failed")
+
+
+@pytest.mark.prefect
+def test_ingest_names_each_bad_file_and_exits_nonzero(
+    server_env: dict[str, str], tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for seed in SEEDS.iterdir():
+        (inbox / seed.name).write_bytes(seed.read_bytes())
+    (inbox / "blob.bin").write_bytes(bytes(range(256)))
+    (inbox / "empty.txt").touch()
+    (inbox / "old.txt").write_bytes("Caf\u00e9 talk\n\nPar\u00e9 was here.".encode("latin-1"))
+    result = peninsula("ingest", str(inbox), "--db", str(tmp_path / "p.duckdb"), env=server_env)
+    assert result.returncode == 1
+    assert result.stdout.startswith("2 new, 0 updated, 0 unchanged, 3 failed (5 inputs)")
+    failed = [line for line in result.stderr.splitlines() if line.startswith("failed ")]
+    assert sorted(failed) == sorted(
+        [
+            f"failed {inbox / 'blob.bin'}: binary content, not text (control bytes in the "
+            "first 8 KiB)",
+            f"failed {inbox / 'empty.txt'}: empty file",
+            f"failed {inbox / 'old.txt'}: not valid UTF-8 at byte 3 (0xe9); the file looks "
+            "like a legacy encoding such as Latin-1: convert it to UTF-8 or declare it with "
+            '"encoding" in a NAME.meta.json sidecar',
+        ]
+    )
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.prefect
+def test_sql_and_status_read_what_ingest_wrote(server_env: dict[str, str], tmp_path: Path) -> None:
+    db = str(tmp_path / "p.duckdb")
+    assert peninsula("ingest", "--db", db, env=server_env).returncode == 0
+    result = peninsula(
+        "sql",
+        "--db",
+        db,
+        "--tz",
+        "Asia/Seoul",
+        "SELECT source, title, label, published_at, byline, dateline FROM articles ORDER BY 1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(
+        r"voa .*After North Korea Walks Away From Talks, Experts See Familiar Tactic"
+        r" .*NULL .*NULL .*NULL .*NULL",
+        result.stdout,
+    )
+    assert re.search(
+        r"yonhap .*N\. Korea employs high-pressure tactics in nuke talks with U\.S\. .*"
+        r"News Focus .*2019-10-07 11:12:00\+09 .*Song Sang-ho .*SEOUL, Oct\. 7 \(Yonhap\)",
+        result.stdout,
+    )
+    status = peninsula("status", "--db", db)
+    assert status.returncode == 0, status.stderr
+    assert re.search(r"articles\s*│\s*2\b", status.stdout)
+    assert "completed" in status.stdout
+
+
+def test_sql_errors_are_one_line(tmp_path: Path) -> None:
+    missing = peninsula("sql", "--db", str(tmp_path / "none.duckdb"), "SELECT 1")
+    assert missing.returncode == 2
+    assert missing.stderr.strip().count("\n") == 0
+    assert "none.duckdb: no warehouse here yet" in missing.stderr
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    from flows.cli import app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__
+        assert f"peninsula {name}" in readme, f"`peninsula {name}` is not in the README"
