@@ -1,12 +1,15 @@
-"""Finding and reading saved article files (I/O only; parsing happens elsewhere)."""
+"""Finding and reading saved article files (I/O only; parsing happens elsewhere).
+
+Paths are plain strings here: a rerun over thousands of unchanged files is mostly
+this module's work, and pathlib objects cost several times more than str.
+"""
 
 from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from warehouse import RawDocument
 
@@ -22,98 +25,100 @@ class InputProblem:
     reason: str
 
 
-def discover(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[InputProblem]]:
+def discover(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[InputProblem]]:
     """Expand files, folders (recursively) and glob patterns into a sorted list of files.
 
     Hidden files and folders and sidecars are skipped: they are not articles.
     """
-    found: set[Path] = set()
+    found: set[str] = set()
     problems: list[InputProblem] = []
     for item in inputs:
         text = os.fspath(item)
-        if _GLOB_CHARS & set(text) and not Path(text).exists():
-            matches = [Path(m) for m in glob.glob(text, recursive=True)]
-            files = [m for m in matches if m.is_file() and _is_article_file(m)]
-            for folder in (m for m in matches if m.is_dir()):
-                files.extend(_walk(folder))
+        if _GLOB_CHARS & set(text) and not os.path.exists(text):
+            files: list[str] = []
+            for match in glob.glob(text, recursive=True):
+                if os.path.isdir(match):
+                    files.extend(_walk(match))
+                elif os.path.isfile(match) and _is_article_name(os.path.basename(match)):
+                    files.append(os.path.normpath(match))
             if not files:
                 problems.append(InputProblem(text, "the pattern matches no file"))
             found.update(files)
-            continue
-        path = Path(text)
-        if path.is_dir():
-            files = list(_walk(path))
+        elif os.path.isdir(text):
+            files = list(_walk(text))
             if not files:
                 problems.append(InputProblem(text, "the folder holds no file to load"))
             found.update(files)
-        elif path.is_file():
-            found.add(path)
-        elif path.exists():
+        elif os.path.isfile(text):
+            found.add(os.path.normpath(text))
+        elif os.path.exists(text):
             problems.append(InputProblem(text, "not a regular file or folder"))
         else:
             problems.append(InputProblem(text, "no such file or folder"))
     return sorted(found), problems
 
 
-def _walk(folder: Path) -> Iterable[Path]:
+def _walk(folder: str) -> Iterator[str]:
     for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in names:
-            path = Path(root, name)
-            if _is_article_file(path):
-                yield path
+            if _is_article_name(name):
+                yield os.path.normpath(os.path.join(root, name))
 
 
-def _is_article_file(path: Path) -> bool:
-    return not path.name.startswith(".") and not path.name.endswith(SIDECAR_SUFFIX)
+def _is_article_name(name: str) -> bool:
+    return not name.startswith(".") and not name.endswith(SIDECAR_SUFFIX)
 
 
-def find_sidecars(paths: Iterable[Path]) -> dict[Path, Path | None]:
+def find_sidecars(paths: Sequence[str]) -> dict[str, str | None]:
     """Each file's sidecar (`story.txt.meta.json`, else `story.meta.json`) or None.
 
-    Lists each folder once instead of probing two names per file: a rerun over
-    thousands of files should cost a few directory reads, not thousands of stats.
+    Lists each folder once instead of probing two names per file.
     """
-    listings: dict[Path, set[str]] = {}
-    found: dict[Path, Path | None] = {}
+    listings: dict[str, set[str]] = {}
+    found: dict[str, str | None] = {}
     for path in paths:
-        names = listings.get(path.parent)
+        folder, name = os.path.split(path)
+        names = listings.get(folder)
         if names is None:
             try:
-                names = set(os.listdir(path.parent))
+                names = {n for n in os.listdir(folder or ".") if n.endswith(SIDECAR_SUFFIX)}
             except OSError:
                 names = set()
-            listings[path.parent] = names
-        found[path] = next(
-            (
-                path.with_name(candidate)
-                for candidate in (path.name + SIDECAR_SUFFIX, path.stem + SIDECAR_SUFFIX)
-                if candidate in names
-            ),
-            None,
-        )
+            listings[folder] = names
+        sidecar = None
+        if names:
+            for candidate in (name + SIDECAR_SUFFIX, os.path.splitext(name)[0] + SIDECAR_SUFFIX):
+                if candidate in names:
+                    sidecar = os.path.join(folder, candidate)
+                    break
+        found[path] = sidecar
     return found
 
 
-def file_signature(path: Path, sidecar: Path | None) -> str | None:
+def file_signature(path: str, sidecar: str | None) -> str | None:
     """Size and modification time of a file and its sidecar; None when unreadable."""
     try:
-        stat = path.stat()
+        stat = os.stat(path)
         signature = f"{stat.st_size}:{stat.st_mtime_ns}"
         if sidecar is not None:
-            side = sidecar.stat()
-            signature += f"|{sidecar.name}:{side.st_size}:{side.st_mtime_ns}"
+            side = os.stat(sidecar)
+            signature += f"|{os.path.basename(sidecar)}:{side.st_size}:{side.st_mtime_ns}"
     except OSError:
         return None
     return signature
 
 
-def read_document(path: Path, sidecar: Path | None = None) -> RawDocument | InputProblem:
+def read_document(path: str, sidecar: str | None = None) -> RawDocument | InputProblem:
     """The file's bytes and its sidecar's text, or why they could not be read."""
     try:
         signature = file_signature(path, sidecar)
-        content = path.read_bytes()
-        meta = sidecar.read_bytes().decode("utf-8", errors="replace") if sidecar else None
+        with open(path, "rb") as handle:
+            content = handle.read()
+        meta = None
+        if sidecar is not None:
+            with open(sidecar, "rb") as handle:
+                meta = handle.read().decode("utf-8", errors="replace")
     except OSError as exc:
-        return InputProblem(str(path), f"cannot read: {exc.strerror or exc}")
-    return RawDocument(content=content, origin=str(path), meta=meta, signature=signature)
+        return InputProblem(path, f"cannot read: {exc.strerror or exc}")
+    return RawDocument(content=content, origin=path, meta=meta, signature=signature)

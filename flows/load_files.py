@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, task
@@ -15,8 +16,15 @@ from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import progress
-from flows.files import discover
-from flows.pipeline import BatchReport, ParsedBatch, load_parsed, parse_files, split_known
+from flows.pipeline import (
+    BatchReport,
+    FileBatch,
+    FileScan,
+    ParsedBatch,
+    load_parsed,
+    parse_files,
+    scan_inputs,
+)
 from warehouse import Warehouse
 
 DEFAULT_DB = Path("data/peninsula.duckdb")
@@ -45,14 +53,14 @@ class IngestSummary:
 
 
 # Tasks take whole batches: orchestration costs tens of milliseconds per task run.
-@task(name="find-unloaded-files", cache_policy=NO_CACHE, persist_result=False)
-def find_unloaded_files(paths: list[Path], db: str) -> tuple[list[Path], int, list]:
-    return split_known(paths, Warehouse(db))
+@task(name="scan-inputs", cache_policy=NO_CACHE, persist_result=False)
+def scan(inputs: list[str], db: str) -> FileScan:
+    return scan_inputs(inputs, Warehouse(db))
 
 
 @task(name="parse-batch", cache_policy=NO_CACHE, persist_result=False)
-def parse_batch(paths: list[Path]) -> ParsedBatch:
-    return parse_files(paths)
+def parse_batch(batch: FileBatch) -> ParsedBatch:
+    return parse_files(batch.paths)
 
 
 @task(name="load-batch", cache_policy=NO_CACHE, persist_result=False)
@@ -72,33 +80,51 @@ def load_files(
     """
     inputs = [os.fspath(p) for p in (paths or [SEEDS_DIR])]
     run_id = str(flow_run.get_id() or uuid.uuid4())
+    started_at = datetime.now(UTC)
     warehouse = Warehouse(db)
-    files, problems = discover(inputs)
-    summary = IngestSummary(run_id=run_id, db=db, files=len(files) + len(problems))
-    summary.report.add_problems(problems)
-
-    warehouse.start_run(run_id, "load-files", inputs, flow_run_id=flow_run.get_id())
-    todo, unchanged, unreadable = find_unloaded_files(files, db)
-    summary.report.counts.unchanged += unchanged
-    summary.report.add_problems(unreadable)
-    done = len(files) - len(todo)
-    progress.report(done, len(files))
+    files = scan(inputs, db)
+    summary = IngestSummary(run_id=run_id, db=db, files=files.total)
+    summary.report.counts.unchanged += files.unchanged
+    summary.report.add_problems(files.problems)
+    done = files.total - len(files.todo)
+    progress.report(done, files.total)
 
     # Parse batch N+1 while batch N loads: DuckDB works without holding the GIL.
     # Loads stay one at a time, in order: DuckDB has a single writer.
     pending_load: PrefectFuture[BatchReport] | None = None
-    for start in range(0, len(todo), batch_size):
-        parsed = parse_batch.submit(todo[start : start + batch_size])
+    try:
+        for batch in files.batches(batch_size):
+            parsed = parse_batch.submit(batch)
+            if pending_load is not None:
+                done += _collect(pending_load, summary)
+                progress.report(done, files.total)
+            pending_load = load_batch.submit(parsed, db, run_id)
         if pending_load is not None:
             done += _collect(pending_load, summary)
-            progress.report(done, len(files))
-        pending_load = load_batch.submit(parsed, db, run_id)
-    if pending_load is not None:
-        done += _collect(pending_load, summary)
-        progress.report(done, len(files))
+            progress.report(done, files.total)
+    except BaseException as exc:
+        message = f"crashed: {type(exc).__name__}: {exc}"
+        warehouse.record_run(
+            run_id,
+            "load-files",
+            inputs,
+            started_at,
+            summary.report.counts,
+            status="crashed",
+            message=message,
+        )
+        raise
 
     message = None if summary.ok else summary.failure_message()
-    warehouse.finish_run(run_id, summary.report.counts, failed=not summary.ok, message=message)
+    warehouse.record_run(
+        run_id,
+        "load-files",
+        inputs,
+        started_at,
+        summary.report.counts,
+        status="completed" if summary.ok else "failed",
+        message=message,
+    )
     if summary.ok:
         return Completed(message=_counts_message(summary), data=summary)
     return Failed(message=message, data=summary)

@@ -5,11 +5,11 @@ The Prefect flow calls these; tests and benchmarks can call them without Prefect
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.files import InputProblem, file_signature, find_sidecars, read_document
+from flows.files import InputProblem, discover, file_signature, find_sidecars, read_document
 from parsers import ParseError, parse_document, parse_sidecar
 from warehouse import LoadCounts, ParsedDocument, RawDocument, Warehouse
 
@@ -61,7 +61,7 @@ def parse_raw(document: RawDocument) -> ParsedDocument:
         return ParsedDocument(document, error=f"parser crashed: {type(exc).__name__}: {exc}")
 
 
-def read_all(paths: Sequence[Path]) -> tuple[list[RawDocument], list[InputProblem]]:
+def read_all(paths: Sequence[str]) -> tuple[list[RawDocument], list[InputProblem]]:
     documents: list[RawDocument] = []
     problems: list[InputProblem] = []
     for path, sidecar in find_sidecars(paths).items():
@@ -73,25 +73,53 @@ def read_all(paths: Sequence[Path]) -> tuple[list[RawDocument], list[InputProble
     return documents, problems
 
 
-def split_known(
-    paths: Sequence[Path], warehouse: Warehouse
-) -> tuple[list[Path], int, list[InputProblem]]:
-    """(files that need work, how many are already loaded, unreadable files).
+class FileScan:
+    """What a run has to do. Opaque to Prefect for the same reason as ParsedBatch."""
+
+    __slots__ = ("problems", "todo", "total", "unchanged")
+
+    def __init__(
+        self, todo: list[str], unchanged: int, problems: list[InputProblem], total: int
+    ) -> None:
+        self.todo = todo
+        self.unchanged = unchanged
+        self.problems = problems
+        self.total = total
+
+    def batches(self, size: int) -> Iterator[FileBatch]:
+        for start in range(0, len(self.todo), size):
+            yield FileBatch(self.todo[start : start + size])
+
+
+class FileBatch:
+    __slots__ = ("paths",)
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
+def scan_inputs(inputs: Sequence[str], warehouse: Warehouse) -> FileScan:
+    """Expand the inputs and keep only the files that need work.
 
     A file whose size and mtime match what was recorded when it loaded is skipped
     unread; any other is read and hashed, and skipped if its bytes are loaded already.
     """
+    paths, problems = discover(inputs)
     sidecars = find_sidecars(paths)
-    signatures = {str(p): file_signature(p, s) for p, s in sidecars.items()}
-    recorded = warehouse.indexed_signatures(list(signatures))
-    suspects = [p for p in paths if recorded.get(str(p)) != signatures[str(p)]]
-    documents, problems = read_all(suspects)
+    signatures = {path: file_signature(path, sidecar) for path, sidecar in sidecars.items()}
+    recorded = warehouse.indexed_signatures(paths)
+    suspects = [p for p in paths if recorded.get(p) != signatures[p]]
+    documents, unreadable = read_all(suspects)
     parsed = warehouse.parsed_doc_ids([d.doc_id for d in documents])
-    todo = [Path(d.origin) for d in documents if d.doc_id not in parsed]
-    return todo, len(paths) - len(todo) - len(problems), problems
+    todo = [d.origin for d in documents if d.doc_id not in parsed]
+    unchanged = len(paths) - len(todo) - len(unreadable)
+    return FileScan(todo, unchanged, [*problems, *unreadable], len(paths) + len(problems))
 
 
-def parse_files(paths: Sequence[Path]) -> ParsedBatch:
+def parse_files(paths: Sequence[str]) -> ParsedBatch:
     documents, problems = read_all(paths)
     return ParsedBatch([parse_raw(d) for d in documents], problems)
 
@@ -106,6 +134,6 @@ def load_parsed(batch: ParsedBatch, warehouse: Warehouse, run_id: str) -> BatchR
     return report
 
 
-def ingest_batch(paths: Sequence[Path], warehouse: Warehouse, run_id: str) -> BatchReport:
+def ingest_batch(paths: Sequence[str], warehouse: Warehouse, run_id: str) -> BatchReport:
     """Read, parse and load one batch of files (the flow overlaps these steps instead)."""
     return load_parsed(parse_files(paths), warehouse, run_id)

@@ -17,20 +17,20 @@ def make(tmp_path: Path, *names: str) -> None:
 def test_folders_are_walked_and_sidecars_and_hidden_files_skipped(tmp_path: Path) -> None:
     make(tmp_path, "a.txt", "a.txt.meta.json", "sub/b.txt", ".DS_Store", ".git/config")
     files, problems = discover([tmp_path])
-    assert [f.relative_to(tmp_path).as_posix() for f in files] == ["a.txt", "sub/b.txt"]
+    assert [Path(f).relative_to(tmp_path).as_posix() for f in files] == ["a.txt", "sub/b.txt"]
     assert problems == []
 
 
 def test_globs_expand_and_duplicates_collapse(tmp_path: Path) -> None:
     make(tmp_path, "x/1.txt", "x/2.txt", "x/3.html")
     files, _ = discover([f"{tmp_path}/x/*.txt", tmp_path / "x" / "1.txt"])
-    assert [f.name for f in files] == ["1.txt", "2.txt"]
+    assert [Path(f).name for f in files] == ["1.txt", "2.txt"]
 
 
 def test_missing_inputs_are_reported_not_fatal(tmp_path: Path) -> None:
     make(tmp_path, "a.txt")
     files, problems = discover([tmp_path / "a.txt", tmp_path / "nope", f"{tmp_path}/*.xml"])
-    assert [f.name for f in files] == ["a.txt"]
+    assert [Path(f).name for f in files] == ["a.txt"]
     assert [(Path(p.path).name, p.reason) for p in problems] == [
         ("nope", "no such file or folder"),
         ("*.xml", "the pattern matches no file"),
@@ -40,7 +40,7 @@ def test_missing_inputs_are_reported_not_fatal(tmp_path: Path) -> None:
 def test_a_sidecar_is_read_with_its_article(tmp_path: Path) -> None:
     make(tmp_path, "story.txt")
     (tmp_path / "story.meta.json").write_text('{"url": "https://example.org/a"}')
-    story = tmp_path / "story.txt"
+    story = str(tmp_path / "story.txt")
     document = read_document(story, find_sidecars([story])[story])
     assert document.meta == '{"url": "https://example.org/a"}'
     # The sidecar is part of the identity: new metadata makes a new document.
@@ -49,5 +49,5 @@ def test_a_sidecar_is_read_with_its_article(tmp_path: Path) -> None:
 
 def test_the_longer_sidecar_name_wins(tmp_path: Path) -> None:
     make(tmp_path, "a.txt", "a.txt.meta.json", "a.meta.json", "b.txt")
-    found = find_sidecars([tmp_path / "a.txt", tmp_path / "b.txt"])
-    assert found == {tmp_path / "a.txt": tmp_path / "a.txt.meta.json", tmp_path / "b.txt": None}
+    a, b = str(tmp_path / "a.txt"), str(tmp_path / "b.txt")
+    assert find_sidecars([a, b]) == {a: str(tmp_path / "a.txt.meta.json"), b: None}

@@ -6,13 +6,14 @@ import dataclasses
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from flows.pipeline import parse_raw
 from tests.conftest import VOA_SEED, YONHAP_SEED
-from warehouse import ParsedDocument, RawDocument, Warehouse, WarehouseError
+from warehouse import LoadCounts, ParsedDocument, RawDocument, Warehouse, WarehouseError
 from warehouse.schema import LATEST_VERSION
 
 
@@ -128,10 +129,11 @@ def test_a_file_that_is_not_duckdb_is_named_in_the_error(tmp_path: Path) -> None
 
 
 def test_the_run_log_records_counts(warehouse: Warehouse) -> None:
-    from warehouse import LoadCounts
-
-    warehouse.start_run("run-1", "load-files", ["seeds"])
-    warehouse.finish_run("run-1", LoadCounts(new=2, failed=1), failed=True, message="junk.bin")
+    started = datetime.now(UTC)
+    counts = LoadCounts(new=2, failed=1)
+    warehouse.record_run(
+        "run-1", "load-files", ["seeds"], started, counts, status="failed", message="junk.bin"
+    )
     (run,) = warehouse.recent_runs()
     assert (run.status, run.n_seen, run.n_new, run.n_failed, run.message) == (
         "failed",
@@ -140,7 +142,8 @@ def test_the_run_log_records_counts(warehouse: Warehouse) -> None:
         1,
         "junk.bin",
     )
-    assert run.finished_at is not None
+    assert run.started_at == started
+    assert run.finished_at >= started
 
 
 def test_the_official_duckdb_cli_opens_the_file(warehouse: Warehouse) -> None:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from warehouse.batch import LoadCounts, ParsedDocument, article_id_for
 from warehouse.rows import article_tables, documents_table, file_index_table
@@ -88,27 +89,28 @@ class Warehouse:
     # -- loading -------------------------------------------------------------------------
     def parsed_doc_ids(self, doc_ids: Sequence[str]) -> set[str]:
         """The ids among doc_ids that are stored and parsed: nothing to do for them."""
-        if not doc_ids or not self.path.exists():
-            return set()
-        with self.writer() as conn:
-            rows = conn.execute(
-                "SELECT doc_id FROM documents WHERE status = 'parsed' AND doc_id IN "
-                "(SELECT unnest(?::VARCHAR[]))",
-                [list(doc_ids)],
-            ).fetchall()
+        rows = self._lookup(
+            doc_ids,
+            "SELECT doc_id FROM documents JOIN lookup ON doc_id = key WHERE status = 'parsed'",
+        )
         return {row[0] for row in rows}
 
     def indexed_signatures(self, paths: Sequence[str]) -> dict[str, str]:
         """Signatures recorded for these paths when their articles were loaded."""
-        if not paths or not self.path.exists():
-            return {}
+        return dict(
+            self._lookup(paths, "SELECT path, signature FROM file_index JOIN lookup ON path = key")
+        )
+
+    def _lookup(self, keys: Sequence[str], sql: str) -> list[tuple]:
+        """Run `sql` against the keys, given as a table named lookup(key)."""
+        if not keys or not self.path.exists():
+            return []
+        # An Arrow table, not a list parameter: binding thousands of Python strings
+        # one by one costs seconds, scanning an Arrow column costs nothing.
+        lookup = pa.table({"key": pa.array(keys, type=pa.string())})
         with self.writer() as conn:
-            rows = conn.execute(
-                "SELECT path, signature FROM file_index WHERE path IN "
-                "(SELECT unnest(?::VARCHAR[]))",
-                [list(paths)],
-            ).fetchall()
-        return dict(rows)
+            conn.register("lookup", lookup)
+            return conn.execute(sql).fetchall()
 
     def load_batch(self, batch: Sequence[ParsedDocument], run_id: str) -> LoadCounts:
         """Store a batch in one transaction. Loading the same batch again changes nothing."""
@@ -135,33 +137,36 @@ class Warehouse:
         return counts
 
     # -- run log -------------------------------------------------------------------------
-    def start_run(
-        self, run_id: str, flow_name: str, inputs: Sequence[str], flow_run_id: str | None = None
+    def record_run(
+        self,
+        run_id: str,
+        flow_name: str,
+        inputs: Sequence[str],
+        started_at: datetime,
+        counts: LoadCounts,
+        *,
+        status: str,
+        message: str | None = None,
     ) -> None:
+        """Write the run's row once, at its end: one short write instead of two."""
         with self.writer() as conn:
             conn.execute(
-                "INSERT INTO ingest_runs (run_id, flow_name, flow_run_id, inputs, started_at,"
-                " status) VALUES (?, ?, ?, ?, ?, 'running')",
-                [run_id, flow_name, flow_run_id, list(inputs), datetime.now(UTC)],
-            )
-
-    def finish_run(
-        self, run_id: str, counts: LoadCounts, *, failed: bool, message: str | None
-    ) -> None:
-        with self.writer() as conn:
-            conn.execute(
-                "UPDATE ingest_runs SET finished_at = ?, status = ?, n_seen = ?, n_new = ?,"
-                " n_updated = ?, n_unchanged = ?, n_failed = ?, message = ? WHERE run_id = ?",
+                "INSERT OR REPLACE INTO ingest_runs (run_id, flow_name, inputs, started_at,"
+                " finished_at, status, n_seen, n_new, n_updated, n_unchanged, n_failed, message)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
+                    run_id,
+                    flow_name,
+                    list(inputs),
+                    started_at,
                     datetime.now(UTC),
-                    "failed" if failed else "completed",
+                    status,
                     counts.seen,
                     counts.new,
                     counts.updated,
                     counts.unchanged,
                     counts.failed,
                     message,
-                    run_id,
                 ],
             )
 

@@ -1,14 +1,14 @@
 -- The landing zone, the article contract and the run log.
 
--- One row per `peninsula ingest` (or any other ingestion flow run).
+-- One row per ingestion flow run, written when it ends. run_id is Prefect's flow run id.
 CREATE TABLE ingest_runs (
     run_id       VARCHAR PRIMARY KEY,
     flow_name    VARCHAR NOT NULL,
-    flow_run_id  VARCHAR,
     inputs       VARCHAR[] NOT NULL,
     started_at   TIMESTAMPTZ NOT NULL,
-    finished_at  TIMESTAMPTZ,
-    status       VARCHAR NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
+    finished_at  TIMESTAMPTZ NOT NULL,
+    -- completed: every input loaded; failed: some did not; crashed: the run broke off.
+    status       VARCHAR NOT NULL CHECK (status IN ('completed', 'failed', 'crashed')),
     n_seen       INTEGER NOT NULL DEFAULT 0,
     n_new        INTEGER NOT NULL DEFAULT 0,
     n_updated    INTEGER NOT NULL DEFAULT 0,
