@@ -110,9 +110,7 @@ def scan_inputs(inputs: Sequence[str], warehouse: Warehouse) -> FileScan:
     paths, problems = discover(inputs)
     sidecars = find_sidecars(paths)
     signatures = {path: file_signature(path, sidecar) for path, sidecar in sidecars.items()}
-    recorded = warehouse.indexed_signatures(paths)
-    suspects = [p for p in paths if recorded.get(p) != signatures[p]]
-    documents, unreadable = read_all(suspects)
+    documents, unreadable = read_all(warehouse.changed_files(signatures))
     parsed = warehouse.parsed_doc_ids([d.doc_id for d in documents])
     todo = [d.origin for d in documents if d.doc_id not in parsed]
     unchanged = len(paths) - len(todo) - len(unreadable)

@@ -24,6 +24,10 @@ PUBLIC_TABLES = ("articles", "paragraphs")
 INTERNAL_TABLES = ("documents", "ingest_runs", "file_index")
 
 
+# Loads hold a batch at a time: a modest cache keeps a long ingest's memory flat.
+_CONFIG = {"memory_limit": "256MB"}
+
+
 class WarehouseError(RuntimeError):
     """A problem with the DuckDB file, phrased for the person who named the file."""
 
@@ -80,7 +84,7 @@ class Warehouse:
 
     def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         try:
-            return duckdb.connect(str(self.path), read_only=read_only)
+            return duckdb.connect(str(self.path), read_only=read_only, config=_CONFIG)
         except duckdb.IOException as exc:
             raise WarehouseError(f"{self.path}: cannot open the DuckDB file: {exc}") from None
         except duckdb.Error as exc:
@@ -95,11 +99,29 @@ class Warehouse:
         )
         return {row[0] for row in rows}
 
-    def indexed_signatures(self, paths: Sequence[str]) -> dict[str, str]:
-        """Signatures recorded for these paths when their articles were loaded."""
-        return dict(
-            self._lookup(paths, "SELECT path, signature FROM file_index JOIN lookup ON path = key")
+    def changed_files(self, signatures: dict[str, str | None]) -> list[str]:
+        """Paths whose size and mtime differ from those recorded when they loaded.
+
+        The comparison runs in DuckDB so that a rerun of thousands of unchanged files
+        moves no rows back into Python.
+        """
+        if not signatures:
+            return []
+        if not self.path.exists():
+            return list(signatures)
+        current = pa.table(
+            {
+                "path": pa.array(list(signatures), type=pa.string()),
+                "signature": pa.array(list(signatures.values()), type=pa.string()),
+            }
         )
+        with self.writer() as conn:
+            conn.register("current_files", current)
+            rows = conn.execute(
+                "SELECT c.path FROM current_files c LEFT JOIN file_index f USING (path)"
+                " WHERE c.signature IS NULL OR f.signature IS DISTINCT FROM c.signature"
+            ).fetchall()
+        return [row[0] for row in rows]
 
     def _lookup(self, keys: Sequence[str], sql: str) -> list[tuple]:
         """Run `sql` against the keys, given as a table named lookup(key)."""
