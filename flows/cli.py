@@ -69,6 +69,13 @@ def ingest(
         )
     except WarehouseError as exc:
         raise fail(str(exc)) from None
+    except Exception as exc:
+        if verbose:
+            raise
+        raise fail(
+            f"load-files crashed: {type(exc).__name__}: {exc} (run with --verbose for details)",
+            code=1,
+        ) from None
     if summary is None:
         raise fail(f"the load-files run did not finish: {state_message}", code=1)
     counts = summary.report.counts
@@ -153,6 +160,9 @@ def _configure_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    # Prefect creates its home folder but not the folders above it (data/ on a fresh clone).
+    if home := os.environ.get("PREFECT_HOME"):
+        Path(home).expanduser().mkdir(parents=True, exist_ok=True)
 
 
 def main() -> None:  # pragma: no cover - console entry point
