@@ -42,7 +42,8 @@ def run_load_files(
         state = load_files(paths=paths, db=db, batch_size=batch_size, return_state=True)
     finally:
         unsubscribe()
-        bar.stop()
+        if bar_task is not None:
+            bar.stop()
     result = state.result(raise_on_failure=False)
     summary = result if isinstance(result, IngestSummary) else None
     return summary, state.message, state.is_completed()
