@@ -1,0 +1,154 @@
+"""Resolving the dates a sentence speaks of against the article's publication time.
+
+"on Saturday" in a story of Monday 2019-10-07 (Seoul time) is 2019-10-05; "February's
+summit" is 2019-02; "in June 2018" is 2018-06. Without a publication time, anything
+relative stays unresolved: never today.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from parsers.extraction.model import UNKNOWN_DATE, EventDate
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH_NAMES = (
+    r"January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan\.|Feb\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\."
+)
+_FULL_DATE = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\s+(?P<day>\d{{1,2}}),\s+(?P<year>\d{{4}})\b")
+_MONTH_DAY = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\s+(?P<day>\d{{1,2}})\b(?!,\s+\d{{4}})")
+_MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\s+(?:of\s+)?(?P<year>\d{{4}})\b")
+# A month alone, but not "May" the verb: require a preposition or a possessive.
+_MONTH_ALONE = re.compile(
+    rf"(?:\b(?:in|since|until|by|last|early|late|mid-?|during)\s+(?P<a>{_MONTH_NAMES})\b"
+    rf"|\b(?P<b>{_MONTH_NAMES})['\u2019]s\b)"
+)
+_WEEKDAY = re.compile(r"\b(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_YEAR = re.compile(r"\bin\s+(?P<year>(?:19|20)\d{2})\b")
+_RELATIVE = re.compile(
+    r"\b(?P<word>today|yesterday|tomorrow|last\s+month|last\s+year|this\s+month|this\s+year"
+    r"|earlier\s+this\s+month|next\s+month)\b",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(r"\b(?:will|plans?\s+to|planned|scheduled|next)\b", re.IGNORECASE)
+
+
+# Cheap test first: most sentences name no month, weekday, year or relative day.
+_ANY_CUE = re.compile(
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday|today|yesterday|tomorrow|last\s+(?:month|year)|this\s+"
+    r"(?:month|year)|next\s+month|\b(?:19|20)\d\d\b)"
+)
+
+
+def resolve_dates(sentence: str, published: datetime | None) -> list[tuple[int, EventDate]]:
+    """(position, date) of each time expression in the sentence, most precise first."""
+    if not _ANY_CUE.search(sentence.lower()):
+        return []
+    anchor = published.date() if published is not None else None
+    future = bool(_FUTURE.search(sentence))
+    found: list[tuple[int, EventDate]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(match: re.Match[str], value: EventDate) -> None:
+        if any(match.start() < e and s < match.end() for s, e in taken):
+            return
+        taken.append(match.span())
+        found.append((match.start(), value))
+
+    for m in _FULL_DATE.finditer(sentence):
+        add(m, _safe_date(int(m["year"]), _month(m["month"]), int(m["day"]), "day"))
+    for m in _MONTH_YEAR.finditer(sentence):
+        add(m, _safe_date(int(m["year"]), _month(m["month"]), 1, "month"))
+    for m in _MONTH_DAY.finditer(sentence):
+        month, day = _month(m["month"]), int(m["day"])
+        add(m, _nearest_year(anchor, month, day, "day", future))
+    for m in _MONTH_ALONE.finditer(sentence):
+        month = _month(m["a"] or m["b"])
+        add(m, _nearest_year(anchor, month, 1, "month", future))
+    for m in _WEEKDAY.finditer(sentence):
+        add(m, _weekday(anchor, _WEEKDAYS.index(m["day"].lower()), future))
+    for m in _RELATIVE.finditer(sentence):
+        add(m, _relative(anchor, " ".join(m["word"].lower().split())))
+    for m in _YEAR.finditer(sentence):
+        add(m, EventDate(date(int(m["year"]), 1, 1), "year"))
+    return sorted(found)
+
+
+def _month(name: str) -> int:
+    return _MONTHS[name.lower().rstrip(".")]
+
+
+def _safe_date(year: int, month: int, day: int, precision: str) -> EventDate:
+    try:
+        return EventDate(date(year, month, day), precision)
+    except ValueError:
+        return UNKNOWN_DATE
+
+
+def _nearest_year(
+    anchor: date | None, month: int, day: int, precision: str, future: bool
+) -> EventDate:
+    """The month (and day) in the year that puts it closest before (or after) the anchor."""
+    if anchor is None:
+        return EventDate(None, "unknown", month_hint=month)
+    year = anchor.year
+    if not future and (month, day if precision == "day" else 1) > (anchor.month, anchor.day):
+        year -= 1
+    if future and (month, day) < (anchor.month, anchor.day if precision == "day" else 1):
+        year += 1
+    return _safe_date(year, month, day, precision)
+
+
+def _weekday(anchor: date | None, weekday: int, future: bool) -> EventDate:
+    if anchor is None:
+        return UNKNOWN_DATE
+    if future:
+        delta = (weekday - anchor.weekday()) % 7 or 7
+        return EventDate(anchor + timedelta(days=delta), "day")
+    delta = (anchor.weekday() - weekday) % 7
+    return EventDate(anchor - timedelta(days=delta), "day")
+
+
+def _relative(anchor: date | None, word: str) -> EventDate:
+    if anchor is None:
+        return UNKNOWN_DATE
+    first = anchor.replace(day=1)
+    if word == "today":
+        return EventDate(anchor, "day")
+    if word == "yesterday":
+        return EventDate(anchor - timedelta(days=1), "day")
+    if word == "tomorrow":
+        return EventDate(anchor + timedelta(days=1), "day")
+    if word in ("this month", "earlier this month"):
+        return EventDate(first, "month")
+    if word == "last month":
+        return EventDate((first - timedelta(days=1)).replace(day=1), "month")
+    if word == "next month":
+        return EventDate((first + timedelta(days=32)).replace(day=1), "month")
+    if word == "last year":
+        return EventDate(date(anchor.year - 1, 1, 1), "year")
+    return EventDate(date(anchor.year, 1, 1), "year")

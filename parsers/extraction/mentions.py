@@ -1,0 +1,620 @@
+"""Finding who and what an article mentions, and resolving short references.
+
+Three passes over each sentence: names the reference knows (longest match first),
+organizations and people the text introduces itself, then short references
+("Oba", "Kim, the top North Korean negotiator") to the people already found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parsers.extraction.model import ArticleEntity, Mention
+from parsers.extraction.names import name_key
+from parsers.extraction.reference import Actor, Reference
+from parsers.extraction.text import joinable, tokenize
+
+# Words that open a sentence or a clause and are capitalized for that reason only.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "but",
+        "and",
+        "or",
+        "if",
+        "in",
+        "on",
+        "at",
+        "of",
+        "for",
+        "to",
+        "from",
+        "by",
+        "with",
+        "after",
+        "before",
+        "since",
+        "while",
+        "despite",
+        "such",
+        "it",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+        "we",
+        "they",
+        "he",
+        "she",
+        "what",
+        "when",
+        "where",
+        "who",
+        "why",
+        "how",
+        "having",
+        "hours",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "as",
+        "also",
+        "yet",
+        "still",
+        "so",
+        "then",
+        "however",
+        "meanwhile",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "news",
+        "source",
+        "professor",
+        "president",
+        "minister",
+        "former",
+        "senior",
+        "last",
+        "next",
+        "according",
+    ]
+)
+KOREAN_SURNAMES = frozenset(
+    [
+        "kim",
+        "lee",
+        "yi",
+        "ri",
+        "rhee",
+        "park",
+        "pak",
+        "choi",
+        "choe",
+        "jung",
+        "chung",
+        "jong",
+        "kang",
+        "cho",
+        "jo",
+        "yoon",
+        "yun",
+        "jang",
+        "chang",
+        "lim",
+        "im",
+        "han",
+        "oh",
+        "o",
+        "seo",
+        "suh",
+        "shin",
+        "sin",
+        "kwon",
+        "hwang",
+        "ahn",
+        "an",
+        "song",
+        "yoo",
+        "yu",
+        "ryu",
+        "hong",
+        "jeon",
+        "chon",
+        "ko",
+        "moon",
+        "mun",
+        "yang",
+        "son",
+        "bae",
+        "baek",
+        "paek",
+        "heo",
+        "nam",
+        "shim",
+        "sim",
+        "noh",
+        "roh",
+        "ha",
+        "kwak",
+        "sung",
+        "cha",
+        "joo",
+        "ju",
+        "woo",
+        "koo",
+        "min",
+        "hyon",
+        "hyun",
+        "jon",
+        "kye",
+        "chae",
+        "ra",
+    ]
+)
+ROLE_NOUNS = (
+    r"professor|lecturer|researcher|fellow|analyst|scholar|expert|diplomat|official|"
+    r"spokesperson|spokesman|spokeswoman|negotiator|envoy|ambassador|minister|secretary|"
+    r"director|chief|head|chairman|chairwoman|leader|president|adviser|advisor|general|"
+    r"commander|lawmaker|senator|representative|reporter|correspondent|editor|"
+    r"vice\s+minister|deputy|officer|strategist|economist|historian|member|dean|"
+    r"founder|manager|consultant|attorney|lawyer|sister|aide"
+)
+_CLAUSE_CHAR = r"(?:[^,;.]|\.(?!\s|$)|\.(?=\s[a-z]))"  # periods of "U.S." but not a sentence end
+_ROLE_AFTER = re.compile(
+    rf"^,\s+(?:(?:a|an|the|his|her)\s+)?(?P<role>{_CLAUSE_CHAR}{{0,80}}?\b(?:{ROLE_NOUNS})\b"
+    rf"{_CLAUSE_CHAR}*)(?=[,;.]|$)",
+    re.IGNORECASE,
+)
+# Titles written before a name and capitalized as part of it: "Professor Leif-Eric Easley".
+_TITLE_WORDS = frozenset(
+    {"professor", "president", "minister", "ambassador", "general", "senator", "chairman"}
+)
+_TITLE_BEFORE = re.compile(
+    rf"(?P<role>\b(?:{ROLE_NOUNS})|Prof\.|Gen\.|Sen\.|Rep\.|Amb\.)\s*$", re.IGNORECASE
+)
+_SPEECH = (
+    r"(?:said|says|added|told|noted|argued|wrote|stressed|warned|explained|asked|pointed\s+out)"
+)
+_SPEECH_AFTER = re.compile(rf"^,?\s+{_SPEECH}\b")
+_SPEECH_BEFORE = re.compile(rf"\b{_SPEECH},?\s+$")
+_PERSON_NAME = re.compile(
+    r"\b[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,3}\b"
+)
+_ORG_HEADS = (
+    r"University|Institute|Center|Centre|Council|Agency|Ministry|Committee|Foundation|"
+    r"Association|Party|Command|Office|Department|Academy|Corporation|Bank|Service|"
+    r"Organization|Commission|Federation|Union|College|School|Forum|Society|Group"
+)
+_ORG_NAME = re.compile(
+    rf"\b(?:[A-Z][\w'\u2019.-]*\s+)*?(?:[A-Z][\w'\u2019.-]*\s+)?(?:{_ORG_HEADS})\b"
+    rf"(?:\s+(?:of|for|on)(?:\s+(?:the|and|[A-Z][\w'\u2019.-]*)){{1,6}})?"
+    rf"(?:\s+\((?P<acronym>[A-Z]{{2,8}})\))?"
+)
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|at|to|from|near|outside|inside|into|via|arriving in|visit(?:ed|ing)?)\s+$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class SentenceText:
+    paragraph_seq: int
+    index: int
+    text: str
+    offset: int  # of the sentence within its paragraph
+
+
+class MentionFinder:
+    def __init__(self, reference: Reference) -> None:
+        self.reference = reference
+        self._lowercase_ok = set()
+        self._all_caps = set()
+        for actor in reference.actors.values():
+            keys: dict[str, list[str]] = {}
+            for form in actor.surface_forms:
+                keys.setdefault(name_key(form), []).append(form)
+            for key, forms in keys.items():
+                if any(f[:1].islower() for f in forms):
+                    self._lowercase_ok.add(key)
+                if all(_letters(f).isupper() for f in forms):
+                    self._all_caps.add(key)
+
+    def find(self, sentences: list[SentenceText]) -> tuple[dict[str, ArticleEntity], list[Mention]]:
+        entities: dict[str, ArticleEntity] = {}
+        mentions: list[Mention] = []
+        for sentence in sentences:
+            taken: list[tuple[int, int]] = []
+            for start, end, actor in self._reference_matches(sentence.text):
+                entity = self._entity_for_actor(actor, sentence.text, start, end, entities)
+                self._add(entities, mentions, entity, sentence, start, end)
+                taken.append((start, end))
+            for start, end, name, acronym in _org_matches(sentence.text, taken):
+                entity = _text_entity(entities, name, "ORG")
+                if acronym:
+                    entity.surfaces.add(acronym)
+                self._add(entities, mentions, entity, sentence, start, end)
+                taken.append((start, end))
+            for start, end, name in _person_matches(sentence.text, taken):
+                entity = _text_entity(entities, name, "PERSON")
+                _describe(entity, sentence.text, start, end, entities, mentions, sentence)
+                self._add(entities, mentions, entity, sentence, start, end)
+                taken.append((start, end))
+        mentions.extend(_short_references(sentences, entities, mentions))
+        mentions.sort(key=lambda m: (m.paragraph_seq, m.sentence, m.start))
+        return entities, mentions
+
+    def _reference_matches(self, text: str) -> list[tuple[int, int, Actor]]:
+        """Reference names in the text; of overlapping matches the longest wins."""
+        tokens = tokenize(text)
+        # Tokens are runs of letters and digits already: lower() is their key.
+        keys = [t.text.lower() if t.text.isascii() else name_key(t.text) for t in tokens]
+        prefixes, by_key = self.reference.prefixes, self.reference.by_key
+        candidates: list[tuple[int, int, str]] = []
+        for i in range(len(tokens)):
+            if keys[i] not in prefixes:
+                continue
+            key = ""
+            longest = None
+            for j in range(i, min(len(tokens), i + self.reference.max_words)):
+                if j > i and not joinable(text, tokens[j - 1], tokens[j]):
+                    break
+                key += keys[j]
+                if key not in prefixes:
+                    break
+                actor_id = by_key.get(key)
+                if actor_id and self._case_fits(key, text[tokens[i].start : tokens[j].end]):
+                    longest = (i, j, actor_id)
+            if longest:
+                candidates.append(longest)
+        chosen: list[tuple[int, int, str]] = []
+        for i, j, actor_id in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
+            if all(j < ci or i > cj for ci, cj, _ in chosen):
+                chosen.append((i, j, actor_id))
+        return [
+            (tokens[i].start, tokens[j].end, self.reference.actors[actor_id])
+            for i, j, actor_id in sorted(chosen)
+        ]
+
+    def _case_fits(self, key: str, surface: str) -> bool:
+        if surface[:1].islower() and key not in self._lowercase_ok:
+            return False
+        return not (key in self._all_caps and not _letters(surface).isupper())
+
+    def _entity_for_actor(
+        self, actor: Actor, text: str, start: int, end: int, entities: dict[str, ArticleEntity]
+    ) -> ArticleEntity:
+        # "Pyongyang said", "Washington's failure": a capital that acts is its state.
+        # "arriving in Beijing", "the Hanoi summit", a dateline: the city itself.
+        if actor.capital_of and _acts_as_state(text, start, end):
+            actor = self.reference.actors.get(actor.capital_of, actor)
+        entity = entities.get(f"ref:{actor.id}")
+        if entity is None:
+            entity = ArticleEntity(
+                key=f"ref:{actor.id}",
+                name=actor.name,
+                type=actor.type,
+                country=actor.country,
+                wikidata=actor.wikidata,
+            )
+            for office in actor.offices:
+                entity.descriptors.update(_words(office.title))
+            entities[entity.key] = entity
+        if actor.type == "PERSON":
+            _describe(entity, text, start, end, entities, [], None)
+        return entity
+
+    @staticmethod
+    def _add(
+        entities: dict[str, ArticleEntity],
+        mentions: list[Mention],
+        entity: ArticleEntity,
+        sentence: SentenceText,
+        start: int,
+        end: int,
+    ) -> None:
+        surface = sentence.text[start:end]
+        entity.surfaces.add(surface)
+        entities.setdefault(entity.key, entity)
+        mentions.append(
+            Mention(
+                entity.key,
+                sentence.paragraph_seq,
+                sentence.index,
+                sentence.offset + start,
+                sentence.offset + end,
+                surface,
+            )
+        )
+
+
+_STATE_VERB_AFTER = re.compile(
+    r"^(?:['\u2019]s\b|\s+(?:has|have|had|is|was|will|would|could|can|may|might|must|should"
+    r"|did|does|said|says|wants|sees|seems|appears|[a-z]+ed)\b|\s+and\s+[A-Z])"
+)
+
+
+def _acts_as_state(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 30) : start]
+    if _LOCATIVE_BEFORE.search(before):
+        return False
+    return bool(_STATE_VERB_AFTER.match(text[end : end + 30]) or before.endswith("between "))
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalpha())
+
+
+def words_of(text: str) -> set[str]:
+    """Content words, for comparing descriptions ("top nuclear negotiator")."""
+    return _words(text)
+
+
+# Function words carry no description; titles ("president") do, so they stay.
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "but",
+        "and",
+        "or",
+        "of",
+        "for",
+        "to",
+        "from",
+        "by",
+        "with",
+        "in",
+        "on",
+        "at",
+        "as",
+        "his",
+        "her",
+        "their",
+        "its",
+        "s",
+        "who",
+        "which",
+        "that",
+        "this",
+        "now",
+        "also",
+    ]
+)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in _FUNCTION_WORDS}
+
+
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(start < t_end and t_start < end for t_start, t_end in taken)
+
+
+def _text_entity(entities: dict[str, ArticleEntity], name: str, type_: str) -> ArticleEntity:
+    key = f"txt:{name_key(name)}"
+    entity = entities.get(key)
+    if entity is None:
+        entity = ArticleEntity(key=key, name=name, type=type_)
+        entities[key] = entity
+    return entity
+
+
+def _org_matches(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str, str | None]]:
+    found = []
+    for match in _ORG_NAME.finditer(text):
+        start, end = match.span()
+        name = match.group()
+        if match.group("acronym"):
+            name = name[: name.rfind("(")].rstrip()
+        words = name.split()
+        # Leading sentence words are not part of the name ("But Ewha Womans University").
+        while words and words[0].lower() in STOPWORDS:
+            start += len(words[0]) + 1
+            words = words[1:]
+        while words and words[-1].lower() in {"of", "for", "on", "the", "and"}:
+            words = words[:-1]
+        name = " ".join(words)
+        if len(words) < 2 or _overlaps(start, start + len(name), taken):
+            continue
+        found.append(
+            (
+                start,
+                end if match.group("acronym") else start + len(name),
+                name,
+                match.group("acronym"),
+            )
+        )
+    return found
+
+
+def _person_matches(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    found = []
+    for match in _PERSON_NAME.finditer(text):
+        start, end = match.span()
+        words = match.group().split()
+        titled = False
+        while words and words[0].lower() in STOPWORDS:
+            titled = titled or words[0].lower() in _TITLE_WORDS
+            start += len(words[0]) + 1
+            words = words[1:]
+        if len(words) < 2 or any(w.lower() in STOPWORDS for w in words):
+            continue
+        if _overlaps(start, end, taken):
+            continue
+        before, after = text[max(0, start - 40) : start], text[end : end + 160]
+        evidence = (
+            titled
+            or _ROLE_AFTER.match(after)
+            or _TITLE_BEFORE.search(before)
+            or _SPEECH_AFTER.match(after)
+            or _SPEECH_BEFORE.search(before)
+        )
+        if evidence:
+            found.append((start, end, " ".join(words)))
+    return found
+
+
+def _describe(
+    entity: ArticleEntity,
+    text: str,
+    start: int,
+    end: int,
+    entities: dict[str, ArticleEntity],
+    mentions: list[Mention],
+    sentence: SentenceText | None,
+) -> None:
+    """Keep the role and affiliation the text gives a person next to the name."""
+    after = _ROLE_AFTER.match(text[end : end + 200])
+    if after:
+        role = after.group("role").strip()
+        entity.descriptors.update(_words(role))
+        if entity.role is None:
+            entity.role = role
+            entity.affiliation = _affiliation(role, entities)
+    before = text[max(0, start - 80) : start]
+    title = _TITLE_BEFORE.search(before)
+    if title:
+        # "U.S. State Department spokesperson Morgan Ortagus": the words up to the name.
+        clause = re.split(r"[,;(]|\b(?:said|and|with|between|since|of|by|after)\b", before)[-1]
+        clause = " ".join(clause.split()[-5:])
+        entity.descriptors.update(_words(clause))
+        if entity.role is None:
+            entity.role = clause or title.group("role")
+            entity.affiliation = _affiliation(clause, entities)
+    # "the North's top nuclear negotiator, Kim Myong-gil,": an appositive in front.
+    front = _FRONT_APPOSITIVE.search(text[max(0, start - 90) : start])
+    if front and re.search(rf"\b(?:{ROLE_NOUNS})$", front.group(1).strip(), re.IGNORECASE):
+        entity.descriptors.update(_words(front.group(1)))
+        if entity.role is None:
+            entity.role = front.group(1).strip()
+
+
+_FRONT_APPOSITIVE = re.compile(r"([^,;]{3,80}),\s*$")
+
+
+def _affiliation(role: str, entities: dict[str, ArticleEntity]) -> str | None:
+    key = name_key(role)
+    for entity in entities.values():
+        if entity.type == "ORG" and any(name_key(s) in key for s in entity.surfaces if s):
+            return entity.key
+    return None
+
+
+def _short_references(
+    sentences: list[SentenceText], entities: dict[str, ArticleEntity], mentions: list[Mention]
+) -> list[Mention]:
+    """Surname-only references, resolved only where the article leaves one candidate."""
+    people: dict[str, list[ArticleEntity]] = {}
+    for entity in entities.values():
+        if entity.type == "PERSON":
+            people.setdefault(_surname(entity.name), []).append(entity)
+    spans = {(m.paragraph_seq, m.start) for m in mentions}
+    # Surnames of leaders the article names, to read "Trump and Kim" as a leaders' pair.
+    leader_surnames = "|".join(
+        re.escape(_surname(e.name).title())
+        for e in entities.values()
+        if e.type == "PERSON" and e.descriptors & _LEADER_WORDS
+    )
+    found = []
+    for sentence in sentences:
+        for match in re.finditer(r"\b[A-Z][a-z]+\b", sentence.text):
+            surname = match.group().lower()
+            candidates = people.get(surname)
+            if not candidates or (sentence.paragraph_seq, sentence.offset + match.start()) in spans:
+                continue
+            if _inside_longer_name(sentence.text, match.start(), match.end()):
+                continue
+            entity = _pick(candidates, sentence.text, match.start(), match.end(), leader_surnames)
+            if entity is None:
+                continue
+            found.append(
+                Mention(
+                    entity.key,
+                    sentence.paragraph_seq,
+                    sentence.index,
+                    sentence.offset + match.start(),
+                    sentence.offset + match.end(),
+                    match.group(),
+                )
+            )
+    return found
+
+
+def _surname(name: str) -> str:
+    words = name.replace("-", " ").split()
+    if words and words[0].lower() in KOREAN_SURNAMES and len(words) >= 2:
+        return words[0].lower()
+    return words[-1].lower() if words else ""
+
+
+def _inside_longer_name(text: str, start: int, end: int) -> bool:
+    """'Kim' in 'Kim Jong Un' or 'Trump' in 'Trump-Kim' is not a short reference alone."""
+    before, after = text[max(0, start - 30) : start], text[end : end + 3]
+    return bool(re.match(r" [A-Z][a-z]", after)) or bool(re.search(r"[A-Z][a-z]+ $", before))
+
+
+_LEADER_WORDS = frozenset({"leader", "president", "chairman", "supreme", "premier"})
+
+
+def _pick(
+    candidates: list[ArticleEntity],
+    text: str,
+    start: int,
+    end: int,
+    leaders_nearby: str = "",
+) -> ArticleEntity | None:
+    if len(candidates) == 1:
+        return candidates[0]
+    # Several people share the surname: only a description next to it can decide.
+    role_after = _ROLE_AFTER.match(text[end : end + 200])
+    context = _words(text[max(0, start - 60) : start]) | _words(
+        role_after.group(0) if role_after else ""
+    )
+    scored = sorted(
+        ((len(context & c.descriptors), c) for c in candidates), key=lambda pair: -pair[0]
+    )
+    if scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+        return scored[0][1]
+    # "Trump and Kim", "a Trump-Kim meeting": named beside another country's leader,
+    # a surname means that country's leader, when exactly one candidate leads.
+    if _paired_with_leader(text, start, end, leaders_nearby):
+        heads = [c for c in candidates if c.descriptors & _LEADER_WORDS]
+        if len(heads) == 1:
+            return heads[0]
+    return None
+
+
+def _paired_with_leader(text: str, start: int, end: int, leader_surnames: str) -> bool:
+    if not leader_surnames:
+        return False
+    pair = rf"(?:{leader_surnames})"
+    before, after = text[max(0, start - 40) : start], text[end : end + 40]
+    return bool(
+        re.search(rf"\b{pair}(?:\s+and\s+|-)$", before)
+        or re.match(rf"(?:\s+and\s+|-){pair}\b", after)
+    )

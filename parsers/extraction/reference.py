@@ -1,0 +1,124 @@
+"""The actor reference (reference/actors.yaml) loaded into lookup tables.
+
+The reference is data: people, organizations, states, places and sites with their
+aliases and offices. This module only indexes it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from parsers.extraction.names import name_key
+
+ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    title: str
+    of: str
+    start: str
+    end: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    id: str
+    name: str
+    type: str
+    country: str | None
+    aliases: tuple[str, ...]
+    hangul: str | None = None
+    wikidata: str | None = None
+    capital_of: str | None = None
+    part_of: str | None = None
+    offices: tuple[Office, ...] = ()
+
+    @property
+    def surface_forms(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def holds_office(self, on: date) -> list[Office]:
+        day = on.isoformat()
+        return [o for o in self.offices if o.start <= day and (o.end is None or day <= o.end)]
+
+
+@dataclass(frozen=True)
+class Reference:
+    version: str
+    actors: dict[str, Actor]
+    # name key -> actor id, for every name and alias.
+    by_key: dict[str, str] = field(repr=False)
+    # The longest alias, in words: how far the matcher needs to look ahead.
+    max_words: int = 1
+    # Keys of every word-prefix of every name ("kim", "kimjong", "kimjongun"): the
+    # matcher stops extending a span as soon as no name can start that way.
+    prefixes: frozenset[str] = frozenset()
+
+    def lookup(self, surface: str) -> Actor | None:
+        actor_id = self.by_key.get(name_key(surface))
+        return self.actors[actor_id] if actor_id else None
+
+
+def load_reference(path: Path | None = None) -> Reference:
+    if path is None:
+        return default_reference()
+    return _build(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
+
+
+@cache
+def default_reference() -> Reference:
+    text = resources.files("parsers.reference").joinpath("actors.yaml").read_text("utf-8")
+    return _build(yaml.safe_load(text), "parsers/reference/actors.yaml")
+
+
+def _build(data: dict, origin: str) -> Reference:
+    actors: dict[str, Actor] = {}
+    by_key: dict[str, str] = {}
+    max_words = 1
+    for raw in data["actors"]:
+        offices = tuple(
+            Office(
+                title=o["title"],
+                of=o["of"],
+                start=str(o["start"]),
+                end=None if o.get("end") is None else str(o["end"]),
+            )
+            for o in raw.get("offices") or ()
+        )
+        actor = Actor(
+            id=raw["id"],
+            name=raw["name"],
+            type=raw["type"],
+            country=raw.get("country"),
+            aliases=tuple(raw.get("aliases") or ()),
+            hangul=raw.get("hangul"),
+            wikidata=raw.get("wikidata"),
+            capital_of=raw.get("capital_of"),
+            part_of=raw.get("part_of"),
+            offices=offices,
+        )
+        if actor.type not in ENTITY_TYPES:
+            raise ValueError(f"{origin}: actor {actor.id} has unknown type {actor.type!r}")
+        actors[actor.id] = actor
+        for form in actor.surface_forms:
+            key = name_key(form)
+            if key and key not in by_key:
+                by_key[key] = actor.id
+            max_words = max(max_words, len(form.replace("-", " ").split()))
+    prefixes = set()
+    for form in (f for actor in actors.values() for f in actor.surface_forms):
+        key = ""
+        for word in re.findall(r"[^\W_]+", form):
+            key += name_key(word)
+            prefixes.add(key)
+    return Reference(
+        str(data.get("version", "0")), actors, by_key, max_words + 2, frozenset(prefixes)
+    )
