@@ -5,13 +5,18 @@ The Prefect flow calls these; tests and benchmarks can call them without Prefect
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.files import InputProblem, discover, file_signature, find_sidecars, read_document
 from parsers import ParseError, parse_document, parse_sidecar
+from parsers.extraction import Extractor
+from parsers.extraction.resolve import resolve_events as resolve_event_records
 from warehouse import LoadCounts, ParsedDocument, RawDocument, Warehouse
+from warehouse.events import read_event_records, write_events
+from warehouse.store import Derivation
 
 
 @dataclass(slots=True)
@@ -46,19 +51,35 @@ class ParsedBatch:
         return len(self.documents) + len(self.problems)
 
 
-def parse_raw(document: RawDocument) -> ParsedDocument:
-    """Parse one raw document; a failure is a value carrying its reason, never an exception."""
+@functools.cache
+def default_extractor() -> Extractor:
+    """One extractor per process: indexing the reference takes a moment."""
+    return Extractor()
+
+
+def derivation(extractor: Extractor | None = None) -> Derivation:
+    extractor = extractor or default_extractor()
+    return Derivation(extractor.reference, extractor.version)
+
+
+def parse_raw(document: RawDocument, extractor: Extractor | None = None) -> ParsedDocument:
+    """Parse and extract one raw document; a failure is a value with its reason."""
     try:
         sidecar = (
             parse_sidecar(document.meta.encode("utf-8"), Path(document.origin).name + ".meta.json")
             if document.meta is not None
             else None
         )
-        return ParsedDocument(document, article=parse_document(document.content, sidecar))
+        article = parse_document(document.content, sidecar)
     except ParseError as exc:
         return ParsedDocument(document, error=str(exc))
     except Exception as exc:  # a parser bug must cost one document, not the run
         return ParsedDocument(document, error=f"parser crashed: {type(exc).__name__}: {exc}")
+    try:
+        extraction = (extractor or default_extractor()).extract(article)
+    except Exception as exc:
+        return ParsedDocument(document, error=f"extractor crashed: {type(exc).__name__}: {exc}")
+    return ParsedDocument(document, article=article, extraction=extraction)
 
 
 def read_all(paths: Sequence[str]) -> tuple[list[RawDocument], list[InputProblem]]:
@@ -124,7 +145,7 @@ def parse_files(paths: Sequence[str]) -> ParsedBatch:
 
 def load_parsed(batch: ParsedBatch, warehouse: Warehouse, run_id: str) -> BatchReport:
     """Load one parsed batch in one warehouse transaction and report what happened."""
-    report = BatchReport(counts=warehouse.load_batch(batch.documents, run_id))
+    report = BatchReport(counts=warehouse.load_batch(batch.documents, run_id, derived=derivation()))
     report.failures.extend(
         (p.document.origin, p.error) for p in batch.documents if p.error is not None
     )
@@ -135,3 +156,20 @@ def load_parsed(batch: ParsedBatch, warehouse: Warehouse, run_id: str) -> BatchR
 def ingest_batch(paths: Sequence[str], warehouse: Warehouse, run_id: str) -> BatchReport:
     """Read, parse and load one batch of files (the flow overlaps these steps instead)."""
     return load_parsed(parse_files(paths), warehouse, run_id)
+
+
+def resolve_events(warehouse: Warehouse) -> int:
+    """Merge every article's events across articles into the events tables."""
+    resolved = resolve_event_records(read_event_records(warehouse))
+    write_events(warehouse, resolved, default_extractor().version)
+    return len(resolved)
+
+
+def reprocess_documents(warehouse: Warehouse, run_id: str, batch_size: int) -> BatchReport:
+    """Re-derive every stored document with the current parsers and extractor."""
+    report = BatchReport()
+    for documents in warehouse.stored_documents(batch_size):
+        parsed = [parse_raw(d) for d in documents]
+        counts = warehouse.load_batch(parsed, run_id, derived=derivation(), replace=True)
+        report.add(BatchReport(counts, [(p.document.origin, p.error) for p in parsed if p.error]))
+    return report

@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from parsers import Article
+from parsers.extraction import Extraction
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class ParsedDocument:
     document: RawDocument
     article: Article | None = None
     error: str | None = None
+    extraction: Extraction | None = None
 
     def __post_init__(self) -> None:
         if (self.article is None) == (self.error is None):

@@ -15,13 +15,33 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from warehouse.batch import LoadCounts, ParsedDocument, article_id_for
+from parsers.extraction.reference import Reference
+from warehouse.batch import LoadCounts, ParsedDocument, RawDocument, article_id_for
+from warehouse.derived_rows import PER_ARTICLE_TABLES, derived_tables
 from warehouse.rows import article_tables, documents_table, file_index_table
 from warehouse.schema import LATEST_VERSION, current_version, migrate
 
 # The contract tables analysts query, then the internal ones, in the order `status` shows.
-PUBLIC_TABLES = ("articles", "paragraphs")
-INTERNAL_TABLES = ("documents", "ingest_runs", "file_index")
+PUBLIC_TABLES = (
+    "articles",
+    "paragraphs",
+    "entities",
+    "entity_aliases",
+    "mentions",
+    "quotes",
+    "events",
+    "event_actors",
+    "event_mentions",
+)
+INTERNAL_TABLES = ("documents", "ingest_runs", "file_index", "article_events", "entity_roles")
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """What made a batch's extractions: stored with every derived row."""
+
+    reference: Reference
+    version: str
 
 
 # Loads hold a batch at a time: a modest cache keeps a long ingest's memory flat.
@@ -134,22 +154,45 @@ class Warehouse:
             conn.register("lookup", lookup)
             return conn.execute(sql).fetchall()
 
-    def load_batch(self, batch: Sequence[ParsedDocument], run_id: str) -> LoadCounts:
-        """Store a batch in one transaction. Loading the same batch again changes nothing."""
+    def load_batch(
+        self,
+        batch: Sequence[ParsedDocument],
+        run_id: str,
+        *,
+        derived: Derivation | None = None,
+        replace: bool = False,
+    ) -> LoadCounts:
+        """Store a batch in one transaction. Loading the same batch again changes nothing.
+
+        `derived` (the reference and version that made the extractions) stores each
+        article's entities, mentions, quotes and events with it. `replace` re-derives
+        articles already stored (reprocessing): their rows are replaced, not kept.
+        """
         unique = _dedupe(batch)
         if not unique:
             return LoadCounts()
-        articles, paragraphs = article_tables(unique)
+        articles, paragraphs = article_tables(unique, derived.version if derived else None)
         now = datetime.now(UTC)
         with self.writer() as conn:
             conn.register("batch_documents", documents_table(unique))
             conn.register("batch_articles", articles)
             conn.register("batch_paragraphs", paragraphs)
             conn.register("batch_file_index", file_index_table(list(batch)))
+            if derived is not None:
+                items = [
+                    (article_id_for(p), p.extraction)
+                    for p in unique
+                    if p.article is not None and p.extraction is not None
+                ]
+                tables = derived_tables(items, derived.reference, derived.version)  # type: ignore[arg-type]
+                for name, table in tables.items():
+                    conn.register(f"batch_{name}", table)
             conn.execute("BEGIN TRANSACTION")
             try:
-                counts = _count_outcomes(conn)
-                _apply_batch(conn, now=now, run_id=run_id)
+                counts = _count_outcomes(conn, replace=replace)
+                _apply_batch(conn, now=now, run_id=run_id, replace=replace)
+                if derived is not None:
+                    _apply_derived(conn)
                 conn.execute("COMMIT")
             except Exception:
                 conn.execute("ROLLBACK")
@@ -157,6 +200,31 @@ class Warehouse:
         # A copy of a document met earlier in the same batch changes nothing either.
         counts.unchanged += len(batch) - len(unique)
         return counts
+
+    def stored_documents(self, batch_size: int) -> Iterator[list[RawDocument]]:
+        """Every stored document, a batch at a time, as it was received."""
+        if not self.path.exists():
+            return
+        with self.reader() as conn:
+            ids = [
+                r[0]
+                for r in conn.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()
+            ]
+        for start in range(0, len(ids), batch_size):
+            chunk = pa.table({"key": pa.array(ids[start : start + batch_size], pa.string())})
+            with self.reader() as conn:
+                conn.register("chunk", chunk)
+                rows = conn.execute(
+                    "SELECT content, origin, meta FROM documents JOIN chunk ON doc_id = key"
+                    " ORDER BY doc_id"
+                ).fetchall()
+            yield [RawDocument(content=r[0], origin=r[1], meta=r[2]) for r in rows]
+
+    def extractor_versions(self) -> set[str]:
+        """The versions that made the stored articles' derived rows."""
+        with self.reader() as conn:
+            rows = conn.execute("SELECT DISTINCT extractor_version FROM articles").fetchall()
+        return {r[0] for r in rows}
 
     # -- run log -------------------------------------------------------------------------
     def record_run(
@@ -260,7 +328,21 @@ def _dedupe(batch: Sequence[ParsedDocument]) -> list[ParsedDocument]:
     return [*by_article.values(), *failed]
 
 
-def _count_outcomes(conn: duckdb.DuckDBPyConnection) -> LoadCounts:
+def _count_outcomes(conn: duckdb.DuckDBPyConnection, *, replace: bool = False) -> LoadCounts:
+    if replace:
+        row = conn.execute(
+            """
+            SELECT
+                count(*) FILTER (WHERE d.status = 'failed'),
+                0,
+                count(*) FILTER (WHERE d.status = 'parsed' AND a.article_id IS NOT NULL),
+                count(*) FILTER (WHERE d.status = 'parsed' AND a.article_id IS NULL)
+            FROM batch_documents d LEFT JOIN articles a ON a.article_id = d.article_id
+            """
+        ).fetchone()
+        assert row is not None
+        failed, unchanged, updated, new = row
+        return LoadCounts(new=new, updated=updated, unchanged=unchanged, failed=failed)
     row = conn.execute(
         """
         SELECT
@@ -280,19 +362,28 @@ def _count_outcomes(conn: duckdb.DuckDBPyConnection) -> LoadCounts:
     return LoadCounts(new=new, updated=updated, unchanged=unchanged, failed=failed)
 
 
-def _apply_batch(conn: duckdb.DuckDBPyConnection, *, now: datetime, run_id: str) -> None:
-    # Articles whose story came back in new bytes (same URL): their old rows go first.
+def _apply_batch(
+    conn: duckdb.DuckDBPyConnection, *, now: datetime, run_id: str, replace: bool = False
+) -> None:
+    # Articles whose story came back in new bytes (same URL), or all of the batch's
+    # articles when reprocessing: their old rows go first.
+    condition = (
+        "TRUE"
+        if replace
+        else "a.doc_id <> b.doc_id AND b.doc_id NOT IN "
+        "(SELECT doc_id FROM documents WHERE status = 'parsed')"
+    )
     conn.execute(
-        """
-        CREATE TEMP TABLE replaced AS
-        SELECT a.article_id FROM articles a JOIN batch_articles b USING (article_id)
-        WHERE a.doc_id <> b.doc_id
-          AND b.doc_id NOT IN (SELECT doc_id FROM documents WHERE status = 'parsed')
-        """
+        "CREATE OR REPLACE TEMP TABLE replaced AS SELECT a.article_id FROM articles a"
+        f" JOIN batch_articles b USING (article_id) WHERE {condition}"
     )
     conn.execute("DELETE FROM paragraphs WHERE article_id IN (SELECT article_id FROM replaced)")
     conn.execute("DELETE FROM articles WHERE article_id IN (SELECT article_id FROM replaced)")
-    conn.execute("DROP TABLE replaced")
+    # The articles this batch writes: derived rows follow them.
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE fresh_articles AS SELECT article_id FROM batch_articles"
+        " WHERE article_id NOT IN (SELECT article_id FROM articles)"
+    )
     conn.execute(
         """
         INSERT INTO paragraphs BY NAME
@@ -321,11 +412,28 @@ def _apply_batch(conn: duckdb.DuckDBPyConnection, *, now: datetime, run_id: str)
             status = excluded.status, error = excluded.error,
             parser = excluded.parser, parser_version = excluded.parser_version,
             article_id = excluded.article_id, last_run_id = excluded.last_run_id
-        WHERE documents.status <> 'parsed'
+        WHERE documents.status <> 'parsed' OR ?
         """,
-        [now, run_id, run_id],
+        [now, run_id, run_id, replace],
     )
     conn.execute(
         "INSERT OR REPLACE INTO file_index SELECT *, ?::TIMESTAMPTZ FROM batch_file_index",
         [now],
+    )
+
+
+def _apply_derived(conn: duckdb.DuckDBPyConnection) -> None:
+    """Replace the derived rows of the articles this batch wrote; add new entities."""
+    for table in PER_ARTICLE_TABLES:
+        conn.execute(
+            f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM fresh_articles)"
+        )
+        conn.execute(
+            f"INSERT INTO {table} BY NAME SELECT * FROM batch_{table}"
+            " WHERE article_id IN (SELECT article_id FROM fresh_articles)"
+        )
+    conn.execute("INSERT INTO entities BY NAME SELECT * FROM batch_entities ON CONFLICT DO NOTHING")
+    conn.execute(
+        "INSERT INTO entity_aliases BY NAME SELECT DISTINCT * FROM batch_entity_aliases"
+        " ON CONFLICT DO NOTHING"
     )

@@ -219,7 +219,7 @@ def _event(
     clause = _clause_of(position, clauses)
     place = _place(text, position, match.end(), mentions, entities, sentence.offset, clause)
     actors: dict[str, str] = {}
-    subject_taken = False
+    subject: str | None = None
     for mention in mentions:
         entity = entities[mention.entity]
         if entity.key == place or entity.type not in _ACTOR_TYPES:
@@ -237,9 +237,10 @@ def _event(
             continue
         if in_clause:
             actors.setdefault(entity.key, "source" if local < position else "target")
-        elif local < position and not subject_taken:
-            actors.setdefault(entity.key, "source")  # the sentence's subject
-            subject_taken = True
+        elif local < position:
+            subject = entity.key  # the nearest actor named before the trigger
+    if subject is not None:
+        actors.setdefault(subject, "source")
     event = ArticleEvent(
         event_type=event_type,
         trigger=match.group().lower(),
@@ -250,9 +251,12 @@ def _event(
         mentions=[(sentence.paragraph_seq, sentence.index)],
         summary="",
     )
+    summit = event.trigger.split()[0] in _SUMMIT_WORDS
+    if event_type == "MEETING":
+        event.kind = "summit" if summit else "talks"
     return _Candidate(
         event,
-        summit=event.trigger.split()[0] in _SUMMIT_WORDS,
+        summit=summit,
         month_hint=event.date.month_hint,
         anaphoric=bool(_ANAPHORIC.search(text[max(0, position - 50) : position])),
     )

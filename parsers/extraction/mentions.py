@@ -270,8 +270,11 @@ class MentionFinder:
     def _reference_matches(self, text: str) -> list[tuple[int, int, Actor]]:
         """Reference names in the text; of overlapping matches the longest wins."""
         tokens = tokenize(text)
-        # Tokens are runs of letters and digits already: lower() is their key.
-        keys = [t.text.lower() if t.text.isascii() else name_key(t.text) for t in tokens]
+        # Most tokens are ASCII letters and digits already: lower() is their key.
+        keys = [
+            t.text.lower() if t.text.isascii() and t.text.isalnum() else name_key(t.text)
+            for t in tokens
+        ]
         prefixes, by_key = self.reference.prefixes, self.reference.by_key
         candidates: list[tuple[int, int, str]] = []
         for i in range(len(tokens)):
@@ -407,8 +410,21 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+# Words that describe the same role or country in different ways.
+_SYNONYMS = {
+    "envoy": "negotiator",
+    "korean": "korea",
+    "koreans": "korea",
+    "american": "us",
+    "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson",
+}
+
+
 def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in _FUNCTION_WORDS}
+    return {
+        _SYNONYMS.get(w, w) for w in re.findall(r"[a-z]+", text.lower()) if w not in _FUNCTION_WORDS
+    }
 
 
 def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:

@@ -77,6 +77,8 @@ class ArticleEvent:
     actors: dict[str, str]  # entity key -> role
     mentions: list[tuple[int, int]]  # (paragraph_seq, sentence)
     summary: str
+    # For meetings: 'summit' (leaders meet) or 'talks' (delegations negotiate).
+    kind: str | None = None
 
 
 @dataclass
