@@ -17,163 +17,24 @@ from parsers.extraction.text import joinable, tokenize
 
 # Words that open a sentence or a clause and are capitalized for that reason only.
 STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "but",
-        "and",
-        "or",
-        "if",
-        "in",
-        "on",
-        "at",
-        "of",
-        "for",
-        "to",
-        "from",
-        "by",
-        "with",
-        "after",
-        "before",
-        "since",
-        "while",
-        "despite",
-        "such",
-        "it",
-        "its",
-        "his",
-        "her",
-        "their",
-        "our",
-        "we",
-        "they",
-        "he",
-        "she",
-        "what",
-        "when",
-        "where",
-        "who",
-        "why",
-        "how",
-        "having",
-        "hours",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "here",
-        "as",
-        "also",
-        "yet",
-        "still",
-        "so",
-        "then",
-        "however",
-        "meanwhile",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "news",
-        "source",
-        "professor",
-        "president",
-        "minister",
-        "former",
-        "senior",
-        "last",
-        "next",
-        "according",
-    ]
+    """a an the but and or if in on at of for to from by with after before since while despite
+    such it its his her their our we they he she what when where who why how having hours
+    this that these those there here as also yet still so then however meanwhile monday
+    tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december news source professor president minister
+    former senior last next according""".split()
 )
 KOREAN_SURNAMES = frozenset(
-    [
-        "kim",
-        "lee",
-        "yi",
-        "ri",
-        "rhee",
-        "park",
-        "pak",
-        "choi",
-        "choe",
-        "jung",
-        "chung",
-        "jong",
-        "kang",
-        "cho",
-        "jo",
-        "yoon",
-        "yun",
-        "jang",
-        "chang",
-        "lim",
-        "im",
-        "han",
-        "oh",
-        "o",
-        "seo",
-        "suh",
-        "shin",
-        "sin",
-        "kwon",
-        "hwang",
-        "ahn",
-        "an",
-        "song",
-        "yoo",
-        "yu",
-        "ryu",
-        "hong",
-        "jeon",
-        "chon",
-        "ko",
-        "moon",
-        "mun",
-        "yang",
-        "son",
-        "bae",
-        "baek",
-        "paek",
-        "heo",
-        "nam",
-        "shim",
-        "sim",
-        "noh",
-        "roh",
-        "ha",
-        "kwak",
-        "sung",
-        "cha",
-        "joo",
-        "ju",
-        "woo",
-        "koo",
-        "min",
-        "hyon",
-        "hyun",
-        "jon",
-        "kye",
-        "chae",
-        "ra",
-    ]
+    """kim lee yi ri rhee park pak choi choe jung chung jong kang cho jo yoon yun jang chang
+    lim im han oh o seo suh shin sin kwon hwang ahn an song yoo yu ryu hong jeon chon ko
+    moon mun yang son bae baek paek heo nam shim sim noh roh ha kwak sung cha joo ju woo koo
+    min hyon hyun jon kye chae ra""".split()
+) | frozenset(
+    # Chinese names are written surname first in English copy too.
+    """wang li zhang liu chen yang zhao huang zhou wu xu sun hu zhu gao lin he guo ma luo
+    liang zheng xie tang feng dong xiao cao yuan deng fu shen zeng peng lu su jiang cai jia
+    ding wei xue ye yan pan du dai xia zhong tian ren fan fang shi yao tan liao zou xiong
+    hao kong bai cui mao qiu qin gu hou shao meng long wan duan qian yin""".split()
 )
 ROLE_NOUNS = (
     r"professor|lecturer|researcher|fellow|analyst|scholar|expert|diplomat|official|"
@@ -189,6 +50,23 @@ _ROLE_AFTER = re.compile(
     rf"{_CLAUSE_CHAR}*)(?=[,;.]|$)",
     re.IGNORECASE,
 )
+# Words of a title or a nationality written before a name, capitalized with it:
+# "Chinese Foreign Minister Wang Yi", "Vice Defense Minister Kim Seon-ho".
+_TITLE_PREFIX_WORDS = frozenset(
+    """minister secretary president premier chairman chairwoman ambassador envoy spokesperson
+    spokesman spokeswoman director general commander chief admiral senator representative
+    governor mayor professor vice deputy foreign defense defence unification prime cabinet
+    chinese japanese russian american korean british french german national security adviser
+    advisor special lt gen adm col sgt state first lady leader""".split()
+)
+# Capitalized pairs that look like names but end like organizations or things.
+_NOT_PERSON_ENDINGS = frozenset(
+    """steel command bureau corp company group bank army navy force forces guard news times
+    post herald daily journal industries electronics motors airlines air koryo court embassy
+    mission assembly station complex house office treasury pentagon kremlin programme
+    program fund cosmodrome island islands province prefecture county sea strait bay river
+    mountain mountains peninsula ministry agency council committee party""".split()
+)
 # Titles written before a name and capitalized as part of it: "Professor Leif-Eric Easley".
 _TITLE_WORDS = frozenset(
     {"professor", "president", "minister", "ambassador", "general", "senator", "chairman"}
@@ -202,13 +80,20 @@ _SPEECH = (
 _SPEECH_AFTER = re.compile(rf"^,?\s+{_SPEECH}\b")
 _SPEECH_BEFORE = re.compile(rf"\b{_SPEECH},?\s+$")
 _PERSON_NAME = re.compile(
-    r"\b[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,3}\b"
+    r"\b[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,5}\b"
 )
 _ORG_HEADS = (
     r"University|Institute|Center|Centre|Council|Agency|Ministry|Committee|Foundation|"
     r"Association|Party|Command|Office|Department|Academy|Corporation|Bank|Service|"
-    r"Organization|Commission|Federation|Union|College|School|Forum|Society|Group"
+    r"Organization|Commission|Federation|Union|College|School|Forum|Society|Group|"
+    r"Bureau|Embassy|Mission|Court|Assembly|Guard|Navy|Army|Forces|Company|Programme|Fund|"
+    r"Secretariat|Headquarters"
 )
+_PLACE_NAME = re.compile(
+    r"\b(?:(?:Mount|Mt\.)\s+[A-Z][a-z]+|[A-Z][a-z]+(?:-[a-z]+)?\s+"
+    r"(?P<head>Island|Islands|Province|Prefecture|County|Strait|Bay|River|Sea))\b"
+)
+_PLACE_TYPES = {"province": "GPE", "prefecture": "GPE", "county": "GPE"}
 _ORG_NAME = re.compile(
     rf"\b(?:[A-Z][\w'\u2019.-]*\s+)*?(?:[A-Z][\w'\u2019.-]*\s+)?(?:{_ORG_HEADS})\b"
     rf"(?:\s+(?:of|for|on)(?:\s+(?:the|and|[A-Z][\w'\u2019.-]*)){{1,6}})?"
@@ -247,15 +132,37 @@ class MentionFinder:
         entities: dict[str, ArticleEntity] = {}
         mentions: list[Mention] = []
         for sentence in sentences:
+            text = sentence.text
+            # An organization named around a reference name is the organization:
+            # "United Nations Command", not "United Nations" + "Command".
+            organizations = _org_matches(text, [])
+            references = [
+                (start, end, actor)
+                for start, end, actor in self._reference_matches(text)
+                if not any(
+                    o_start <= start and end <= o_end and (o_end - o_start) > (end - start)
+                    for o_start, o_end, _, _ in organizations
+                )
+            ]
             taken: list[tuple[int, int]] = []
-            for start, end, actor in self._reference_matches(sentence.text):
-                entity = self._entity_for_actor(actor, sentence.text, start, end, entities)
+            for start, end, actor in references:
+                entity = self._entity_for_actor(actor, text, start, end, entities)
                 self._add(entities, mentions, entity, sentence, start, end)
                 taken.append((start, end))
-            for start, end, name, acronym in _org_matches(sentence.text, taken):
+            for start, end, name, acronym in organizations:
+                if _overlaps(start, end, taken):
+                    continue
                 entity = _text_entity(entities, name, "ORG")
                 if acronym:
                     entity.surfaces.add(acronym)
+                self._add(entities, mentions, entity, sentence, start, end)
+                taken.append((start, end))
+            for match in _PLACE_NAME.finditer(text):
+                start, end = match.span()
+                if _overlaps(start, end, taken) or match.group().split()[0].lower() in STOPWORDS:
+                    continue
+                head = (match.group("head") or "").lower()
+                entity = _text_entity(entities, match.group(), _PLACE_TYPES.get(head, "LOC"))
                 self._add(entities, mentions, entity, sentence, start, end)
                 taken.append((start, end))
             for start, end, name in _person_matches(sentence.text, taken):
@@ -378,35 +285,8 @@ def words_of(text: str) -> set[str]:
 
 # Function words carry no description; titles ("president") do, so they stay.
 _FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "but",
-        "and",
-        "or",
-        "of",
-        "for",
-        "to",
-        "from",
-        "by",
-        "with",
-        "in",
-        "on",
-        "at",
-        "as",
-        "his",
-        "her",
-        "their",
-        "its",
-        "s",
-        "who",
-        "which",
-        "that",
-        "this",
-        "now",
-        "also",
-    ]
+    """a an the but and or of for to from by with in on at as his her their its s who which
+    that this now also""".split()
 )
 
 
@@ -448,8 +328,9 @@ def _org_matches(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int
         if match.group("acronym"):
             name = name[: name.rfind("(")].rstrip()
         words = name.split()
-        # Leading sentence words are not part of the name ("But Ewha Womans University").
-        while words and words[0].lower() in STOPWORDS:
+        # Leading sentence words and possessors are not part of the name
+        # ("But Ewha Womans University", "the North's Korean Central News Agency").
+        while words and (words[0].lower() in STOPWORDS or words[0].endswith(("'s", "\u2019s"))):
             start += len(words[0]) + 1
             words = words[1:]
         while words and words[-1].lower() in {"of", "for", "on", "the", "and"}:
@@ -474,12 +355,23 @@ def _person_matches(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, 
         start, end = match.span()
         words = match.group().split()
         titled = False
+        # "Chinese Foreign Minister Wang Yi": the name is what follows the last title word.
+        cut = max(
+            (i + 1 for i, w in enumerate(words) if w.lower() in _TITLE_PREFIX_WORDS), default=0
+        )
+        if cut:
+            titled = True
+            start += len(" ".join(words[:cut])) + 1
+            words = words[cut:]
         while words and words[0].lower() in STOPWORDS:
             titled = titled or words[0].lower() in _TITLE_WORDS
             start += len(words[0]) + 1
             words = words[1:]
-        if len(words) < 2 or any(w.lower() in STOPWORDS for w in words):
+        if not 2 <= len(words) <= 3 or any(w.lower() in STOPWORDS for w in words):
             continue
+        if words[-1].lower() in _NOT_PERSON_ENDINGS or re.fullmatch(_ORG_HEADS, words[-1]):
+            continue
+        end = start + len(" ".join(words))
         if _overlaps(start, end, taken):
             continue
         before, after = text[max(0, start - 40) : start], text[end : end + 160]

@@ -19,8 +19,9 @@ from parsers.extraction.model import ArticleEntity, Mention, Quote
 
 _QUOTED = re.compile(r"[\"\u201c](?P<text>[^\"\u201c\u201d]{2,}?)[\"\u201d]")
 _SPEECH = (
-    r"(?:said|says|added|adds|told\s+(?:reporters|[A-Z]\w+)|noted|stressed|warned|argued"
-    r"|explained|wrote|insisted|pointed\s+out|claimed|asked)"
+    r"(?:said|says|added|adds|told(?:\s+(?:reporters|[A-Z]\w+|a\s+[\w\s]{0,30}?briefing))?"
+    r"|noted|stressed|warned|argued|explained|wrote|insisted|pointed\s+out|claimed|asked"
+    r"|was\s+quoted\s+as\s+saying|called|described|denounced|dubbed|labeled|labelled)"
 )
 _PRONOUN = re.compile(r"^(?:he|she|they)$", re.IGNORECASE)
 _AFTER_WHO_SAID = re.compile(rf"^\s*,?\s*(?P<who>[^\"]{{1,140}}?)\s+{_SPEECH}\b")

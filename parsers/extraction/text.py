@@ -13,51 +13,8 @@ _NAME_GAP = re.compile(r"[ \u00a0\-.&]{0,3}")
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    [
-        "u.s",
-        "u.n",
-        "u.k",
-        "e.u",
-        "n",
-        "s",
-        "jan",
-        "feb",
-        "aug",
-        "sept",
-        "sep",
-        "oct",
-        "nov",
-        "dec",
-        "mr",
-        "ms",
-        "mrs",
-        "dr",
-        "gen",
-        "lt",
-        "col",
-        "sen",
-        "rep",
-        "gov",
-        "st",
-        "no",
-        "vs",
-        "prof",
-        "amb",
-        "jr",
-        "sr",
-        "mt",
-        "adm",
-        "capt",
-        "maj",
-        "sgt",
-        "corp",
-        "inc",
-        "co",
-        "ltd",
-        "dept",
-        "p.m",
-        "a.m",
-    ]
+    """u.s u.n u.k e.u n s jan feb aug sept sep oct nov dec mr ms mrs dr gen lt col sen rep
+    gov st no vs prof amb jr sr mt adm capt maj sgt corp inc co ltd dept p.m a.m""".split()
 )
 _SENTENCE_END = re.compile(r"[.?!][\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018(]?[A-Z0-9])")
 
