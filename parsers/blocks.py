@@ -84,9 +84,19 @@ _DATELINE = re.compile(
 )
 
 
+# KCNA and some wires write the place in title case: "Pyongyang, March 13 (KCNA) --".
+# Without the capitals, only a date and an agency credit make it a dateline.
+_TITLE_CASE_DATELINE = re.compile(
+    r"^(?P<dateline>(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*)"
+    r",\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2})"
+    r"\s+\((?P<agency>[A-Za-z][A-Za-z -]{1,30})\))"
+    r"\s*(?:--|\u2014|\u2013|-)[\s\u00a0]*"
+)
+
+
 def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
     """(dateline, place, rest) of a first paragraph; (None, None, paragraph) without one."""
-    match = _DATELINE.match(paragraph)
+    match = _DATELINE.match(paragraph) or _TITLE_CASE_DATELINE.match(paragraph)
     if not match or len(match.group("place").replace(" ", "")) < 2:
         return None, None, paragraph
     rest = paragraph[match.end() :].strip()

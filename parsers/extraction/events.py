@@ -124,9 +124,14 @@ _NEGATED = re.compile(
     re.IGNORECASE,
 )
 _LOCATIVE = re.compile(
-    r"\b(?:in|at|near|outside|off|outskirts\s+of|capital\s+of|city\s+of|waters\s+off)\s+"
-    r"(?:the\s+)?$",
+    r"\b(?:in|at|near|outside|off|outskirts\s+of|capital\s+of|city\s+of|waters\s+off|toward"
+    r"|towards|into|over|across|from\s+the\s+\w+\s+area\s+of|area\s+of)\s+(?:the\s+)?$",
     re.IGNORECASE,
+)
+# Triggers that are nouns a place name can modify: "the Hanoi summit", "Ulchi drills".
+_NOUN_TRIGGERS = re.compile(
+    r"(?:summits?|meetings?|talks|negotiations|parley|discussions?|drills?|exercises?"
+    r"|war\s+games|tests?|launch(?:es)?|sanctions)$"
 )
 _PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 _ACTOR_TYPES = frozenset({"PERSON", "ORG", "GPE"})
@@ -298,7 +303,10 @@ def _place(
         before = text[max(0, local_start - 30) : local_start]
         # "the Stockholm talks", "the Hanoi summit" (but not "U.S.-North Korea talks")
         modifier = (
-            local_end <= start and not text[local_end:start].strip() and not before.endswith("-")
+            local_end <= start
+            and not text[local_end:start].strip()
+            and not before.endswith("-")
+            and _NOUN_TRIGGERS.search(text[start:end].lower()) is not None
         )
         if modifier or (_LOCATIVE.search(before) and entity.type in _PLACE_TYPES):
             distance = abs(local_start - start)
@@ -362,11 +370,11 @@ def dates_agree(x: EventDate, y: EventDate) -> bool:
 def places_agree(x: str | None, y: str | None, entities: dict[str, ArticleEntity]) -> bool:
     if x is None or y is None or x == y:
         return True
-    cx, cy = (
-        entities[x].country if x in entities else None,
-        entities[y].country if y in entities else None,
-    )
-    return cx is not None and cx == cy
+    cx = entities[x].country if x in entities else None
+    cy = entities[y].country if y in entities else None
+    # A sea or region of no one country fits a site on its shore: a missile is fired
+    # from Sunan "toward the East Sea".
+    return cx is None or cy is None or cx == cy
 
 
 # Only these are merged inside one article: a statement or a threat said twice is

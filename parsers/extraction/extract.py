@@ -50,6 +50,28 @@ class Extractor:
         self.reference = reference or default_reference()
         self.version = extractor_version(self.reference)
         self._finder = MentionFinder(self.reference)
+        # Country code -> the state's actor id, for the states that have a capital.
+        self._states = {
+            self.reference.actors[a.capital_of].country or "": a.capital_of
+            for a in self.reference.actors.values()
+            if a.capital_of and a.capital_of in self.reference.actors
+        }
+
+    def _add_states(self, event: ArticleEvent, entities: dict[str, ArticleEntity]) -> None:
+        """A state acts through its people and bodies: Kim Jong Un's launch is North Korea's."""
+        for key, role in list(event.actors.items()):
+            entity = entities[key]
+            state_id = self._states.get(entity.country or "")
+            if entity.type == "GPE" or state_id is None or f"ref:{state_id}" in event.actors:
+                continue
+            state = self.reference.actors[state_id]
+            entities.setdefault(
+                f"ref:{state.id}",
+                ArticleEntity(
+                    f"ref:{state.id}", state.name, state.type, state.country, state.wikidata
+                ),
+            )
+            event.actors[f"ref:{state.id}"] = role
 
     def extract(self, article: Article) -> Extraction:
         paragraphs: list[QuoteParagraph] = []
@@ -66,6 +88,7 @@ class Extractor:
         quotes = find_quotes(paragraphs, entities, mentions)
         events = find_events(flat, entities, mentions, article.published_at)
         for event in events:
+            self._add_states(event, entities)
             event.summary = summarize(event, entities)
         return Extraction(entities, mentions, quotes, events)
 

@@ -120,7 +120,10 @@ def _compatible(cluster: ResolvedEvent, record: EventRecord) -> bool:
     if hint and cluster.month_hint and hint != cluster.month_hint:
         return False
     if cluster.place and record.place and cluster.place != record.place:
-        return cluster.place_country is not None and cluster.place_country == record.place_country
+        # Places of one country agree; so does a sea or region of no one country.
+        if cluster.place_country is None or record.place_country is None:
+            return True
+        return cluster.place_country == record.place_country
     return True
 
 
