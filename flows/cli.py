@@ -57,7 +57,7 @@ def ingest(
     _configure_prefect(verbose)
     if not os.environ.get("PREFECT_API_URL"):
         err.print("Starting a temporary Prefect server (10-30 s)...", style="dim")
-    from flows.runner import run_load_files  # Prefect is imported only here
+    from flows.runner import run_derive, run_load_files  # Prefect is imported only here
 
     try:
         summary, state_message, ok = run_load_files(
@@ -67,6 +67,9 @@ def ingest(
             progress_console=err,
             progress_min_files=PROGRESS_BAR_MIN_FILES,
         )
+        derive_message, derive_ok = None, True
+        if summary is not None:
+            _, derive_message, derive_ok = run_derive(str(db))
     except WarehouseError as exc:
         raise fail(str(exc)) from None
     except Exception as exc:
@@ -85,10 +88,48 @@ def ingest(
         highlight=False,
         markup=False,
     )
+    if derive_message:
+        out.print(f"derive-articles: {derive_message}", highlight=False, markup=False)
     for path, reason in summary.report.failures:
         err.print(f"failed {path}: {reason}", highlight=False, markup=False, style="red")
+    if not ok or not derive_ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def reprocess(
+    db: DbOption = DEFAULT_DB,
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-derive even when nothing changed.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+) -> None:
+    """Re-derive every article from the stored raw documents (after the reference or
+    the rules changed): no refetching, no duplicates, stale rows gone."""
+    _configure_prefect(verbose)
+    from flows.runner import run_reprocess
+
+    try:
+        _, message, ok = run_reprocess(str(db), force)
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    out.print(f"reprocess: {message}", highlight=False, markup=False)
     if not ok:
         raise typer.Exit(1)
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="A gold file in the peninsula-gold/1 format.")],
+) -> None:
+    """Ingest a gold file's articles into a temporary warehouse and print the scores."""
+    from flows.evaluate import GoldError, evaluate, report
+
+    try:
+        result = evaluate(gold)
+    except GoldError as exc:
+        raise fail(str(exc)) from None
+    out.print(report(result), highlight=False, markup=False)
 
 
 @app.command()

@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.pipeline import ingest_batch, resolve_events
+from flows.pipeline import default_extractor, derive_articles, ingest_batch, resolve_events
 from parsers.scoring import (
     ArticleScore,
     Score,
@@ -75,6 +75,7 @@ def evaluate(gold_path: Path) -> Evaluation:
     with tempfile.TemporaryDirectory(prefix="peninsula-eval-") as folder:
         warehouse = Warehouse(Path(folder) / "eval.duckdb")
         ingest_batch(paths, warehouse, run_id="eval")
+        derive_articles(warehouse.articles_to_derive(default_extractor().version), warehouse)
         resolve_events(warehouse)
         views, entities = article_views(warehouse)
     scores, missing = [], []

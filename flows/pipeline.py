@@ -62,24 +62,19 @@ def derivation(extractor: Extractor | None = None) -> Derivation:
     return Derivation(extractor.reference, extractor.version)
 
 
-def parse_raw(document: RawDocument, extractor: Extractor | None = None) -> ParsedDocument:
-    """Parse and extract one raw document; a failure is a value with its reason."""
+def parse_raw(document: RawDocument) -> ParsedDocument:
+    """Parse one raw document; a failure is a value carrying its reason, never an exception."""
     try:
         sidecar = (
             parse_sidecar(document.meta.encode("utf-8"), Path(document.origin).name + ".meta.json")
             if document.meta is not None
             else None
         )
-        article = parse_document(document.content, sidecar)
+        return ParsedDocument(document, article=parse_document(document.content, sidecar))
     except ParseError as exc:
         return ParsedDocument(document, error=str(exc))
     except Exception as exc:  # a parser bug must cost one document, not the run
         return ParsedDocument(document, error=f"parser crashed: {type(exc).__name__}: {exc}")
-    try:
-        extraction = (extractor or default_extractor()).extract(article)
-    except Exception as exc:
-        return ParsedDocument(document, error=f"extractor crashed: {type(exc).__name__}: {exc}")
-    return ParsedDocument(document, article=article, extraction=extraction)
 
 
 def read_all(paths: Sequence[str]) -> tuple[list[RawDocument], list[InputProblem]]:
@@ -145,7 +140,7 @@ def parse_files(paths: Sequence[str]) -> ParsedBatch:
 
 def load_parsed(batch: ParsedBatch, warehouse: Warehouse, run_id: str) -> BatchReport:
     """Load one parsed batch in one warehouse transaction and report what happened."""
-    report = BatchReport(counts=warehouse.load_batch(batch.documents, run_id, derived=derivation()))
+    report = BatchReport(counts=warehouse.load_batch(batch.documents, run_id))
     report.failures.extend(
         (p.document.origin, p.error) for p in batch.documents if p.error is not None
     )
@@ -158,18 +153,34 @@ def ingest_batch(paths: Sequence[str], warehouse: Warehouse, run_id: str) -> Bat
     return load_parsed(parse_files(paths), warehouse, run_id)
 
 
+def derive_articles(
+    article_ids: Sequence[str], warehouse: Warehouse, extractor: Extractor | None = None
+) -> list[tuple[str, str]]:
+    """Extract entities, quotes and events of stored articles; returns (article, failure)."""
+    extractor = extractor or default_extractor()
+    items, failures = [], []
+    for article_id, article in warehouse.read_articles(article_ids):
+        try:
+            items.append((article_id, extractor.extract(article)))
+        except Exception as exc:  # an extractor bug must cost one article, not the run
+            failures.append((article_id, f"extractor crashed: {type(exc).__name__}: {exc}"))
+    warehouse.store_extractions(items, derivation(extractor))
+    return failures
+
+
 def resolve_events(warehouse: Warehouse) -> int:
     """Merge every article's events across articles into the events tables."""
+    warehouse.drop_orphan_derivations()
     resolved = resolve_event_records(read_event_records(warehouse))
     write_events(warehouse, resolved, default_extractor().version)
     return len(resolved)
 
 
 def reprocess_documents(warehouse: Warehouse, run_id: str, batch_size: int) -> BatchReport:
-    """Re-derive every stored document with the current parsers and extractor."""
+    """Re-parse every stored document with the current parsers (no refetching)."""
     report = BatchReport()
     for documents in warehouse.stored_documents(batch_size):
         parsed = [parse_raw(d) for d in documents]
-        counts = warehouse.load_batch(parsed, run_id, derived=derivation(), replace=True)
+        counts = warehouse.load_batch(parsed, run_id, replace=True)
         report.add(BatchReport(counts, [(p.document.origin, p.error) for p in parsed if p.error]))
     return report

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from flows import progress
+from flows.derive import DeriveSummary, derive_flow, reprocess_flow
 from flows.load_files import IngestSummary, load_files
 
 
@@ -47,3 +48,23 @@ def run_load_files(
     result = state.result(raise_on_failure=False)
     summary = result if isinstance(result, IngestSummary) else None
     return summary, state.message, state.is_completed()
+
+
+def run_derive(db: str) -> tuple[DeriveSummary | None, str | None, bool]:
+    state = derive_flow(db=db, return_state=True)
+    result = state.result(raise_on_failure=False)
+    return (
+        (result if isinstance(result, DeriveSummary) else None),
+        state.message,
+        state.is_completed(),
+    )
+
+
+def run_reprocess(db: str, force: bool) -> tuple[DeriveSummary | None, str | None, bool]:
+    state = reprocess_flow(db=db, force=force, return_state=True)
+    result = state.result(raise_on_failure=False)
+    return (
+        (result if isinstance(result, DeriveSummary) else None),
+        state.message,
+        state.is_completed(),
+    )

@@ -9,7 +9,6 @@ import hashlib
 from dataclasses import dataclass, field
 
 from parsers import Article
-from parsers.extraction import Extraction
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +41,6 @@ class ParsedDocument:
     document: RawDocument
     article: Article | None = None
     error: str | None = None
-    extraction: Extraction | None = None
 
     def __post_init__(self) -> None:
         if (self.article is None) == (self.error is None):

@@ -46,7 +46,6 @@ ARTICLE_SCHEMA = pa.schema(
         ("repairs", pa.list_(pa.string())),
         ("parser", pa.string()),
         ("parser_version", pa.string()),
-        ("extractor_version", pa.string()),
     ]
 )
 
@@ -86,9 +85,7 @@ def documents_table(batch: list[ParsedDocument]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA)
 
 
-def article_tables(
-    batch: list[ParsedDocument], extractor_version: str | None = None
-) -> tuple[pa.Table, pa.Table]:
+def article_tables(batch: list[ParsedDocument]) -> tuple[pa.Table, pa.Table]:
     articles, paragraphs = [], []
     for parsed in batch:
         article = parsed.article
@@ -114,7 +111,6 @@ def article_tables(
                 "repairs": list(article.repairs),
                 "parser": article.parser,
                 "parser_version": article.parser_version,
-                "extractor_version": extractor_version if parsed.extraction else None,
             }
         )
         paragraphs.extend(

@@ -9,12 +9,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
 
+from parsers import Article, Paragraph
+from parsers.extraction import Extraction
 from parsers.extraction.reference import Reference
 from warehouse.batch import LoadCounts, ParsedDocument, RawDocument, article_id_for
 from warehouse.derived_rows import PER_ARTICLE_TABLES, derived_tables
@@ -159,40 +162,27 @@ class Warehouse:
         batch: Sequence[ParsedDocument],
         run_id: str,
         *,
-        derived: Derivation | None = None,
         replace: bool = False,
     ) -> LoadCounts:
         """Store a batch in one transaction. Loading the same batch again changes nothing.
 
-        `derived` (the reference and version that made the extractions) stores each
-        article's entities, mentions, quotes and events with it. `replace` re-derives
-        articles already stored (reprocessing): their rows are replaced, not kept.
+        `replace` re-parses articles already stored (reprocessing): their rows are
+        replaced, not kept, and their derived rows are marked stale.
         """
         unique = _dedupe(batch)
         if not unique:
             return LoadCounts()
-        articles, paragraphs = article_tables(unique, derived.version if derived else None)
+        articles, paragraphs = article_tables(unique)
         now = datetime.now(UTC)
         with self.writer() as conn:
             conn.register("batch_documents", documents_table(unique))
             conn.register("batch_articles", articles)
             conn.register("batch_paragraphs", paragraphs)
             conn.register("batch_file_index", file_index_table(list(batch)))
-            if derived is not None:
-                items = [
-                    (article_id_for(p), p.extraction)
-                    for p in unique
-                    if p.article is not None and p.extraction is not None
-                ]
-                tables = derived_tables(items, derived.reference, derived.version)  # type: ignore[arg-type]
-                for name, table in tables.items():
-                    conn.register(f"batch_{name}", table)
             conn.execute("BEGIN TRANSACTION")
             try:
                 counts = _count_outcomes(conn, replace=replace)
                 _apply_batch(conn, now=now, run_id=run_id, replace=replace)
-                if derived is not None:
-                    _apply_derived(conn)
                 conn.execute("COMMIT")
             except Exception:
                 conn.execute("ROLLBACK")
@@ -200,6 +190,77 @@ class Warehouse:
         # A copy of a document met earlier in the same batch changes nothing either.
         counts.unchanged += len(batch) - len(unique)
         return counts
+
+    def store_extractions(
+        self, items: Sequence[tuple[str, Extraction]], derivation: Derivation
+    ) -> None:
+        """Replace the listed articles' entities, mentions, quotes and article events."""
+        if not items:
+            return
+        tables = derived_tables(list(items), derivation.reference, derivation.version)
+        ids = pa.table({"article_id": pa.array([a for a, _ in items], pa.string())})
+        with self.writer() as conn:
+            for name, table in tables.items():
+                conn.register(f"batch_{name}", table)
+            conn.register("derived_articles", ids)
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                _apply_derived(conn, derivation.version)
+                conn.execute("COMMIT")
+            except Exception:
+                conn.execute("ROLLBACK")
+                raise
+
+    def drop_orphan_derivations(self) -> None:
+        """Derived rows of articles that no longer exist (a page that stopped parsing)."""
+        with self.writer() as conn:
+            for table in PER_ARTICLE_TABLES:
+                conn.execute(
+                    f"DELETE FROM {table} WHERE article_id NOT IN (SELECT article_id FROM articles)"
+                )
+
+    def articles_to_derive(self, version: str, *, everything: bool = False) -> list[str]:
+        """Ids of the articles whose derived rows are missing or made by another version."""
+        if not self.path.exists():
+            return []
+        with self.reader() as conn:
+            rows = conn.execute(
+                "SELECT article_id FROM articles WHERE ? OR extractor_version IS NULL"
+                " OR extractor_version <> ? ORDER BY article_id",
+                [everything, version],
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def read_articles(self, article_ids: Sequence[str]) -> list[tuple[str, Article]]:
+        """Articles as stored (what extraction reads: title, paragraphs, time in its zone)."""
+        ids = pa.table({"key": pa.array(list(article_ids), pa.string())})
+        with self.reader() as conn:
+            conn.register("wanted", ids)
+            heads = conn.execute(
+                "SELECT article_id, source, title, published_at, published_tz, parser,"
+                " parser_version FROM articles JOIN wanted ON article_id = key"
+            ).fetchall()
+            body = conn.execute(
+                "SELECT article_id, kind, text FROM paragraphs JOIN wanted ON article_id = key"
+                " ORDER BY article_id, seq"
+            ).fetchall()
+        paragraphs: dict[str, list[Paragraph]] = {}
+        for article_id, kind, text in body:
+            paragraphs.setdefault(article_id, []).append(Paragraph(kind, text))
+        return [
+            (
+                row[0],
+                Article(
+                    source=row[1],
+                    title=row[2],
+                    paragraphs=tuple(paragraphs.get(row[0], ())),
+                    parser=row[5],
+                    parser_version=row[6],
+                    published_at=_in_zone(row[3], row[4]),
+                ),
+            )
+            for row in heads
+        ]
 
     def stored_documents(self, batch_size: int) -> Iterator[list[RawDocument]]:
         """Every stored document, a batch at a time, as it was received."""
@@ -422,18 +483,31 @@ def _apply_batch(
     )
 
 
-def _apply_derived(conn: duckdb.DuckDBPyConnection) -> None:
-    """Replace the derived rows of the articles this batch wrote; add new entities."""
+def _apply_derived(conn: duckdb.DuckDBPyConnection, version: str) -> None:
+    """Replace the derived rows of the batch's articles; add entities not yet known."""
     for table in PER_ARTICLE_TABLES:
         conn.execute(
-            f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM fresh_articles)"
+            f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM derived_articles)"
         )
-        conn.execute(
-            f"INSERT INTO {table} BY NAME SELECT * FROM batch_{table}"
-            " WHERE article_id IN (SELECT article_id FROM fresh_articles)"
-        )
+        conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch_{table}")
     conn.execute("INSERT INTO entities BY NAME SELECT * FROM batch_entities ON CONFLICT DO NOTHING")
     conn.execute(
         "INSERT INTO entity_aliases BY NAME SELECT DISTINCT * FROM batch_entity_aliases"
         " ON CONFLICT DO NOTHING"
     )
+    conn.execute(
+        "UPDATE articles SET extractor_version = ?"
+        " WHERE article_id IN (SELECT article_id FROM derived_articles)",
+        [version],
+    )
+
+
+def _in_zone(instant: datetime | None, zone: str | None) -> datetime | None:
+    """A stored instant back in the zone the outlet printed it in (dates resolve there)."""
+    if instant is None or not zone:
+        return instant
+    if zone[0] in "+-":
+        sign = -1 if zone[0] == "-" else 1
+        hours, minutes = (int(part) for part in zone[1:].split(":"))
+        return instant.astimezone(timezone(sign * timedelta(hours=hours, minutes=minutes)))
+    return instant.astimezone(ZoneInfo(zone))

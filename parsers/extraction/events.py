@@ -405,14 +405,17 @@ def _merge_within(
 
 
 def _absorb(target: _Candidate, other: _Candidate) -> None:
+    """Fold a second mention into an event. A mention that only points back ("the
+    talks") adds where it is said, not who: its sentence is usually about something else."""
     event, extra = target.event, other.event
     if event.date.value is None or (
         extra.date.value is not None and _rank(extra.date) > _rank(event.date)
     ):
         event.date = extra.date if extra.date.value is not None else event.date
     event.place = event.place or extra.place
-    for key, role in extra.actors.items():
-        event.actors.setdefault(key, role)
+    if not other.anaphoric:
+        for key, role in extra.actors.items():
+            event.actors.setdefault(key, role)
     event.mentions.extend(extra.mentions)
     target.month_hint = target.month_hint or other.month_hint
 

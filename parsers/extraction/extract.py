@@ -57,21 +57,36 @@ class Extractor:
             if a.capital_of and a.capital_of in self.reference.actors
         }
 
-    def _add_states(self, event: ArticleEvent, entities: dict[str, ArticleEntity]) -> None:
-        """A state acts through its people and bodies: Kim Jong Un's launch is North Korea's."""
+    def _normalize_actors(self, event: ArticleEvent, entities: dict[str, ArticleEntity]) -> None:
+        """States act, cities do not; a state acts through its people and bodies.
+
+        A capital named as an actor is its state ("Washington" -> United States), another
+        city is no actor at all, and Kim Jong Un's launch is also North Korea's.
+        """
+        states = set(self._states.values())
         for key, role in list(event.actors.items()):
             entity = entities[key]
-            state_id = self._states.get(entity.country or "")
-            if entity.type == "GPE" or state_id is None or f"ref:{state_id}" in event.actors:
+            if entity.type == "GPE" and key.removeprefix("ref:") not in states:
+                del event.actors[key]
+                actor = self.reference.actors.get(key.removeprefix("ref:"))
+                if actor and actor.capital_of in states:
+                    self._add_actor(event, entities, actor.capital_of, role)
                 continue
-            state = self.reference.actors[state_id]
-            entities.setdefault(
-                f"ref:{state.id}",
-                ArticleEntity(
-                    f"ref:{state.id}", state.name, state.type, state.country, state.wikidata
-                ),
-            )
-            event.actors[f"ref:{state.id}"] = role
+            state_id = self._states.get(entity.country or "")
+            if entity.type != "GPE" and state_id is not None:
+                self._add_actor(event, entities, state_id, role)
+
+    def _add_actor(
+        self, event: ArticleEvent, entities: dict[str, ArticleEntity], actor_id: str, role: str
+    ) -> None:
+        key = f"ref:{actor_id}"
+        if key in event.actors:
+            return
+        actor = self.reference.actors[actor_id]
+        entities.setdefault(
+            key, ArticleEntity(key, actor.name, actor.type, actor.country, actor.wikidata)
+        )
+        event.actors[key] = role
 
     def extract(self, article: Article) -> Extraction:
         paragraphs: list[QuoteParagraph] = []
@@ -88,7 +103,7 @@ class Extractor:
         quotes = find_quotes(paragraphs, entities, mentions)
         events = find_events(flat, entities, mentions, article.published_at)
         for event in events:
-            self._add_states(event, entities)
+            self._normalize_actors(event, entities)
             event.summary = summarize(event, entities)
         return Extraction(entities, mentions, quotes, events)
 

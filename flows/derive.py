@@ -1,0 +1,127 @@
+"""The `derive-articles` and `reprocess` flows: entities, quotes and events.
+
+Derivation is its own stage, after loading: it reads stored articles, so it can run
+again whenever the reference or the rules change, without refetching or reparsing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+from prefect.states import Completed, Failed, State
+
+from flows import progress
+from flows.load_files import DEFAULT_DB
+from flows.pipeline import (
+    BatchReport,
+    default_extractor,
+    derive_articles,
+    reprocess_documents,
+    resolve_events,
+)
+from warehouse import LoadCounts, Warehouse
+
+DERIVE_BATCH_SIZE = 200
+
+
+@dataclass(slots=True)
+class DeriveSummary:
+    run_id: str
+    version: str
+    derived: int = 0
+    events: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    reparsed: BatchReport | None = None
+
+
+class ArticleIds:
+    """Article ids for a task; opaque to Prefect, which would otherwise walk the list."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+
+
+@task(name="extract-batch", cache_policy=NO_CACHE, persist_result=False)
+def extract_batch(batch: ArticleIds, db: str) -> list[tuple[str, str]]:
+    return derive_articles(batch.ids, Warehouse(db))
+
+
+@task(name="resolve-events", cache_policy=NO_CACHE, persist_result=False)
+def resolve_events_task(db: str) -> int:
+    return resolve_events(Warehouse(db))
+
+
+@task(name="reparse-documents", cache_policy=NO_CACHE, persist_result=False)
+def reparse_task(db: str, run_id: str) -> BatchReport:
+    return reprocess_documents(Warehouse(db), run_id, batch_size=500)
+
+
+def _derive(db: str, run_id: str, everything: bool) -> DeriveSummary:
+    warehouse = Warehouse(db)
+    summary = DeriveSummary(run_id, default_extractor().version)
+    todo = warehouse.articles_to_derive(summary.version, everything=everything)
+    for start in range(0, len(todo), DERIVE_BATCH_SIZE):
+        batch = todo[start : start + DERIVE_BATCH_SIZE]
+        summary.failures.extend(extract_batch(ArticleIds(batch), db))
+        summary.derived += len(batch)
+        progress.report(summary.derived, len(todo))
+    if todo or everything:
+        summary.events = resolve_events_task(db)
+    return summary
+
+
+def _finish(summary: DeriveSummary, flow_name: str, started: datetime, db: str) -> State:
+    failed = bool(summary.failures)
+    message = (
+        f"{len(summary.failures)} articles not derived: "
+        + "; ".join(f"{a}: {r}" for a, r in summary.failures[:5])
+        if failed
+        else f"{summary.derived} articles derived, {summary.events} events ({summary.version})"
+    )
+    counts = LoadCounts(new=summary.derived - len(summary.failures), failed=len(summary.failures))
+    Warehouse(db).record_run(
+        summary.run_id,
+        flow_name,
+        [db],
+        started,
+        counts,
+        status="failed" if failed else "completed",
+        message=message,
+    )
+    return (Failed if failed else Completed)(message=message, data=summary)
+
+
+@flow(name="derive-articles", persist_result=False)
+def derive_flow(db: str = str(DEFAULT_DB)) -> State:
+    """Extract entities, quotes and events of articles not yet derived by this version."""
+    run_id = str(flow_run.get_id() or uuid.uuid4())
+    started = datetime.now(UTC)
+    return _finish(_derive(db, run_id, everything=False), "derive-articles", started, db)
+
+
+@flow(name="reprocess", persist_result=False)
+def reprocess_flow(db: str = str(DEFAULT_DB), force: bool = False) -> State:
+    """Re-derive everything from the stored raw documents when the extractor changed.
+
+    Reparses every document with the current parsers, replaces the articles and their
+    derived rows, and resolves events again; stale rows go. Without `force`, does
+    nothing when every article was derived by the current version.
+    """
+    run_id = str(flow_run.get_id() or uuid.uuid4())
+    started = datetime.now(UTC)
+    warehouse = Warehouse(db)
+    version = default_extractor().version
+    if not force and warehouse.extractor_versions() <= {version}:
+        summary = DeriveSummary(run_id, version)
+        return Completed(message=f"nothing to do: every article is at {version}", data=summary)
+    reparsed = reparse_task(db, run_id)
+    summary = _derive(db, run_id, everything=True)
+    summary.reparsed = reparsed
+    return _finish(summary, "reprocess", started, db)
