@@ -1,0 +1,90 @@
+"""One real-world event reported twice is one event; different events stay apart."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from parsers.extraction.model import EventDate
+from parsers.extraction.resolve import EventRecord, resolve_events
+
+UNKNOWN = EventDate(None, "unknown")
+
+
+def record(
+    article: str,
+    index: int,
+    event_type: str = "WEAPONS_TEST",
+    day: date | None = None,
+    place: str | None = None,
+    country: str | None = None,
+    actors: tuple[str, ...] = ("ref:north-korea",),
+    people: tuple[str, ...] = (),
+) -> EventRecord:
+    return EventRecord(
+        article_event_id=f"{article}-{index}",
+        article_id=article,
+        event_type=event_type,
+        meeting_kind="talks" if event_type == "MEETING" else None,
+        modality="asserted",
+        date=EventDate(day, "day") if day else UNKNOWN,
+        place=place,
+        place_country=country,
+        actors=tuple((a, "source") for a in actors + people),
+        people=frozenset(people),
+        summary=f"{event_type} in {article}",
+    )
+
+
+def test_the_same_launch_in_two_outlets_is_one_event() -> None:
+    events = resolve_events(
+        [
+            record("yonhap", 0, day=date(2024, 3, 12), place="ref:east-sea"),
+            record("reuters", 0, day=date(2024, 3, 12), place="ref:east-sea"),
+        ]
+    )
+    assert len(events) == 1
+    assert events[0].articles == {"yonhap", "reuters"}
+
+
+def test_two_launches_in_one_week_stay_two_events() -> None:
+    events = resolve_events(
+        [
+            record("yonhap", 0, day=date(2024, 3, 12), place="ref:east-sea"),
+            record("yonhap2", 0, day=date(2024, 3, 15), place="ref:east-sea"),
+        ]
+    )
+    assert len(events) == 2
+
+
+def test_an_undated_report_takes_the_date_of_the_event_it_joins() -> None:
+    people = ("ref:kim-myong-gil", "ref:stephen-biegun")
+    events = resolve_events(
+        [
+            record("voa", 0, "MEETING", place="ref:stockholm", country="SWE", people=people),
+            record("yonhap", 0, "MEETING", date(2019, 10, 5), "ref:sweden", "SWE", people=people),
+        ]
+    )
+    assert len(events) == 1
+    assert events[0].date == EventDate(date(2019, 10, 5), "day")
+
+
+def test_an_undated_report_that_fits_two_events_joins_neither() -> None:
+    events = resolve_events(
+        [
+            record("a", 0, day=date(2024, 3, 12), actors=("ref:north-korea", "ref:japan")),
+            record("b", 0, day=date(2024, 3, 15), actors=("ref:north-korea", "ref:japan")),
+            record("c", 0, actors=("ref:north-korea", "ref:japan")),
+        ]
+    )
+    assert len(events) == 3
+
+
+def test_two_events_of_one_article_are_never_merged_across() -> None:
+    events = resolve_events(
+        [
+            record("a", 0, day=date(2024, 3, 12), place="ref:east-sea"),
+            record("a", 1, place="ref:east-sea"),
+            record("b", 0, day=date(2024, 3, 12), place="ref:east-sea"),
+        ]
+    )
+    assert sorted(len(e.members) for e in events) == [1, 2]
