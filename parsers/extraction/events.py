@@ -104,29 +104,56 @@ _TRIGGERS = re.compile(
     + "|".join(rf"(?P<{name}>{pattern.lower()})" for name, pattern in _TRIGGER_PATTERNS)
     + r")\b"
 )
+# Every word a trigger can start with: the pattern is tried only where one stands,
+# which is several times faster than scanning every position of every sentence.
+_FIRST_WORDS = frozenset(
+    """summit summits talks negotiations meeting meetings met meet meets parley discussion
+    discussions phone visit visited visits launch launches launched launching fired
+    test-fired test-firing missile nuclear icbm weapon weapons tested military joint
+    combined exercise exercises drill drills war maneuvers sanctions lifting easing
+    suspension lift ease imposed impose slapped new fresh unilateral sanctioned blacklisted
+    designated blamed blames accused accuses accusing criticized condemned denounced
+    slammed threat threats threatened threatens warned warns ultimatum could would may
+    rejected rejects refused refuses no walked disputed dismissed urged urges called calls
+    demanded demands appealed agreed agrees accepted accepts signed offer offered offers
+    proposed proposes proposal suggested humanitarian food medical aid cooperation
+    cooperate cooperated protest protested protests lodged summoned attack attacked attacks
+    shelling shelled clash clashed clashes statement claimed announced declared""".split()
+)
+_WORD = re.compile(r"[a-z][a-z-]*")
+
+
+def _trigger_matches(lowered: str) -> list[re.Match[str]]:
+    found = []
+    last_end = 0
+    for word in _WORD.finditer(lowered):
+        if word.start() < last_end or word.group() not in _FIRST_WORDS:
+            continue
+        match = _TRIGGERS.match(lowered, word.start())
+        if match:
+            found.append(match)
+            last_end = match.end()
+    return found
+
+
 _SUMMIT_WORDS = frozenset({"summit", "summits", "meeting", "meetings", "met", "meet", "meets"})
 _REPORTED = re.compile(
     r"\b(?:reportedly|news\s+reports?|reports?\s+said|according\s+to|sources\s+said"
     r"|speculation)\b",
-    re.IGNORECASE,
 )
 _HYPOTHETICAL = re.compile(
     r"\b(?:could|would|might|may|if|unless|possible|desire\s+to|wants?\s+to|hopes?\s+to)\b",
-    re.IGNORECASE,
 )
 _PLANNED = re.compile(
     r"\b(?:will|plans?\s+to|planned|scheduled|set\s+to|is\s+to|are\s+to|next|interested\s+in)\b",
-    re.IGNORECASE,
 )
 _NEGATED = re.compile(
     r"\b(?:not|no|never|didn't|did\s+not|failure\s+to|denied|without|refus\w*)\s+"
     r"(?:[\w\"'\u201c\u201d-]+\s+){0,6}$",
-    re.IGNORECASE,
 )
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|off|outskirts\s+of|capital\s+of|city\s+of|waters\s+off|toward"
     r"|towards|into|over|across|from\s+the\s+\w+\s+area\s+of|area\s+of)\s+(?:the\s+)?$",
-    re.IGNORECASE,
 )
 # Triggers that are nouns a place name can modify: "the Hanoi summit", "Ulchi drills".
 _NOUN_TRIGGERS = re.compile(
@@ -140,7 +167,6 @@ _ACTOR_TYPES = frozenset({"PERSON", "ORG", "GPE"})
 _ANAPHORIC = re.compile(
     r"(?:\b(?:the|that|this|these|those|its|their|his|her|such)\s+(?:[\w-]+\s+){0,2}"
     r"|['\u2019]s\s+(?:[\w-]+\s+){0,2})$",
-    re.IGNORECASE,
 )
 _TEMPORAL_PREPOSITION = re.compile(r"\b(?:after|before|since|until|ahead\s+of)\s+(?:\S+\s+){0,3}$")
 _CLAUSE_BREAK = re.compile(r"[,;]\s")
@@ -179,7 +205,7 @@ def _sentence_events(
     text = sentence.text
     triggers: list[tuple[str, re.Match[str]]] = []
     seen: set[tuple[str, bool]] = set()
-    for match in _TRIGGERS.finditer(text.lower()):
+    for match in _trigger_matches(text.lower()):
         event_type = match.lastgroup or ""
         kind = (event_type, match.group().lower().split()[0] in _SUMMIT_WORDS)
         if kind not in seen:
@@ -219,7 +245,7 @@ def _event(
     clauses: list[tuple[int, int]],
     meeting_positions: list[int],
 ) -> _Candidate:
-    text = sentence.text
+    text = sentence.text.lower()  # every helper pattern below is lowercase
     position = match.start()
     clause = _clause_of(position, clauses)
     place = _place(text, position, match.end(), mentions, entities, sentence.offset, clause)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from parsers.extraction.model import ArticleEntity, Mention
 from parsers.extraction.names import name_key
 from parsers.extraction.reference import Actor, Reference
-from parsers.extraction.text import joinable, tokenize
+from parsers.extraction.text import _NAME_GAP, _TOKEN
 
 # Words that open a sentence or a clause and are capitalized for that reason only.
 STOPWORDS = frozenset(
@@ -116,6 +116,17 @@ class SentenceText:
 class MentionFinder:
     def __init__(self, reference: Reference) -> None:
         self.reference = reference
+        lowercase_openers = sorted(
+            {
+                re.escape(form.split()[0])
+                for actor in reference.actors.values()
+                for form in actor.surface_forms
+                if form[:1].islower()
+            }
+        )
+        self._openers = re.compile(
+            r"\b(?:[A-Z0-9]" + "".join(f"|{w}\\b" for w in lowercase_openers) + ")"
+        )
         self._lowercase_ok = set()
         self._all_caps = set()
         for actor in reference.actors.values():
@@ -175,39 +186,42 @@ class MentionFinder:
         return entities, mentions
 
     def _reference_matches(self, text: str) -> list[tuple[int, int, Actor]]:
-        """Reference names in the text; of overlapping matches the longest wins."""
-        tokens = tokenize(text)
-        # Most tokens are ASCII letters and digits already: lower() is their key.
-        keys = [
-            t.text.lower() if t.text.isascii() and t.text.isalnum() else name_key(t.text)
-            for t in tokens
-        ]
+        """Reference names in the text; of overlapping matches the longest wins.
+
+        Only words that can open a name are tried (capitalized ones, and the few
+        lowercase openers of aliases such as "the North"): most words cannot.
+        """
         prefixes, by_key = self.reference.prefixes, self.reference.by_key
+        limit = self.reference.max_words
         candidates: list[tuple[int, int, str]] = []
-        for i in range(len(tokens)):
-            if keys[i] not in prefixes:
-                continue
+        for opener in self._openers.finditer(text):
+            words = []
+            position = opener.start()
             key = ""
             longest = None
-            for j in range(i, min(len(tokens), i + self.reference.max_words)):
-                if j > i and not joinable(text, tokens[j - 1], tokens[j]):
+            while len(words) < limit:
+                word = _TOKEN.match(text, position)
+                if word is None:
                     break
-                key += keys[j]
+                if words and _NAME_GAP.fullmatch(text, words[-1].end(), word.start()) is None:
+                    break
+                token = word.group()
+                key += token.lower() if token.isascii() and token.isalnum() else name_key(token)
                 if key not in prefixes:
                     break
+                words.append(word)
                 actor_id = by_key.get(key)
-                if actor_id and self._case_fits(key, text[tokens[i].start : tokens[j].end]):
-                    longest = (i, j, actor_id)
+                if actor_id and self._case_fits(key, text[opener.start() : word.end()]):
+                    longest = (opener.start(), word.end(), actor_id)
+                gap = _NAME_GAP.match(text, word.end())
+                position = gap.end() if gap else word.end()
             if longest:
                 candidates.append(longest)
         chosen: list[tuple[int, int, str]] = []
-        for i, j, actor_id in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
-            if all(j < ci or i > cj for ci, cj, _ in chosen):
-                chosen.append((i, j, actor_id))
-        return [
-            (tokens[i].start, tokens[j].end, self.reference.actors[actor_id])
-            for i, j, actor_id in sorted(chosen)
-        ]
+        for start, end, actor_id in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
+            if all(end <= c_start or start >= c_end for c_start, c_end, _ in chosen):
+                chosen.append((start, end, actor_id))
+        return [(start, end, self.reference.actors[a]) for start, end, a in sorted(chosen)]
 
     def _case_fits(self, key: str, surface: str) -> bool:
         if surface[:1].islower() and key not in self._lowercase_ok:

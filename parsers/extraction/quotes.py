@@ -26,7 +26,7 @@ _SPEECH = (
 _PRONOUN = re.compile(r"^(?:he|she|they)$", re.IGNORECASE)
 _AFTER_WHO_SAID = re.compile(rf"^\s*,?\s*(?P<who>[^\"]{{1,140}}?)\s+{_SPEECH}\b")
 _AFTER_SAID_WHO = re.compile(rf"^\s*,?\s*{_SPEECH}\s+(?P<who>[^\"]{{1,140}}?)(?:[.,;]|$)")
-_BEFORE_WHO_SAID = re.compile(rf"(?P<who>[^,;:\"]{{1,120}}?)\s+{_SPEECH}\b[^\"]{{0,160}}$")
+_SPEECH_WORD = re.compile(rf"\b{_SPEECH}\b")
 # Lost marks are read only from plain speech verbs ("claimed that ..." is reported speech).
 _PLAIN_SPEECH = r"(?:said|says|added|adds)"
 _TRAILING_ATTRIBUTION = re.compile(
@@ -166,10 +166,17 @@ def _attribution(text: str, match: re.Match[str], sentence_start: int) -> tuple[
         if hit and not _QUOTED.search(hit.group(0)):
             return hit.group("who"), match.end() + hit.start("who")
     before = text[sentence_start : match.start()]
-    hit = _BEFORE_WHO_SAID.search(before)
-    if hit:
-        return hit.group("who"), sentence_start + hit.start("who")
-    return None, 0
+    # 'Park said, "..."' or 'the ministry said Pyongyang would not hold such "..." talks':
+    # the clause that ends in the last speech verb before the quote names the speaker.
+    verbs = list(_SPEECH_WORD.finditer(before))
+    if not verbs:
+        return None, 0
+    verb = verbs[-1]
+    clause_start = max(before.rfind(mark, 0, verb.start()) for mark in ',;:"') + 1
+    who = before[clause_start : verb.start()]
+    if not who.strip() or len(who) > 120:
+        return None, 0
+    return who, sentence_start + clause_start
 
 
 def _unmarked_quote(paragraph: QuoteParagraph, resolver: _SpeakerResolver) -> list[Quote]:

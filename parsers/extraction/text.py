@@ -27,7 +27,7 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    return [Token(m.group(), *m.span()) for m in _TOKEN.finditer(text)]
 
 
 def joinable(text: str, left: Token, right: Token) -> bool:
