@@ -11,7 +11,7 @@ export PREFECT_HOME ?= $(CURDIR)/data/prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test bench lint install clean
+.PHONY: run test bench bench-extract eval lint install clean
 
 run: $(SYNCED)
 	$(VENV)/bin/peninsula ingest
@@ -22,6 +22,13 @@ test: $(SYNCED)
 
 bench: $(SYNCED)
 	$(VENV)/bin/python -m bench.ingest
+
+bench-extract: $(SYNCED)
+	$(VENV)/bin/python -m bench.extract
+
+eval: $(SYNCED)
+	$(VENV)/bin/peninsula eval ../shared/gold/seeds.gold.json
+	$(VENV)/bin/peninsula eval tests/passages/passages.gold.json
 
 lint: $(SYNCED)
 	$(VENV)/bin/ruff check .
