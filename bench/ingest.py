@@ -38,9 +38,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--runs", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--derive", metavar="DB", help=argparse.SUPPRESS)
     parser.add_argument("--child", nargs=2, metavar=("CORPUS", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
+    if args.derive:
+        run_derive_child(Path(args.derive))
+    elif args.child:
         run_child(Path(args.child[0]), Path(args.child[1]), args.batch_size, args.runs)
     else:
         run_benchmark(args.count, args.batch_size)
@@ -74,6 +77,13 @@ def run_benchmark(count: int, batch_size: int | None) -> None:
             report("rerun, same process", rerun)
             (cold,) = child_runs(workdir / "corpus", db, batch_size, env, runs=1)
             report("rerun, fresh process", cold)
+            derive = child_derive(db, env)
+            print(
+                f"derive-articles (entities, quotes, events; not part of the load figures): "
+                f"{derive['articles']} articles in {derive['flow_s']:.1f} s "
+                f"({derive['articles'] / derive['flow_s']:.0f} articles/s), "
+                f"peak memory {derive['peak_mb']:.0f} MB"
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -147,6 +157,31 @@ def child_runs(
     if result.returncode != 0:
         raise RuntimeError(f"benchmark run failed:\n{result.stderr}")
     return [json.loads(line) for line in result.stdout.strip().splitlines()[-runs:]]
+
+
+def child_derive(db: Path, env: dict[str, str]) -> dict:
+    command = [sys.executable, "-m", "bench.ingest", "--derive", str(db)]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"derive run failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run_derive_child(db: Path) -> None:
+    from prefect.client.orchestration import get_client
+
+    from flows.derive import derive_flow
+
+    state = derive_flow(db=str(db), return_state=True)
+    summary = state.result(raise_on_failure=False)
+    with get_client(sync_client=True) as client:
+        flow_run = client.read_flow_run(state.state_details.flow_run_id)
+    record = {
+        "articles": summary.derived,
+        "flow_s": (flow_run.end_time - flow_run.start_time).total_seconds(),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    print(json.dumps(record), flush=True)
 
 
 def run_child(corpus: Path, db: Path, batch_size: int | None, runs: int) -> None:

@@ -118,7 +118,8 @@ _FIRST_WORDS = frozenset(
     demanded demands appealed agreed agrees accepted accepts signed offer offered offers
     proposed proposes proposal suggested humanitarian food medical aid cooperation
     cooperate cooperated protest protested protests lodged summoned attack attacked attacks
-    shelling shelled clash clashed clashes statement claimed announced declared""".split()
+    shelling shelled clash clashed clashes statement claimed announced declared briefing
+    news press told""".split()
 )
 _WORD = re.compile(r"[a-z][a-z-]*")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from parsers.extraction.model import ArticleEntity, Mention
 from parsers.extraction.names import name_key
 from parsers.extraction.reference import Actor, Reference
-from parsers.extraction.text import _NAME_GAP, _TOKEN
+from parsers.extraction.text import NAME_GAP, TOKEN
 
 # Words that open a sentence or a clause and are capitalized for that reason only.
 STOPWORDS = frozenset(
@@ -200,10 +200,10 @@ class MentionFinder:
             key = ""
             longest = None
             while len(words) < limit:
-                word = _TOKEN.match(text, position)
+                word = TOKEN.match(text, position)
                 if word is None:
                     break
-                if words and _NAME_GAP.fullmatch(text, words[-1].end(), word.start()) is None:
+                if words and NAME_GAP.fullmatch(text, words[-1].end(), word.start()) is None:
                     break
                 token = word.group()
                 key += token.lower() if token.isascii() and token.isalnum() else name_key(token)
@@ -213,7 +213,7 @@ class MentionFinder:
                 actor_id = by_key.get(key)
                 if actor_id and self._case_fits(key, text[opener.start() : word.end()]):
                     longest = (opener.start(), word.end(), actor_id)
-                gap = _NAME_GAP.match(text, word.end())
+                gap = NAME_GAP.match(text, word.end())
                 position = gap.end() if gap else word.end()
             if longest:
                 candidates.append(longest)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 # Words, and a possessive 's as a token of its own ("North's" -> North, 's) so that
 # "North Korea's" still ends in the two words "North Korea".
-_TOKEN = re.compile(r"[^\W_]+|['\u2019]s\b")
+TOKEN = re.compile(r"[^\W_]+|['\u2019]s\b")
 # What may stand between two words of one name: "Kim Myong-gil", "U.S.", "AT&T".
-_NAME_GAP = re.compile(r"[ \u00a0\-.&]{0,3}")
+NAME_GAP = re.compile(r"[ \u00a0\-.&]{0,3}")
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -17,22 +16,6 @@ _ABBREVIATIONS = frozenset(
     gov st no vs prof amb jr sr mt adm capt maj sgt corp inc co ltd dept p.m a.m""".split()
 )
 _SENTENCE_END = re.compile(r"[.?!][\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018(]?[A-Z0-9])")
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    text: str
-    start: int
-    end: int
-
-
-def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(), *m.span()) for m in _TOKEN.finditer(text)]
-
-
-def joinable(text: str, left: Token, right: Token) -> bool:
-    """Whether two adjacent tokens may belong to one name."""
-    return _NAME_GAP.fullmatch(text, left.end, right.start) is not None
 
 
 def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
