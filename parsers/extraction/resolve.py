@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from parsers.extraction.events import dates_agree
@@ -40,6 +41,9 @@ class ResolvedEvent:
     place_country: str | None
     articles: set[str] = field(default_factory=set)
     month_hint: int | None = None
+    # Kept up to date as members join: compared for every candidate record.
+    actor_ids: set[str] = field(default_factory=set)
+    people: set[str] = field(default_factory=set)
 
     @property
     def event_id(self) -> str:
@@ -49,8 +53,7 @@ class ResolvedEvent:
     @property
     def head(self) -> EventRecord:
         """The member with the most precise date names the event."""
-        rank = {"unknown": 0, "year": 1, "month": 2, "day": 3}
-        return max(self.members, key=lambda m: (rank[m.date.precision], -len(m.summary)))
+        return max(self.members, key=lambda m: (_RANK[m.date.precision], -len(m.summary)))
 
     def actors(self) -> dict[str, str]:
         merged: dict[str, str] = {}
@@ -60,42 +63,103 @@ class ResolvedEvent:
         return merged
 
 
+_RANK = {"unknown": 0, "year": 1, "month": 2, "day": 3}
+_MAX_UNDATED_CANDIDATES = 500
+
+
 def resolve_events(records: list[EventRecord]) -> list[ResolvedEvent]:
-    rank = {"day": 0, "month": 1, "year": 2, "unknown": 3}
     # Dated reports first, so that undated ones join events whose date is known.
-    ordered = sorted(records, key=lambda r: (rank[r.date.precision], r.article_event_id))
+    ordered = sorted(records, key=lambda r: (-_RANK[r.date.precision], r.article_event_id))
     clusters: list[ResolvedEvent] = []
-    index: dict[tuple, list[int]] = defaultdict(list)
+    # (kind, period) -> clusters of that month or year: where a dated report looks.
+    by_period: dict[tuple, list[int]] = defaultdict(list)
+    # (kind, anchor) -> clusters sharing a place or an actor: where an undated one looks.
+    by_anchor: dict[tuple, list[int]] = defaultdict(list)
     for record in ordered:
         kind = (record.event_type, record.meeting_kind, record.modality)
-        candidates = {i for key in _anchor_keys(record) for i in index.get((*kind, *key), ())}
-        fits = [
-            i
-            for i in sorted(candidates)
-            if record.article_id not in clusters[i].articles
-            and _compatible(clusters[i], record)
-            and _tied(clusters[i], record)
-        ]
-        if record.date.value is None and len(fits) > 1:
+        dated = record.date.value is not None
+        if dated:
+            pool = _unique(
+                i for key in _lookups(record.date) for i in by_period.get((*kind, key), ())
+            )
+        elif record.place or len(record.actors) >= 2:
+            # The most recent candidates only: bounded work per report in a large
+            # warehouse, where "North Korea" alone is an actor of thousands of events.
+            pool = _unique(
+                i
+                for key in _anchor_keys(record)
+                for i in by_anchor.get((*kind, key), [])[-_MAX_UNDATED_CANDIDATES:]
+            )[-_MAX_UNDATED_CANDIDATES:]
+        else:
+            pool = []  # nothing could tie an undated report with one actor and no place
+        fits: list[int] = []
+        for i in pool:
+            cluster = clusters[i]
+            if (
+                record.article_id not in cluster.articles
+                and _compatible(cluster, record)
+                and _tied(cluster, record)
+            ):
+                fits.append(i)
+                if dated or len(fits) > 1:
+                    break
+        if not dated and len(fits) > 1:
             fits = []  # an undated report that fits several events fits none for sure
         if fits:
-            cluster = clusters[fits[0]]
-            _absorb(cluster, record)
             position = fits[0]
+            _absorb(clusters[position], record)
         else:
-            cluster = ResolvedEvent(
-                [record],
-                record.date,
-                record.place,
-                record.place_country,
-                {record.article_id},
-                record.date.month_hint,
+            position = len(clusters)
+            clusters.append(
+                ResolvedEvent(
+                    [record],
+                    record.date,
+                    record.place,
+                    record.place_country,
+                    {record.article_id},
+                    record.date.month_hint,
+                    {entity_id for entity_id, _ in record.actors},
+                    set(record.people),
+                )
             )
-            clusters.append(cluster)
-            position = len(clusters) - 1
+            if dated:
+                for key in _registrations(record.date):
+                    by_period[(*kind, key)].append(position)
         for key in _anchor_keys(record):
-            index[(*kind, *key)].append(position)
+            entries = by_anchor[(*kind, key)]
+            if not entries or entries[-1] != position:
+                entries.append(position)
     return clusters
+
+
+def _unique(indexes: Iterable[int]) -> list[int]:
+    return sorted(set(indexes))
+
+
+# A dated cluster is filed under its own date and the periods that contain it; a dated
+# report looks up only the clusters whose date can agree with its own.
+def _registrations(value: EventDate) -> list[tuple]:
+    day = value.value
+    assert day is not None
+    if value.precision == "day":
+        return [("day", day), ("in-month", day.year, day.month), ("in-year", day.year)]
+    if value.precision == "month":
+        return [("month", day.year, day.month), ("in-year", day.year)]
+    return [("year", day.year)]
+
+
+def _lookups(value: EventDate) -> list[tuple]:
+    day = value.value
+    assert day is not None
+    if value.precision == "day":
+        return [("day", day), ("month", day.year, day.month), ("year", day.year)]
+    if value.precision == "month":
+        return [
+            ("in-month", day.year, day.month),
+            ("month", day.year, day.month),
+            ("year", day.year),
+        ]
+    return [("in-year", day.year), ("year", day.year)]
 
 
 def _anchor_keys(record: EventRecord) -> list[tuple]:
@@ -104,8 +168,6 @@ def _anchor_keys(record: EventRecord) -> list[tuple]:
         keys.append(("country", record.place_country))
     if record.place:
         keys.append(("place", record.place))
-    if record.date.value is not None and record.date.precision == "day":
-        keys.append(("day", record.date.value))
     keys.extend(("actor", entity_id) for entity_id, _ in record.actors)
     return keys
 
@@ -128,9 +190,8 @@ def _compatible(cluster: ResolvedEvent, record: EventRecord) -> bool:
 
 
 def _tied(cluster: ResolvedEvent, record: EventRecord) -> bool:
-    actors = {entity_id for m in cluster.members for entity_id, _ in m.actors}
-    shared = actors & {entity_id for entity_id, _ in record.actors}
-    people = {p for m in cluster.members for p in m.people} & record.people
+    shared = cluster.actor_ids & {entity_id for entity_id, _ in record.actors}
+    people = cluster.people & record.people
     same_place = bool(
         cluster.place
         and record.place
@@ -157,8 +218,9 @@ def _tied(cluster: ResolvedEvent, record: EventRecord) -> bool:
 def _absorb(cluster: ResolvedEvent, record: EventRecord) -> None:
     cluster.members.append(record)
     cluster.articles.add(record.article_id)
-    rank = {"unknown": 0, "year": 1, "month": 2, "day": 3}
-    if rank[record.date.precision] > rank[cluster.date.precision]:
+    cluster.actor_ids.update(entity_id for entity_id, _ in record.actors)
+    cluster.people.update(record.people)
+    if _RANK[record.date.precision] > _RANK[cluster.date.precision]:
         cluster.date = record.date
     if cluster.place is None and record.place is not None:
         cluster.place, cluster.place_country = record.place, record.place_country
