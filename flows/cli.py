@@ -55,6 +55,12 @@ def ingest(
 ) -> None:
     """Parse saved article files and load them (the `load-files` Prefect flow)."""
     _configure_prefect(verbose)
+    try:
+        # Fail before starting Prefect when the file cannot be written (a lock, a
+        # file that is not DuckDB): the flow would only report it less clearly.
+        Warehouse(db).check_writable()
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
     if not os.environ.get("PREFECT_API_URL"):
         err.print("Starting a temporary Prefect server (10-30 s)...", style="dim")
     from flows.runner import run_derive, run_load_files  # Prefect is imported only here
@@ -107,12 +113,23 @@ def reprocess(
     """Re-derive every article from the stored raw documents (after the reference or
     the rules changed): no refetching, no duplicates, stale rows gone."""
     _configure_prefect(verbose)
+    try:
+        Warehouse(db).check_writable(must_exist=True)
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
     from flows.runner import run_reprocess
 
     try:
         _, message, ok = run_reprocess(str(db), force)
     except WarehouseError as exc:
         raise fail(str(exc)) from None
+    except Exception as exc:
+        if verbose:
+            raise
+        raise fail(
+            f"reprocess crashed: {type(exc).__name__}: {exc} (run with --verbose for details)",
+            code=1,
+        ) from None
     out.print(f"reprocess: {message}", highlight=False, markup=False)
     if not ok:
         raise typer.Exit(1)
@@ -156,15 +173,20 @@ def sql(
         columns, records = warehouse.query(query, time_zone=tz)
     except WarehouseError as exc:
         raise fail(str(exc)) from None
-    if output == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(records)
-    elif output == "json":
-        for record in records:
-            print(json.dumps(dict(zip(columns, record, strict=True)), default=str))
-    else:
-        raise fail(f"--format {output!r}: expected table, csv or json")
+    try:
+        if output == "csv":
+            writer = csv.writer(sys.stdout)
+            writer.writerow(columns)
+            writer.writerows(records)
+        elif output == "json":
+            for record in records:
+                print(json.dumps(dict(zip(columns, record, strict=True)), default=str))
+        else:
+            raise fail(f"--format {output!r}: expected table, csv or json")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader (head, less) has what it wanted; nothing more to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @app.command()
@@ -200,7 +222,9 @@ def _configure_prefect(verbose: bool) -> None:
     # A new PREFECT_HOME migrates its database on first start: 20 s is not always enough.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+        # The command prints its own one-line outcome; Prefect's log (with tracebacks
+        # of failed tasks) is there with --verbose, and in the Prefect UI.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
     # Prefect creates its home folder but not the folders above it (data/ on a fresh clone).
     if home := os.environ.get("PREFECT_HOME"):
         Path(home).expanduser().mkdir(parents=True, exist_ok=True)

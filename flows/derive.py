@@ -6,7 +6,9 @@ again whenever the reference or the rules change, without refetching or reparsin
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -16,7 +18,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from flows import progress
-from flows.load_files import DEFAULT_DB
+from flows.load_files import DEFAULT_DB, NAMED_FAILURES
 from flows.pipeline import (
     BatchReport,
     default_extractor,
@@ -72,7 +74,8 @@ def _derive(db: str, run_id: str, everything: bool) -> DeriveSummary:
         summary.failures.extend(extract_batch(ArticleIds(batch), db))
         summary.derived += len(batch)
         progress.report(summary.derived, len(todo))
-    if todo or everything:
+    # Also when an earlier run stopped between deriving and resolving.
+    if todo or everything or warehouse.events_stale(summary.version):
         summary.events = resolve_events_task(db)
     return summary
 
@@ -81,7 +84,7 @@ def _finish(summary: DeriveSummary, flow_name: str, started: datetime, db: str) 
     failed = bool(summary.failures)
     message = (
         f"{len(summary.failures)} articles not derived: "
-        + "; ".join(f"{a}: {r}" for a, r in summary.failures[:5])
+        + "; ".join(f"{a}: {r}" for a, r in summary.failures[:NAMED_FAILURES])
         if failed
         else f"{summary.derived} articles derived, {summary.events} events ({summary.version})"
     )
@@ -103,7 +106,9 @@ def derive_flow(db: str = str(DEFAULT_DB)) -> State:
     """Extract entities, quotes and events of articles not yet derived by this version."""
     run_id = str(flow_run.get_id() or uuid.uuid4())
     started = datetime.now(UTC)
-    return _finish(_derive(db, run_id, everything=False), "derive-articles", started, db)
+    with _record_crash(db, run_id, "derive-articles", started):
+        summary = _derive(db, run_id, everything=False)
+    return _finish(summary, "derive-articles", started, db)
 
 
 @flow(name="reprocess", persist_result=False)
@@ -121,7 +126,26 @@ def reprocess_flow(db: str = str(DEFAULT_DB), force: bool = False) -> State:
     if not force and warehouse.extractor_versions() <= {version}:
         summary = DeriveSummary(run_id, version)
         return Completed(message=f"nothing to do: every article is at {version}", data=summary)
-    reparsed = reparse_task(db, run_id)
-    summary = _derive(db, run_id, everything=True)
+    with _record_crash(db, run_id, "reprocess", started):
+        reparsed = reparse_task(db, run_id)
+        summary = _derive(db, run_id, everything=True)
     summary.reparsed = reparsed
     return _finish(summary, "reprocess", started, db)
+
+
+@contextlib.contextmanager
+def _record_crash(db: str, run_id: str, flow_name: str, started: datetime) -> Iterator[None]:
+    """A run that breaks off still leaves its row in the run log, saying why."""
+    try:
+        yield
+    except Exception as exc:
+        Warehouse(db).record_run(
+            run_id,
+            flow_name,
+            [db],
+            started,
+            LoadCounts(),
+            status="crashed",
+            message=f"crashed: {type(exc).__name__}: {exc}",
+        )
+        raise

@@ -54,8 +54,22 @@ def load_gold(path: Path) -> dict:
         gold = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise GoldError(f"{path}: cannot read the gold file ({exc})") from None
-    if gold.get("format") != "peninsula-gold/1":
-        raise GoldError(f"{path}: format is {gold.get('format')!r}, expected 'peninsula-gold/1'")
+    if not isinstance(gold, dict) or gold.get("format") != "peninsula-gold/1":
+        found = gold.get("format") if isinstance(gold, dict) else type(gold).__name__
+        raise GoldError(f"{path}: format is {found!r}, expected 'peninsula-gold/1'")
+    articles = gold.get("articles")
+    if not isinstance(articles, list) or not articles:
+        raise GoldError(f"{path}: 'articles' must be a non-empty list")
+    for number, entry in enumerate(articles, start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+            raise GoldError(f"{path}: article {number} has no 'file'")
+        for event in entry.get("events", []):
+            if not isinstance(event, dict) or "id" not in event:
+                raise GoldError(f"{path}: an event of article {number} has no 'id'")
+        for field_name in ("entities", "quotes"):
+            for item in entry.get(field_name, []):
+                if not isinstance(item, dict) or not ({"name", "speaker"} & set(item)):
+                    raise GoldError(f"{path}: a {field_name[:-1]} of article {number} is malformed")
     return gold
 
 

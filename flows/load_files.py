@@ -48,7 +48,9 @@ class IngestSummary:
     def failure_message(self) -> str:
         failures = self.report.failures
         named = "; ".join(f"{path}: {reason}" for path, reason in failures[:NAMED_FAILURES])
-        more = f"; and {len(failures) - NAMED_FAILURES} more" if len(failures) > 5 else ""
+        more = (
+            f"; and {len(failures) - NAMED_FAILURES} more" if len(failures) > NAMED_FAILURES else ""
+        )
         return f"{len(failures)} of {self.files} inputs did not load: {named}{more}"
 
 

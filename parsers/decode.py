@@ -47,7 +47,10 @@ def decode_document(data: bytes, encoding: str | None = None) -> DecodedText:
     """Decode raw document bytes, refusing what is not text and repairing only mojibake."""
     if not data.strip():
         raise ParseError("empty file" if not data else "file holds only white space")
-    if b"\x00" in data[:8192] or len(_CONTROL_BYTES.findall(data[:8192])) > 8:
+    # A declared encoding may be UTF-16, whose text is full of NUL bytes.
+    if encoding is None and (
+        b"\x00" in data[:8192] or len(_CONTROL_BYTES.findall(data[:8192])) > 8
+    ):
         raise ParseError("binary content, not text (control bytes in the first 8 KiB)")
     text = _decode_bytes(data, encoding)
     repairs: list[str] = []

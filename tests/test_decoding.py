@@ -56,3 +56,9 @@ def test_a_utf8_byte_order_mark_is_not_part_of_the_title() -> None:
 def test_single_line_text_is_not_an_article() -> None:
     with pytest.raises(ParseError, match="only one line"):
         parse_document(b"Just a headline")
+
+
+def test_a_declared_utf16_file_is_text_not_binary() -> None:
+    data = "Headline\n\nA line in UTF-16.".encode("utf-16")
+    sidecar = parse_sidecar(b'{"encoding": "utf-16"}', "x.meta.json")
+    assert parse_document(data, sidecar).body == ["A line in UTF-16."]

@@ -161,3 +161,40 @@ def test_the_official_duckdb_cli_opens_the_file(warehouse: Warehouse) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["n", "2"]
+
+
+def versioned(path_text: bytes, origin: str, url: str, published: str | None) -> ParsedDocument:
+
+    meta = f'{{"url": "{url}"' + (f', "published_at": "{published}"' if published else "") + "}"
+    raw = RawDocument(path_text, origin, meta=meta)
+    return parse_raw(raw)
+
+
+def test_two_versions_in_one_batch_keep_both_bytes_and_the_newest_text(
+    warehouse: Warehouse,
+) -> None:
+    url = "https://example.org/story"
+    old = versioned(b"Headline\n\nOld body text.", "a.txt", url, "2024-03-01T10:00:00+09:00")
+    new = versioned(b"Headline\n\nNew body text.", "b.txt", url, "2024-03-01T12:00:00+09:00")
+    counts = warehouse.load_batch([new, old], "run-1")  # the newer one first on purpose
+    assert (counts.new, counts.updated) == (1, 1)
+    with warehouse.reader() as conn:
+        assert conn.execute("SELECT count(*) FROM documents").fetchone() == (2,)
+        assert conn.execute("SELECT text FROM paragraphs").fetchall() == [("New body text.",)]
+
+
+def test_reparsing_keeps_the_current_version_and_drops_what_no_longer_parses(
+    warehouse: Warehouse,
+) -> None:
+    url = "https://example.org/story"
+    warehouse.load_batch([versioned(b"Headline\n\nOld body.", "a.txt", url, None)], "run-1")
+    warehouse.load_batch([versioned(b"Headline\n\nNew body.", "b.txt", url, None)], "run-2")
+    for documents in warehouse.stored_documents(10):
+        warehouse.load_batch([parse_raw(d) for d in documents], "re", replace=True)
+    _, rows = warehouse.query("SELECT text FROM paragraphs")
+    assert rows == [("New body.",)]
+    # A document that stops parsing (a stricter parser) takes its article with it.
+    (documents,) = list(warehouse.stored_documents(10))
+    failing = [ParsedDocument(d, error="no longer parses") for d in documents]
+    warehouse.load_batch(failing, "re2", replace=True)
+    assert warehouse.table_counts()["articles"] == 0

@@ -133,7 +133,8 @@ def _zone_name(instant: datetime | None) -> str | None:
         return None
     minutes = int(offset.total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    # DuckDB's AT TIME ZONE reads "UTC+09:00" (an offset of a zone-less timestamp).
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def file_index_table(batch: list[ParsedDocument]) -> pa.Table:

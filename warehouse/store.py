@@ -113,6 +113,15 @@ class Warehouse:
         except duckdb.Error as exc:
             raise WarehouseError(f"{self.path}: not a usable DuckDB file: {exc}") from None
 
+    def check_writable(self, *, must_exist: bool = False) -> None:
+        """Open for writing once (creating and migrating the file): fails clearly if not."""
+        if must_exist and not self.path.exists():
+            raise WarehouseError(
+                f"{self.path}: no warehouse here yet (run `peninsula ingest` to create it)"
+            )
+        with self.writer():
+            pass
+
     # -- loading -------------------------------------------------------------------------
     def parsed_doc_ids(self, doc_ids: Sequence[str]) -> set[str]:
         """The ids among doc_ids that are stored and parsed: nothing to do for them."""
@@ -172,7 +181,7 @@ class Warehouse:
         unique = _dedupe(batch)
         if not unique:
             return LoadCounts()
-        articles, paragraphs = article_tables(unique)
+        articles, paragraphs = article_tables(_article_winners(unique))
         now = datetime.now(UTC)
         with self.writer() as conn:
             conn.register("batch_documents", documents_table(unique))
@@ -212,12 +221,48 @@ class Warehouse:
                 raise
 
     def drop_orphan_derivations(self) -> None:
-        """Derived rows of articles that no longer exist (a page that stopped parsing)."""
+        """Derived rows of articles that no longer exist (a page that stopped parsing),
+        and entities and aliases that nothing mentions any more."""
         with self.writer() as conn:
+            conn.execute("BEGIN TRANSACTION")
             for table in PER_ARTICLE_TABLES:
                 conn.execute(
                     f"DELETE FROM {table} WHERE article_id NOT IN (SELECT article_id FROM articles)"
                 )
+            conn.execute(
+                """
+                DELETE FROM entities WHERE entity_id NOT IN (
+                    SELECT entity_id FROM mentions
+                    UNION SELECT speaker_entity_id FROM quotes WHERE speaker_entity_id NOT NULL
+                    UNION SELECT entity_id FROM entity_roles
+                    UNION SELECT affiliation_entity_id FROM entity_roles
+                        WHERE affiliation_entity_id NOT NULL
+                    UNION SELECT place_entity_id FROM article_events WHERE place_entity_id NOT NULL
+                    UNION SELECT a.entity_id FROM article_events, unnest(actors) AS u(a)
+                )
+                """
+            )
+            conn.execute(
+                "DELETE FROM entity_aliases WHERE entity_id NOT IN (SELECT entity_id FROM entities)"
+            )
+            conn.execute("COMMIT")
+
+    def events_stale(self, version: str) -> bool:
+        """Whether the events tables lag behind the article events (or another version)."""
+        if not self.path.exists():
+            return False
+        with self.reader() as conn:
+            row = conn.execute(
+                """
+                SELECT EXISTS (SELECT 1 FROM article_events WHERE article_event_id NOT IN
+                               (SELECT article_event_id FROM event_mentions))
+                    OR EXISTS (SELECT 1 FROM events WHERE extractor_version <> ?)
+                    OR EXISTS (SELECT 1 FROM event_mentions WHERE article_event_id NOT IN
+                               (SELECT article_event_id FROM article_events))
+                """,
+                [version],
+            ).fetchone()
+        return bool(row and row[0])
 
     def articles_to_derive(self, version: str, *, everything: bool = False) -> list[str]:
         """Ids of the articles whose derived rows are missing or made by another version."""
@@ -263,13 +308,18 @@ class Warehouse:
         ]
 
     def stored_documents(self, batch_size: int) -> Iterator[list[RawDocument]]:
-        """Every stored document, a batch at a time, as it was received."""
+        """The stored documents to reparse, a batch at a time, as they were received."""
         if not self.path.exists():
             return
         with self.reader() as conn:
+            # The version each article stands on, and documents that never became one;
+            # not the superseded versions, which would bring an older text back.
             ids = [
                 r[0]
-                for r in conn.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()
+                for r in conn.execute(
+                    "SELECT doc_id FROM documents WHERE article_id IS NULL"
+                    " OR doc_id IN (SELECT doc_id FROM articles) ORDER BY doc_id"
+                ).fetchall()
             ]
         for start in range(0, len(ids), batch_size):
             chunk = pa.table({"key": pa.array(ids[start : start + batch_size], pa.string())})
@@ -347,10 +397,10 @@ class Warehouse:
             _set_time_zone(conn, time_zone)
             try:
                 cursor = conn.execute(sql)
+                columns = [d[0] for d in cursor.description or []]
+                return columns, cursor.fetchall()
             except duckdb.Error as exc:
                 raise WarehouseError(f"query failed: {exc}") from None
-            columns = [d[0] for d in cursor.description or []]
-            return columns, cursor.fetchall()
 
     def show(self, sql: str, *, time_zone: str | None = None, max_width: int = 120) -> int:
         """Print a query's result as DuckDB's own box table; returns the row count."""
@@ -376,17 +426,25 @@ def _set_time_zone(conn: duckdb.DuckDBPyConnection, time_zone: str | None) -> No
 
 
 def _dedupe(batch: Sequence[ParsedDocument]) -> list[ParsedDocument]:
-    """One document per doc_id and one article per article_id; the later one wins."""
-    by_doc = {p.document.doc_id: p for p in batch}
-    by_article: dict[str, ParsedDocument] = {}
-    failed = []
-    for parsed in by_doc.values():
+    """One entry per document: the same bytes met twice are one document."""
+    return list({p.document.doc_id: p for p in batch}.values())
+
+
+def _article_winners(documents: Sequence[ParsedDocument]) -> list[ParsedDocument]:
+    """One version per article: the latest published, else the later in the batch.
+
+    Every version's bytes are stored; only the winner's text becomes the article.
+    """
+    winners: dict[str, tuple[tuple, ParsedDocument]] = {}
+    for position, parsed in enumerate(documents):
         article_id = article_id_for(parsed)
-        if article_id is None:
-            failed.append(parsed)
-        else:
-            by_article[article_id] = parsed
-    return [*by_article.values(), *failed]
+        if article_id is None or parsed.article is None:
+            continue
+        published = parsed.article.published_at
+        rank = (published is not None, published.timestamp() if published else 0.0, position)
+        if article_id not in winners or rank > winners[article_id][0]:
+            winners[article_id] = (rank, parsed)
+    return [parsed for _, parsed in winners.values()]
 
 
 def _count_outcomes(conn: duckdb.DuckDBPyConnection, *, replace: bool = False) -> LoadCounts:
@@ -409,13 +467,16 @@ def _count_outcomes(conn: duckdb.DuckDBPyConnection, *, replace: bool = False) -
         SELECT
             count(*) FILTER (WHERE d.status = 'failed'),
             count(*) FILTER (WHERE d.status = 'parsed' AND known.doc_id IS NOT NULL),
+            -- updated: a new version of a stored article, or a version this batch
+            -- holds twice of which the other one wins
             count(*) FILTER (WHERE d.status = 'parsed' AND known.doc_id IS NULL
-                                   AND a.article_id IS NOT NULL),
+                                   AND (a.article_id IS NOT NULL OR w.doc_id <> d.doc_id)),
             count(*) FILTER (WHERE d.status = 'parsed' AND known.doc_id IS NULL
-                                   AND a.article_id IS NULL)
+                                   AND a.article_id IS NULL AND w.doc_id = d.doc_id)
         FROM batch_documents d
         LEFT JOIN (SELECT doc_id FROM documents WHERE status = 'parsed') known USING (doc_id)
         LEFT JOIN articles a ON a.article_id = d.article_id
+        LEFT JOIN batch_articles w ON w.article_id = d.article_id
         """
     ).fetchone()
     assert row is not None
@@ -438,13 +499,14 @@ def _apply_batch(
         "CREATE OR REPLACE TEMP TABLE replaced AS SELECT a.article_id FROM articles a"
         f" JOIN batch_articles b USING (article_id) WHERE {condition}"
     )
+    if replace:
+        # A document that no longer parses takes its article with it.
+        conn.execute(
+            "INSERT INTO replaced SELECT article_id FROM articles WHERE doc_id IN"
+            " (SELECT doc_id FROM batch_documents WHERE status = 'failed')"
+        )
     conn.execute("DELETE FROM paragraphs WHERE article_id IN (SELECT article_id FROM replaced)")
     conn.execute("DELETE FROM articles WHERE article_id IN (SELECT article_id FROM replaced)")
-    # The articles this batch writes: derived rows follow them.
-    conn.execute(
-        "CREATE OR REPLACE TEMP TABLE fresh_articles AS SELECT article_id FROM batch_articles"
-        " WHERE article_id NOT IN (SELECT article_id FROM articles)"
-    )
     conn.execute(
         """
         INSERT INTO paragraphs BY NAME
@@ -452,11 +514,12 @@ def _apply_batch(
         WHERE p.article_id NOT IN (SELECT article_id FROM articles)
         """
     )
+    # fetched_at is when the bytes arrived: reparsing stored bytes keeps it.
     conn.execute(
         """
         INSERT INTO articles BY NAME
-        SELECT b.*, ?::TIMESTAMPTZ AS fetched_at, ?::VARCHAR AS run_id
-        FROM batch_articles b
+        SELECT b.*, coalesce(d.received_at, ?::TIMESTAMPTZ) AS fetched_at, ?::VARCHAR AS run_id
+        FROM batch_articles b LEFT JOIN documents d USING (doc_id)
         WHERE b.article_id NOT IN (SELECT article_id FROM articles)
         """,
         [now, run_id],
@@ -490,7 +553,17 @@ def _apply_derived(conn: duckdb.DuckDBPyConnection, version: str) -> None:
             f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM derived_articles)"
         )
         conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch_{table}")
-    conn.execute("INSERT INTO entities BY NAME SELECT * FROM batch_entities ON CONFLICT DO NOTHING")
+    # A reference entity takes the reference's current name, type and ids.
+    conn.execute(
+        """
+        INSERT INTO entities BY NAME SELECT * FROM batch_entities
+        ON CONFLICT (entity_id) DO UPDATE SET
+            name = excluded.name, entity_type = excluded.entity_type,
+            country_iso3 = excluded.country_iso3, wikidata_id = excluded.wikidata_id,
+            extractor_version = excluded.extractor_version
+        WHERE entities.origin = 'reference'
+        """
+    )
     conn.execute(
         "INSERT INTO entity_aliases BY NAME SELECT DISTINCT * FROM batch_entity_aliases"
         " ON CONFLICT DO NOTHING"
@@ -506,8 +579,8 @@ def _in_zone(instant: datetime | None, zone: str | None) -> datetime | None:
     """A stored instant back in the zone the outlet printed it in (dates resolve there)."""
     if instant is None or not zone:
         return instant
-    if zone[0] in "+-":
-        sign = -1 if zone[0] == "-" else 1
-        hours, minutes = (int(part) for part in zone[1:].split(":"))
+    if zone.startswith("UTC") and zone[3:4] in ("+", "-"):
+        sign = -1 if zone[3] == "-" else 1
+        hours, minutes = (int(part) for part in zone[4:].split(":"))
         return instant.astimezone(timezone(sign * timedelta(hours=hours, minutes=minutes)))
     return instant.astimezone(ZoneInfo(zone))

@@ -67,7 +67,8 @@ _TRIGGER_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "SANCTION",
         r"(?:imposed|impose|slapped|new|fresh|unilateral)\s+sanctions"
-        r"|sanctioned|blacklisted|designated",
+        r"|sanctioned|blacklisted|designated\s+(?:[\w-]+\s+){0,4}(?:entities|individuals"
+        r"|companies|firms|people|persons|vessels|ships|banks|networks?|workers)",
     ),
     (
         "ACCUSE",
@@ -95,7 +96,11 @@ _TRIGGER_PATTERNS: tuple[tuple[str, str], ...] = (
     ("COOPERATE", r"cooperation|cooperate|cooperated"),
     ("PROTEST", r"protest(?:ed|s)?|lodged\s+a\s+protest|summoned"),
     ("ASSAULT", r"attack(?:ed|s)?|shelling|shelled|clash(?:ed|es)?"),
-    ("STATEMENT", r"statement|claimed|announced|declared"),
+    (
+        "STATEMENT",
+        r"statement|claimed|announced|declared|(?:news\s+|press\s+)?briefing"
+        r"|press\s+conference|told\s+reporters",
+    ),
 )
 # One pass per sentence over its lowercased text: every trigger is a named group of a
 # single pattern, and case-sensitive matching is several times faster than IGNORECASE.

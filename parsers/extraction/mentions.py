@@ -178,7 +178,7 @@ class MentionFinder:
                 taken.append((start, end))
             for start, end, name in _person_matches(sentence.text, taken):
                 entity = _text_entity(entities, name, "PERSON")
-                _describe(entity, sentence.text, start, end, entities, mentions, sentence)
+                _describe(entity, sentence.text, start, end, entities)
                 self._add(entities, mentions, entity, sentence, start, end)
                 taken.append((start, end))
         mentions.extend(_short_references(sentences, entities, mentions))
@@ -248,7 +248,7 @@ class MentionFinder:
                 entity.descriptors.update(_words(office.title))
             entities[entity.key] = entity
         if actor.type == "PERSON":
-            _describe(entity, text, start, end, entities, [], None)
+            _describe(entity, text, start, end, entities)
         return entity
 
     @staticmethod
@@ -407,8 +407,6 @@ def _describe(
     start: int,
     end: int,
     entities: dict[str, ArticleEntity],
-    mentions: list[Mention],
-    sentence: SentenceText | None,
 ) -> None:
     """Keep the role and affiliation the text gives a person next to the name."""
     after = _ROLE_AFTER.match(text[end : end + 200])

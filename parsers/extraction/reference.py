@@ -6,9 +6,9 @@ aliases and offices. This module only indexes it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -45,10 +45,6 @@ class Actor:
     def surface_forms(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
 
-    def holds_office(self, on: date) -> list[Office]:
-        day = on.isoformat()
-        return [o for o in self.offices if o.start <= day and (o.end is None or day <= o.end)]
-
 
 @dataclass(frozen=True)
 class Reference:
@@ -62,24 +58,26 @@ class Reference:
     # matcher stops extending a span as soon as no name can start that way.
     prefixes: frozenset[str] = frozenset()
 
-    def lookup(self, surface: str) -> Actor | None:
-        actor_id = self.by_key.get(name_key(surface))
-        return self.actors[actor_id] if actor_id else None
-
 
 def load_reference(path: Path | None = None) -> Reference:
     if path is None:
         return default_reference()
-    return _build(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
+    text = path.read_text(encoding="utf-8")
+    return _build(yaml.safe_load(text), str(path), _digest(text))
 
 
 @cache
 def default_reference() -> Reference:
     text = resources.files("parsers.reference").joinpath("actors.yaml").read_text("utf-8")
-    return _build(yaml.safe_load(text), "parsers/reference/actors.yaml")
+    return _build(yaml.safe_load(text), "parsers/reference/actors.yaml", _digest(text))
 
 
-def _build(data: dict, origin: str) -> Reference:
+def _digest(text: str) -> str:
+    """Part of the reference's version: any edit of the file makes a new version."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def _build(data: dict, origin: str, digest: str) -> Reference:
     actors: dict[str, Actor] = {}
     by_key: dict[str, str] = {}
     max_words = 1
@@ -119,6 +117,5 @@ def _build(data: dict, origin: str) -> Reference:
         for word in re.findall(r"[^\W_]+", form):
             key += name_key(word)
             prefixes.add(key)
-    return Reference(
-        str(data.get("version", "0")), actors, by_key, max_words + 2, frozenset(prefixes)
-    )
+    version = f"{data.get('version', '0')}.{digest}"
+    return Reference(version, actors, by_key, max_words + 2, frozenset(prefixes))
