@@ -113,3 +113,29 @@ def test_every_command_is_documented_in_the_readme() -> None:
     for command in app.registered_commands:
         name = command.name or command.callback.__name__
         assert f"peninsula {name}" in readme, f"`peninsula {name}` is not in the README"
+
+
+def test_a_locked_warehouse_is_one_clear_line(tmp_path: Path) -> None:
+    """Another process writing the file: ingest says so at once, before starting Prefect."""
+    db = tmp_path / "busy.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
+            " time.sleep(60)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        result = peninsula("ingest", "--db", str(db))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert "busy.duckdb: cannot open the DuckDB file" in result.stderr
+    assert "lock" in result.stderr.lower()
