@@ -202,10 +202,11 @@ def status(db: DbOption = DEFAULT_DB) -> None:
     for name, count in counts.items():
         tables.add_row(name, str(count))
     out.print(tables)
-    recent = Table("started", "status", "new", "upd", "same", "failed", title="last runs")
+    recent = Table("started", "flow", "status", "new", "upd", "same", "failed", title="last runs")
     for run in runs:
         recent.add_row(
-            run.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+            run.started_at.astimezone().strftime("%m-%d %H:%M:%S"),
+            run.flow_name,
             run.status,
             *(str(n) for n in (run.n_new, run.n_updated, run.n_unchanged, run.n_failed)),
         )
