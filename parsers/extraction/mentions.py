@@ -334,7 +334,12 @@ def _text_entity(entities: dict[str, ArticleEntity], name: str, type_: str) -> A
     return entity
 
 
+_ORG_HEAD = re.compile(rf"\b(?:{_ORG_HEADS})\b")
+
+
 def _org_matches(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str, str | None]]:
+    if not _ORG_HEAD.search(text):
+        return []  # the common case, and far cheaper than the full pattern
     found = []
     for match in _ORG_NAME.finditer(text):
         start, end = match.span()
