@@ -71,14 +71,18 @@ _NOT_PERSON_ENDINGS = frozenset(
 _TITLE_WORDS = frozenset(
     {"professor", "president", "minister", "ambassador", "general", "senator", "chairman"}
 )
-_TITLE_BEFORE = re.compile(
-    rf"(?P<role>\b(?:{ROLE_NOUNS})|Prof\.|Gen\.|Sen\.|Rep\.|Amb\.)\s*$", re.IGNORECASE
+# Role nouns as a set, for the word just before a name ("spokesperson Morgan Ortagus"):
+# a look-up instead of a regex search over the text before every name.
+_ROLE_WORDS = frozenset(w.replace("\\s+", " ") for w in ROLE_NOUNS.split("|")) | frozenset(
+    {"prof.", "gen.", "sen.", "rep.", "amb."}
+)
+_SPEECH_WORDS = frozenset(
+    "said says added told noted argued wrote stressed warned explained asked".split()
 )
 _SPEECH = (
     r"(?:said|says|added|told|noted|argued|wrote|stressed|warned|explained|asked|pointed\s+out)"
 )
 _SPEECH_AFTER = re.compile(rf"^,?\s+{_SPEECH}\b")
-_SPEECH_BEFORE = re.compile(rf"\b{_SPEECH},?\s+$")
 _PERSON_NAME = re.compile(
     r"\b[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,5}\b"
 )
@@ -397,9 +401,9 @@ def _person_matches(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, 
         evidence = (
             titled
             or _ROLE_AFTER.match(after)
-            or _TITLE_BEFORE.search(before)
+            or _last_word(before) in _ROLE_WORDS
             or _SPEECH_AFTER.match(after)
-            or _SPEECH_BEFORE.search(before)
+            or _last_word(before).rstrip(",") in _SPEECH_WORDS
         )
         if evidence:
             found.append((start, end, " ".join(words)))
@@ -422,24 +426,30 @@ def _describe(
             entity.role = role
             entity.affiliation = _affiliation(role, entities)
     before = text[max(0, start - 80) : start]
-    title = _TITLE_BEFORE.search(before)
-    if title:
+    title = _last_word(before)
+    if title in _ROLE_WORDS:
         # "U.S. State Department spokesperson Morgan Ortagus": the words up to the name.
         clause = re.split(r"[,;(]|\b(?:said|and|with|between|since|of|by|after)\b", before)[-1]
         clause = " ".join(clause.split()[-5:])
         entity.descriptors.update(_words(clause))
         if entity.role is None:
-            entity.role = clause or title.group("role")
+            entity.role = clause or title
             entity.affiliation = _affiliation(clause, entities)
     # "the North's top nuclear negotiator, Kim Myong-gil,": an appositive in front.
-    front = _FRONT_APPOSITIVE.search(text[max(0, start - 90) : start])
-    if front and re.search(rf"\b(?:{ROLE_NOUNS})$", front.group(1).strip(), re.IGNORECASE):
-        entity.descriptors.update(_words(front.group(1)))
-        if entity.role is None:
-            entity.role = front.group(1).strip()
+    front = before.rstrip()
+    if front.endswith(","):
+        phrase = front[:-1]
+        phrase = phrase[max(phrase.rfind(","), phrase.rfind(";")) + 1 :].strip()
+        if 3 <= len(phrase) <= 80 and _last_word(phrase + " ") in _ROLE_WORDS:
+            entity.descriptors.update(_words(phrase))
+            if entity.role is None:
+                entity.role = phrase
 
 
-_FRONT_APPOSITIVE = re.compile(r"([^,;]{3,80}),\s*$")
+def _last_word(before: str) -> str:
+    """The word just before a position, lowercased ("" when there is none)."""
+    words = before[-40:].split()
+    return words[-1].lower() if words else ""
 
 
 def _affiliation(role: str, entities: dict[str, ArticleEntity]) -> str | None:
