@@ -171,3 +171,18 @@ def test_two_launches_in_one_week_are_two_events(extractor: Extractor) -> None:
 def test_modality_reported_and_hypothetical(yonhap: Extraction) -> None:
     offer = next(e for e in yonhap.events if e.event_type == "PROPOSE" and e.trigger == "offer")
     assert offer.modality == "reported"
+
+
+def test_he_and_she_resolve_only_to_the_one_person_just_named(
+    extractor: Extractor, yonhap: Extraction
+) -> None:
+    pronouns = [(m.surface, m.entity) for m in yonhap.mentions if m.surface in ("he", "He")]
+    assert ("he", "txt:parkwongon") in pronouns  # '"One likely scenario ...," he added.'
+    assert ("he", "txt:leifericeasley") in pronouns  # after Easley's paragraph
+    doubtful = extractor.extract(
+        story(
+            "Foreign Minister Cho Tae-yul met Secretary of State Antony Blinken in Seoul.",
+            "He said the allies would respond firmly.",
+        )
+    )
+    assert not [m for m in doubtful.mentions if m.surface == "He"]

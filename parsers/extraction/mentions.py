@@ -187,6 +187,8 @@ class MentionFinder:
                 taken.append((start, end))
         mentions.extend(_short_references(sentences, entities, mentions))
         mentions.sort(key=lambda m: (m.paragraph_seq, m.sentence, m.start))
+        mentions.extend(_pronoun_references(sentences, entities, mentions))
+        mentions.sort(key=lambda m: (m.paragraph_seq, m.sentence, m.start))
         return entities, mentions
 
     def _reference_matches(self, text: str) -> list[tuple[int, int, Actor]]:
@@ -553,3 +555,56 @@ def _paired_with_leader(text: str, start: int, end: int, leader_surnames: str) -
         re.search(rf"\b{pair}(?:\s+and\s+|-)$", before)
         or re.match(rf"(?:\s+and\s+|-){pair}\b", after)
     )
+
+
+_SUBJECT_PRONOUN = re.compile(
+    r"^(?:He|She)\b|,[\"\u201d]?\s+(?:he|she)\s+(?:said|added|says|told)\b"
+)
+
+
+def _pronoun_references(
+    sentences: list[SentenceText], entities: dict[str, ArticleEntity], mentions: list[Mention]
+) -> list[Mention]:
+    """A "he" or "she" that opens a sentence or attributes a quote, resolved to the one
+    person the sentence before names, and to nobody when it names none or several."""
+    people_in: dict[tuple[int, int], list[str]] = {}
+    for mention in mentions:
+        if entities[mention.entity].type == "PERSON":
+            people = people_in.setdefault((mention.paragraph_seq, mention.sentence), [])
+            if mention.entity not in people:
+                people.append(mention.entity)
+    people_of_paragraph: dict[int, list[str]] = {}
+    for (seq, _), people in sorted(people_in.items()):
+        known = people_of_paragraph.setdefault(seq, [])
+        known.extend(p for p in people if p not in known)
+    found = []
+    previous: SentenceText | None = None
+    for sentence in sentences:
+        match = _SUBJECT_PRONOUN.search(sentence.text)
+        if match and previous is not None:
+            candidates = people_in.get((previous.paragraph_seq, previous.index), [])
+            if (
+                not candidates
+                and match.start() > 0
+                and sentence.paragraph_seq == previous.paragraph_seq
+            ):
+                # '"... . ...," he said.' closes a quote that began sentences ago: who
+                # speaks is whom the paragraph before named.
+                candidates = people_of_paragraph.get(sentence.paragraph_seq - 1, [])
+            here = people_in.get((sentence.paragraph_seq, sentence.index), [])
+            if len(candidates) == 1 and not here:
+                pronoun = re.search(r"(?i)\b(?:he|she)\b", match.group())
+                assert pronoun is not None
+                start = match.start() + pronoun.start()
+                found.append(
+                    Mention(
+                        candidates[0],
+                        sentence.paragraph_seq,
+                        sentence.index,
+                        sentence.offset + start,
+                        sentence.offset + start + len(pronoun.group()),
+                        pronoun.group(),
+                    )
+                )
+        previous = sentence
+    return found
