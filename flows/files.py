@@ -50,7 +50,10 @@ def discover(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[
                 problems.append(InputProblem(text, "the folder holds no file to load"))
             found.update(files)
         elif os.path.isfile(text):
-            found.add(os.path.normpath(text))
+            if text.endswith(SIDECAR_SUFFIX):
+                problems.append(InputProblem(text, "a sidecar, read with its article, not alone"))
+            else:
+                found.add(os.path.normpath(text))
         elif os.path.exists(text):
             problems.append(InputProblem(text, "not a regular file or folder"))
         else:
