@@ -69,7 +69,13 @@ def resolve_dates(sentence: str, published: datetime | None) -> list[tuple[int, 
     if not _ANY_CUE.search(sentence.lower()):
         return []
     anchor = published.date() if published is not None else None
-    future = bool(_FUTURE.search(sentence))
+
+    def future(match: re.Match[str]) -> bool:
+        # "will meet on Tuesday": the tense of the clause the expression sits in, not of
+        # the sentence ("denounced on Tuesday ... and warned that the allies will pay").
+        clause = sentence[: match.start()].rsplit(",", 1)[-1][-50:]
+        return bool(_FUTURE.search(clause))
+
     found: list[tuple[int, EventDate]] = []
     taken: list[tuple[int, int]] = []
 
@@ -85,12 +91,12 @@ def resolve_dates(sentence: str, published: datetime | None) -> list[tuple[int, 
         add(m, _safe_date(int(m["year"]), _month(m["month"]), 1, "month"))
     for m in _MONTH_DAY.finditer(sentence):
         month, day = _month(m["month"]), int(m["day"])
-        add(m, _nearest_year(anchor, month, day, "day", future))
+        add(m, _nearest_year(anchor, month, day, "day", future(m)))
     for m in _MONTH_ALONE.finditer(sentence):
         month = _month(m["a"] or m["b"])
-        add(m, _nearest_year(anchor, month, 1, "month", future))
+        add(m, _nearest_year(anchor, month, 1, "month", future(m)))
     for m in _WEEKDAY.finditer(sentence):
-        add(m, _weekday(anchor, _WEEKDAYS.index(m["day"].lower()), future))
+        add(m, _weekday(anchor, _WEEKDAYS.index(m["day"].lower()), future(m)))
     for m in _RELATIVE.finditer(sentence):
         add(m, _relative(anchor, " ".join(m["word"].lower().split())))
     for m in _YEAR.finditer(sentence):

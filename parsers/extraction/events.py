@@ -274,7 +274,7 @@ def _event(
             continue
         if in_clause:
             actors.setdefault(entity.key, "source" if local < position else "target")
-        elif local < position:
+        elif local < position and not _in_appositive(text, local, clauses):
             subject = entity.key  # the nearest actor named before the trigger
     if subject is not None:
         actors.setdefault(subject, "source")
@@ -297,6 +297,16 @@ def _event(
         month_hint=event.date.month_hint,
         anaphoric=bool(_ANAPHORIC.search(text[max(0, position - 50) : position])),
     )
+
+
+_APPOSITIVE_START = re.compile(r"(?:the|a|an|his|her|their|its|who|which)\s")
+
+
+def _in_appositive(text: str, position: int, clauses: list[tuple[int, int]]) -> bool:
+    """ "Kim Yo-jong, the sister of leader Kim Jong-un, denounced": the leader named in
+    the description is not who denounced."""
+    start, _ = _clause_of(position, clauses)
+    return start > 0 and _APPOSITIVE_START.match(text, start) is not None
 
 
 def _date_for(
