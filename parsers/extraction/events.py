@@ -300,13 +300,23 @@ def _event(
 
 
 _APPOSITIVE_START = re.compile(r"(?:the|a|an|his|her|their|its|who|which)\s")
+_TITLE_OPENERS = frozenset(
+    "vice first deputy senior former chief director minister spokesperson spokesman "
+    "spokeswoman professor head chairman secretary ambassador envoy".split()
+)
 
 
 def _in_appositive(text: str, position: int, clauses: list[tuple[int, int]]) -> bool:
     """ "Kim Yo-jong, the sister of leader Kim Jong-un, denounced": the leader named in
     the description is not who denounced."""
     start, _ = _clause_of(position, clauses)
-    return start > 0 and _APPOSITIVE_START.match(text, start) is not None
+    # Descriptions open with an article or, in wire style, a bare title in lower case
+    # ("vice department director of ..."); the text here is already lower case, so the
+    # original casing is not available: articles and titles it is.
+    return start > 0 and (
+        _APPOSITIVE_START.match(text, start) is not None
+        or text[start : start + 40].split(" ", 1)[0] in _TITLE_OPENERS
+    )
 
 
 def _date_for(

@@ -7,8 +7,9 @@ import re
 # Words, and a possessive 's as a token of its own ("North's" -> North, 's) so that
 # "North Korea's" still ends in the two words "North Korea".
 TOKEN = re.compile(r"[^\W_]+|['\u2019]s\b")
-# What may stand between two words of one name: "Kim Myong-gil", "U.S.", "AT&T".
-NAME_GAP = re.compile(r"[ \u00a0\-.&]{0,3}")
+# What may stand between two words of one name: "Kim Myong-gil", "U.S.", "AT&T",
+# "Workers' Party".
+NAME_GAP = re.compile(r"[ \u00a0\-.&'\u2019]{0,3}")
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = frozenset(
