@@ -535,7 +535,8 @@ def _pick(
     scored = sorted(
         ((len(context & c.descriptors), c) for c in candidates), key=lambda pair: -pair[0]
     )
-    if scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+    # Two shared words at least ("top ... negotiator"): one ("north") decides nothing.
+    if scored[0][0] >= 2 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
         return scored[0][1]
     # "Trump and Kim", "a Trump-Kim meeting": named beside another country's leader,
     # a surname means that country's leader, when exactly one candidate leads.

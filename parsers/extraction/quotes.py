@@ -65,7 +65,12 @@ def find_quotes(
         quotes.extend(found)
         full = [q for q in found if q.speaker and not q.partial]
         previous_speaker = full[-1].speaker if full else None
-        previous_people = _distinct(m.entity for m in local if entities[m.entity].type == "PERSON")
+        # A paragraph that names nobody ("In the statement, she rejected ...") keeps the
+        # people of the one before: "she said" next still points to them.
+        previous_people = (
+            _distinct(m.entity for m in local if entities[m.entity].type == "PERSON")
+            or previous_people
+        )
     return quotes
 
 
