@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from parsers.extraction.model import EventDate
@@ -87,4 +88,16 @@ def test_two_events_of_one_article_are_never_merged_across() -> None:
             record("b", 0, day=date(2024, 3, 12), place="ref:east-sea"),
         ]
     )
+    assert sorted(len(e.members) for e in events) == [1, 2]
+
+
+def test_asserted_and_reported_accounts_merge_but_plans_do_not() -> None:
+    asserted = record("yonhap", 0, day=date(2024, 3, 12), place="ref:east-sea")
+    reported = dataclasses.replace(
+        record("voa", 0, day=date(2024, 3, 12), place="ref:east-sea"), modality="reported"
+    )
+    planned = dataclasses.replace(
+        record("kcna", 0, day=date(2024, 3, 12), place="ref:east-sea"), modality="planned"
+    )
+    events = resolve_events([asserted, reported, planned])
     assert sorted(len(e.members) for e in events) == [1, 2]

@@ -65,6 +65,9 @@ class ResolvedEvent:
 
 _RANK = {"unknown": 0, "year": 1, "month": 2, "day": 3}
 _MAX_UNDATED_CANDIDATES = 500
+# What one outlet asserts another reports from sources: the same event. A plan, a
+# hypothesis or a denial is another matter.
+_REALITY = {"asserted": "happened", "reported": "happened"}
 
 
 def resolve_events(records: list[EventRecord]) -> list[ResolvedEvent]:
@@ -76,7 +79,11 @@ def resolve_events(records: list[EventRecord]) -> list[ResolvedEvent]:
     # (kind, anchor) -> clusters sharing a place or an actor: where an undated one looks.
     by_anchor: dict[tuple, list[int]] = defaultdict(list)
     for record in ordered:
-        kind = (record.event_type, record.meeting_kind, record.modality)
+        kind = (
+            record.event_type,
+            record.meeting_kind,
+            _REALITY.get(record.modality, record.modality),
+        )
         dated = record.date.value is not None
         if dated:
             pool = _unique(

@@ -1,0 +1,184 @@
+"""The HTML parsers on real saved pages (read from ../shared, never copied) and pages of our own."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from parsers import voa_html, yonhap_html
+from parsers.model import Article, ParseError
+from tests.conftest import SHARED
+
+REAL = SHARED / "fixtures" / "real"
+SEOUL = timezone(timedelta(hours=9))
+US_EASTERN_DST = timezone(timedelta(hours=-4))
+
+
+def real_page(name: str) -> str:
+    path: Path = REAL / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the real pages live in ../shared, not in this repository")
+    return path.read_text(encoding="utf-8")
+
+
+def assert_no_wire_trailer(article: Article) -> None:
+    for paragraph in article.paragraphs:
+        assert "(END)" not in paragraph.text
+        assert "@yna.co.kr" not in paragraph.text
+        assert "(ATTN" not in paragraph.text
+        assert paragraph.text == paragraph.text.strip() and paragraph.text
+
+
+def test_yonhap_2nd_ld_page() -> None:
+    html = real_page("yonhap_AEN20230419000952325.html")
+    assert yonhap_html.recognize_html(html)
+    assert not voa_html.recognize_html(html)
+    article = yonhap_html.parse_html(html)
+    assert article.source == "yonhap"
+    assert article.parser == "yonhap_html"
+    assert article.title == (
+        "N. Korea's Kim orders launch of military reconnaissance satellite as planned"
+    )
+    assert article.label == "2nd LD"
+    assert article.section == "North Korea"
+    # No romanized byline paragraph on this page; the Hangul meta[name=author] is not used.
+    assert article.byline is None
+    assert article.dateline == "SEOUL, April 19 (Yonhap)"
+    assert article.dateline_place == "SEOUL"
+    assert article.published_at == datetime(2023, 4, 19, 11, 12, 32, tzinfo=SEOUL)
+    assert article.published_at.utcoffset() == timedelta(hours=9)
+    assert article.body[0].startswith("North Korean leader Kim Jong-un said Pyongyang")
+    assert article.body[-1].startswith("Some observers, however, projected")
+    assert len(article.body) == 17
+    # Four figcaptions, two of them word for word the same: three captions, each once.
+    captions = article.texts("caption")
+    assert len(captions) == 3
+    assert captions[0].startswith("North Korean leader Kim Jong-un (R) and his daughter")
+    assert (
+        captions[-1]
+        == "NK's Kim orders the launch of a military reconnaissance satellite as planned"
+    )
+    assert_no_wire_trailer(article)
+    assert article.url == "https://en.yna.co.kr/view/AEN20230419000952325"
+
+
+def test_yonhap_page_without_label() -> None:
+    html = real_page("yonhap_AEN20230419005500325.html")
+    article = yonhap_html.parse_html(html, url="https://example.test/given")
+    assert article.title == (
+        "Top S. Korean, U.S. military officers discuss N. Korean threats, alliance"
+    )
+    assert article.label is None
+    assert article.section == "Politics"
+    assert article.byline is None
+    assert article.dateline == "SEOUL, April 19 (Yonhap)"
+    assert article.dateline_place == "SEOUL"
+    assert article.published_at == datetime(2023, 4, 19, 15, 29, 20, tzinfo=SEOUL)
+    assert article.body[0].startswith("South Korea's top general and a visiting U.S. admiral")
+    assert article.body[-1].startswith("They voiced concerns over the continuation of the war")
+    assert len(article.body) == 9
+    assert len(article.texts("caption")) == 2
+    assert_no_wire_trailer(article)
+    # A URL the caller gives wins over the page's canonical link.
+    assert article.url == "https://example.test/given"
+
+
+def test_voa_page() -> None:
+    html = real_page("voa_7585813.html")
+    assert voa_html.recognize_html(html)
+    assert not yonhap_html.recognize_html(html)
+    article = voa_html.parse_html(html)
+    assert article.source == "voa"
+    assert article.parser == "voa_html"
+    assert article.title == (
+        "America's child care crisis is holding back moms without college degrees"
+    )
+    assert article.label is None
+    assert article.section == "USA"
+    assert article.byline == "Associated Press"
+    assert article.dateline == "AUBURN, Wash."
+    assert article.dateline_place == "AUBURN"
+    # The <time> element's Eastern offset is kept; JSON-LD says the same instant in UTC.
+    assert article.published_at == datetime(2024, 4, 28, 3, 0, tzinfo=US_EASTERN_DST)
+    assert article.published_at.utcoffset() == timedelta(hours=-4)
+    assert article.published_at == datetime(2024, 4, 28, 7, 0, tzinfo=UTC)
+    assert article.body[0].startswith("After a series of lower-paying jobs, Nicole Slemp")
+    assert article.body[-1].startswith(
+        '"Our country is doing nothing to try to help fill that gap,"'
+    )
+    assert len(article.body) == 26
+    assert not article.texts("subhead")
+    assert len(article.texts("caption")) == 2
+    assert all("AUBURN" not in text for text in article.body[:1])
+    assert_no_wire_trailer(article)
+    assert article.url == (
+        "https://www.voanews.com/a/"
+        "america-s-child-care-crisis-is-holding-back-moms-without-college-degrees-/7585813.html"
+    )
+
+
+# Pages written for these tests, on the markup the real pages show.
+YONHAP_PAGE = """<html><head>
+<link rel="canonical" href="https://en.yna.co.kr/view/AEN20990101000100315">
+<meta name="author" content="{hangul}">
+</head><body>
+<header class="title-article01"><h1 class="tit">(LEAD) (News Focus) Envoys meet in Seoul</h1>
+<div class="info-con"><span class="txt"><strong><a>All News</a></strong> 09:05 March 2, 2024</span>
+</div></header>
+<article class="story-news">{body}</article></body></html>"""
+
+
+def test_yonhap_byline_paragraph_and_visible_time() -> None:
+    body = (
+        "<p>By Lee Haye-ah</p>"
+        "<p> SEOUL, March 2 (Yonhap) -- The envoys met on <a href='#'>Friday</a>, officials"
+        " said.</p>"
+        "<p>They will meet again.</p><p> lhy@yna.co.kr<br/>(END)</p>"
+    )
+    article = yonhap_html.parse_html(YONHAP_PAGE.format(hangul="\uc774\ud61c\uc544", body=body))
+    assert article.label == "LEAD, News Focus"
+    assert article.title == "Envoys meet in Seoul"
+    assert article.byline == "Lee Haye-ah"
+    assert article.dateline_place == "SEOUL"
+    assert article.body == ["The envoys met on Friday, officials said.", "They will meet again."]
+    # Without the meta time, the Seoul time printed under the title; "All News" is no section.
+    assert article.published_at == datetime(2024, 3, 2, 9, 5, tzinfo=SEOUL)
+    assert article.section is None
+
+
+def test_yonhap_page_without_body_is_refused() -> None:
+    html = YONHAP_PAGE.format(hangul="", body="<p> </p><div class='related-group'></div>")
+    assert yonhap_html.recognize_html(html)
+    with pytest.raises(
+        ParseError, match=r"without body paragraphs \(article\.story-news is empty\)"
+    ):
+        yonhap_html.parse_html(html)
+
+
+def test_voa_subheads_widgets_and_repeated_dateline() -> None:
+    html = """<html><head><link rel="canonical" href="https://www.voanews.com/a/x/1.html"></head>
+    <body><h1 class="title pg-title"> Talks resume </h1>
+    <div id="article-content"><div class="wsw">
+    <span class="dateline">SEOUL, SOUTH KOREA \u2014\u00a0</span>
+    <p>SEOUL, SOUTH KOREA \u2014 Envoys met on Monday.</p><p> </p>
+    <div class="wsw__embed"><div class="media-block-wrap"><h2 class="section-head">Related</h2>
+    <p>Another story</p></div></div>
+    <h2>What comes next</h2><p>A second round is planned.</p>
+    </div></div></body></html>"""
+    article = voa_html.parse_html(html)
+    assert article.title == "Talks resume"
+    assert article.dateline == "SEOUL, SOUTH KOREA"
+    assert article.dateline_place == "SEOUL"
+    assert article.body == ["Envoys met on Monday.", "A second round is planned."]
+    assert article.texts("subhead") == ["What comes next"]
+    assert article.published_at is None and article.byline is None
+
+
+def test_voa_page_without_body_is_refused() -> None:
+    html = "<html><body><h1 class='title pg-title'>Title</h1><div id='article-content'></div>"
+    with pytest.raises(ParseError, match=r"VOA page without body paragraphs"):
+        voa_html.parse_html(html)
+    with pytest.raises(ParseError, match=r"VOA page without a title"):
+        voa_html.parse_html("<html><body><div id='article-content'><div class='wsw'><p>x</p>")
