@@ -52,7 +52,7 @@ def decode_document(data: bytes, encoding: str | None = None) -> DecodedText:
         b"\x00" in data[:8192] or len(_CONTROL_BYTES.findall(data[:8192])) > 8
     ):
         raise ParseError("binary content, not text (control bytes in the first 8 KiB)")
-    text = _decode_bytes(data, encoding)
+    text = _decode_bytes(data, encoding or _declared_html_charset(data))
     repairs: list[str] = []
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -63,6 +63,18 @@ def decode_document(data: bytes, encoding: str | None = None) -> DecodedText:
             text = fixed
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     return DecodedText(text, text.count(REPLACEMENT_CHAR), tuple(repairs))
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?(?P<charset>[\w.:-]+)""", re.IGNORECASE)
+
+
+def _declared_html_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in its head (EUC-KR pages exist), if any."""
+    head = data[:4096]
+    if b"<" not in head[:200]:
+        return None
+    match = _META_CHARSET.search(head)
+    return match.group("charset").decode("ascii").lower() if match else None
 
 
 def _decode_bytes(data: bytes, encoding: str | None) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from parsers import voa_html, yonhap_html
+from parsers import parse_document, voa_html, yonhap_html
 from parsers.model import Article, ParseError
 from tests.conftest import SHARED
 
@@ -182,3 +182,19 @@ def test_voa_page_without_body_is_refused() -> None:
         voa_html.parse_html(html)
     with pytest.raises(ParseError, match=r"VOA page without a title"):
         voa_html.parse_html("<html><body><div id='article-content'><div class='wsw'><p>x</p>")
+
+
+def test_saved_pages_go_through_parse_document(tmp_path: Path) -> None:
+    """A saved page is recognized from its markup, and a charset it declares is honoured."""
+    page = (
+        '<html><head><meta charset="euc-kr"><link rel="canonical" '
+        'href="https://www.voanews.com/a/x/1.html"></head><body>'
+        '<h1 class="title pg-title">Seoul \uc11c\uc6b8 talks resume</h1>'
+        '<div id="article-content"><div class="wsw"><p>Officials met in Seoul on Monday.</p>'
+        "</div></div></body></html>"
+    )
+    article = parse_document(page.encode("euc-kr"))
+    assert (article.source, article.title) == ("voa", "Seoul \uc11c\uc6b8 talks resume")
+    assert article.body == ["Officials met in Seoul on Monday."]
+    with pytest.raises(ParseError, match="HTML page of an outlet without a page parser"):
+        parse_document(b"<html><head></head><body><p>Hello</p></body></html>")
