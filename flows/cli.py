@@ -76,15 +76,8 @@ def ingest(
         derive_message, derive_ok = None, True
         if summary is not None:
             _, derive_message, derive_ok = run_derive(str(db))
-    except WarehouseError as exc:
-        raise fail(str(exc)) from None
     except Exception as exc:
-        if verbose:
-            raise
-        raise fail(
-            f"load-files crashed: {type(exc).__name__}: {exc} (run with --verbose for details)",
-            code=1,
-        ) from None
+        raise _crash("load-files", exc, verbose) from None
     if summary is None:
         raise fail(f"the load-files run did not finish: {state_message}", code=1)
     counts = summary.report.counts
@@ -121,15 +114,8 @@ def reprocess(
 
     try:
         _, message, ok = run_reprocess(str(db), force)
-    except WarehouseError as exc:
-        raise fail(str(exc)) from None
     except Exception as exc:
-        if verbose:
-            raise
-        raise fail(
-            f"reprocess crashed: {type(exc).__name__}: {exc} (run with --verbose for details)",
-            code=1,
-        ) from None
+        raise _crash("reprocess", exc, verbose) from None
     out.print(f"reprocess: {message}", highlight=False, markup=False)
     if not ok:
         raise typer.Exit(1)
@@ -214,6 +200,18 @@ def status(db: DbOption = DEFAULT_DB) -> None:
     for run in runs:
         if run.message:
             out.print(f"{run.run_id}: {run.message}", highlight=False, markup=False)
+
+
+def _crash(flow_name: str, exc: Exception, verbose: bool) -> Exception:
+    """One line for what went wrong; the traceback only when asked for (--verbose)."""
+    if isinstance(exc, WarehouseError):
+        return fail(str(exc))
+    if verbose:
+        return exc
+    return fail(
+        f"{flow_name} crashed: {type(exc).__name__}: {exc} (run with --verbose for details)",
+        code=1,
+    )
 
 
 def _configure_prefect(verbose: bool) -> None:

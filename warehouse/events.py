@@ -10,6 +10,7 @@ from parsers.extraction.events import EVENT_TYPES
 from parsers.extraction.model import EventDate
 from parsers.extraction.resolve import EventRecord, ResolvedEvent
 from warehouse.store import Warehouse
+from warehouse.transaction import transaction
 
 
 def read_event_records(warehouse: Warehouse) -> list[EventRecord]:
@@ -80,8 +81,7 @@ def write_events(warehouse: Warehouse, resolved: Sequence[ResolvedEvent], versio
         conn.register("new_events", pa.Table.from_pylist(events, schema=_EVENTS))
         conn.register("new_event_actors", pa.Table.from_pylist(actors, schema=_ACTORS))
         conn.register("new_event_members", pa.Table.from_pylist(mentions, schema=_MEMBERS))
-        conn.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(conn):
             for table in ("event_mentions", "event_actors", "events"):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("INSERT INTO events BY NAME SELECT * FROM new_events")
@@ -95,10 +95,6 @@ def write_events(warehouse: Warehouse, resolved: Sequence[ResolvedEvent], versio
                      unnest(e.sentences) AS u(s)
                 """
             )
-            conn.execute("COMMIT")
-        except Exception:
-            conn.execute("ROLLBACK")
-            raise
 
 
 _EVENTS = pa.schema(

@@ -8,6 +8,8 @@ from importlib import resources
 
 import duckdb
 
+from warehouse.transaction import transaction
+
 _MIGRATION_NAME = re.compile(r"^(?P<version>\d{3})_(?P<name>\w+)\.sql$")
 
 
@@ -50,8 +52,7 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
     pending = [m for m in available_migrations() if m.version > version]
     if not pending:
         return []
-    conn.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(conn):
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
@@ -63,8 +64,4 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
                 "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
                 [migration.version, migration.name],
             )
-        conn.execute("COMMIT")
-    except Exception:
-        conn.execute("ROLLBACK")
-        raise
     return [m.version for m in pending]

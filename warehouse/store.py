@@ -23,6 +23,7 @@ from warehouse.batch import LoadCounts, ParsedDocument, RawDocument, article_id_
 from warehouse.derived_rows import PER_ARTICLE_TABLES, derived_tables
 from warehouse.rows import article_tables, documents_table, file_index_table
 from warehouse.schema import LATEST_VERSION, current_version, migrate
+from warehouse.transaction import transaction
 
 # The contract tables analysts query, then the internal ones, in the order `status` shows.
 PUBLIC_TABLES = (
@@ -188,14 +189,9 @@ class Warehouse:
             conn.register("batch_articles", articles)
             conn.register("batch_paragraphs", paragraphs)
             conn.register("batch_file_index", file_index_table(list(batch)))
-            conn.execute("BEGIN TRANSACTION")
-            try:
+            with transaction(conn):
                 counts = _count_outcomes(conn, replace=replace)
                 _apply_batch(conn, now=now, run_id=run_id, replace=replace)
-                conn.execute("COMMIT")
-            except Exception:
-                conn.execute("ROLLBACK")
-                raise
         # A copy of a document met earlier in the same batch changes nothing either.
         counts.unchanged += len(batch) - len(unique)
         return counts
@@ -212,19 +208,13 @@ class Warehouse:
             for name, table in tables.items():
                 conn.register(f"batch_{name}", table)
             conn.register("derived_articles", ids)
-            conn.execute("BEGIN TRANSACTION")
-            try:
+            with transaction(conn):
                 _apply_derived(conn, derivation.version)
-                conn.execute("COMMIT")
-            except Exception:
-                conn.execute("ROLLBACK")
-                raise
 
     def drop_orphan_derivations(self) -> None:
         """Derived rows of articles that no longer exist (a page that stopped parsing),
         and entities and aliases that nothing mentions any more."""
-        with self.writer() as conn:
-            conn.execute("BEGIN TRANSACTION")
+        with self.writer() as conn, transaction(conn):
             for table in PER_ARTICLE_TABLES:
                 conn.execute(
                     f"DELETE FROM {table} WHERE article_id NOT IN (SELECT article_id FROM articles)"
@@ -245,7 +235,6 @@ class Warehouse:
             conn.execute(
                 "DELETE FROM entity_aliases WHERE entity_id NOT IN (SELECT entity_id FROM entities)"
             )
-            conn.execute("COMMIT")
 
     def events_stale(self, version: str) -> bool:
         """Whether the events tables lag behind the article events (or another version)."""
