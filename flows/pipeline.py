@@ -129,6 +129,9 @@ def scan_inputs(inputs: Sequence[str], warehouse: Warehouse) -> FileScan:
     documents, unreadable = read_all(warehouse.changed_files(signatures))
     parsed = warehouse.parsed_doc_ids([d.doc_id for d in documents])
     todo = [d.origin for d in documents if d.doc_id not in parsed]
+    # Touched or copied, same bytes: remember the new size and mtime, so that the next
+    # run skips these files unread as well.
+    warehouse.record_signatures([d for d in documents if d.doc_id in parsed])
     unchanged = len(paths) - len(todo) - len(unreadable)
     return FileScan(todo, unchanged, [*problems, *unreadable], len(paths) + len(problems))
 

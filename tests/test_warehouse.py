@@ -198,3 +198,22 @@ def test_reparsing_keeps_the_current_version_and_drops_what_no_longer_parses(
     failing = [ParsedDocument(d, error="no longer parses") for d in documents]
     warehouse.load_batch(failing, "re2", replace=True)
     assert warehouse.table_counts()["articles"] == 0
+
+
+def test_a_touched_file_is_read_once_then_skipped_unread(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    import os
+
+    from flows.files import file_signature
+    from flows.pipeline import ingest_batch, scan_inputs
+
+    story = tmp_path / "in" / "story.txt"
+    story.parent.mkdir()
+    story.write_text("Headline\n\nBody text.")
+    ingest_batch([str(story)], warehouse, "run-1")
+    os.utime(story, ns=(1_000_000_000, 1_000_000_000))  # touched: new mtime, same bytes
+    first = scan_inputs([str(story.parent)], warehouse)
+    assert (first.todo, first.unchanged) == ([], 1)
+    # The new mtime is on record now: the file is not even read on the next scan.
+    assert warehouse.changed_files({str(story): file_signature(str(story), None)}) == []

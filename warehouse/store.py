@@ -167,6 +167,25 @@ class Warehouse:
             conn.register("lookup", lookup)
             return conn.execute(sql).fetchall()
 
+    def record_signatures(self, documents: Sequence[RawDocument]) -> None:
+        """Note the current size and mtime of files whose bytes are stored already."""
+        rows = [d for d in documents if d.signature is not None]
+        if not rows:
+            return
+        table = pa.table(
+            {
+                "path": pa.array([d.origin for d in rows], pa.string()),
+                "signature": pa.array([d.signature for d in rows], pa.string()),
+                "doc_id": pa.array([d.doc_id for d in rows], pa.string()),
+            }
+        )
+        with self.writer() as conn:
+            conn.register("seen_files", table)
+            conn.execute(
+                "INSERT OR REPLACE INTO file_index SELECT *, ?::TIMESTAMPTZ FROM seen_files",
+                [datetime.now(UTC)],
+            )
+
     def load_batch(
         self,
         batch: Sequence[ParsedDocument],
