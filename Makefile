@@ -18,6 +18,7 @@ run: $(SYNCED)
 	$(VENV)/bin/peninsula status
 
 test: $(SYNCED)
+	@mkdir -p "$(PREFECT_HOME)"
 	$(VENV)/bin/pytest
 
 bench: $(SYNCED)
