@@ -1,10 +1,11 @@
 """Events across articles: one real-world event reported twice is one event.
 
 Two article events are merged when nothing they say conflicts (type, kind of meeting,
-modality, date at the coarser precision, place or its country) and something ties them:
-the same place, the same day, two shared people, or, for an event its article leaves
-undated, two shared actors and no other candidate. Two events of one article are never
-merged here: the article already said they differ.
+whether it happened or is only planned or supposed, date at the coarser precision, place
+or its country) and something ties them: the same place and a shared actor, the same day
+and a shared actor, two shared people, or, for an event its article leaves undated, two
+shared actors and no other candidate. Two events of one article are never merged here:
+the article already said they differ.
 """
 
 from __future__ import annotations
