@@ -6,9 +6,7 @@ again whenever the reference or the rules change, without refetching or reparsin
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -26,6 +24,7 @@ from flows.pipeline import (
     reprocess_documents,
     resolve_events,
 )
+from flows.runlog import recorded_crash
 from warehouse import LoadCounts, Warehouse
 
 DERIVE_BATCH_SIZE = 200
@@ -106,7 +105,7 @@ def derive_flow(db: str = str(DEFAULT_DB)) -> State:
     """Extract entities, quotes and events of articles not yet derived by this version."""
     run_id = str(flow_run.get_id() or uuid.uuid4())
     started = datetime.now(UTC)
-    with _record_crash(db, run_id, "derive-articles", started):
+    with recorded_crash(db, run_id, "derive-articles", [db], started):
         summary = _derive(db, run_id, everything=False)
     return _finish(summary, "derive-articles", started, db)
 
@@ -126,26 +125,8 @@ def reprocess_flow(db: str = str(DEFAULT_DB), force: bool = False) -> State:
     if not force and warehouse.extractor_versions() <= {version}:
         summary = DeriveSummary(run_id, version)
         return Completed(message=f"nothing to do: every article is at {version}", data=summary)
-    with _record_crash(db, run_id, "reprocess", started):
+    with recorded_crash(db, run_id, "reprocess", [db], started):
         reparsed = reparse_task(db, run_id)
         summary = _derive(db, run_id, everything=True)
     summary.reparsed = reparsed
     return _finish(summary, "reprocess", started, db)
-
-
-@contextlib.contextmanager
-def _record_crash(db: str, run_id: str, flow_name: str, started: datetime) -> Iterator[None]:
-    """A run that breaks off still leaves its row in the run log, saying why."""
-    try:
-        yield
-    except Exception as exc:
-        Warehouse(db).record_run(
-            run_id,
-            flow_name,
-            [db],
-            started,
-            LoadCounts(),
-            status="crashed",
-            message=f"crashed: {type(exc).__name__}: {exc}",
-        )
-        raise

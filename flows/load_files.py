@@ -25,6 +25,7 @@ from flows.pipeline import (
     parse_files,
     scan_inputs,
 )
+from flows.runlog import recorded_crash
 from warehouse import Warehouse
 
 DEFAULT_DB = Path("data/peninsula.duckdb")
@@ -94,28 +95,12 @@ def load_files(
     # Parse batch N+1 while batch N loads: DuckDB works without holding the GIL.
     # Loads stay one at a time, in order: DuckDB has a single writer.
     pending_load: PrefectFuture[BatchReport] | None = None
-    try:
+    with recorded_crash(db, run_id, "load-files", inputs, started_at, summary.report.counts):
         for batch in files.batches(batch_size):
             parsed = parse_batch.submit(batch)
-            if pending_load is not None:
-                done += _collect(pending_load, summary)
-                progress.report(done, files.total)
+            done = _collect(pending_load, summary, done)
             pending_load = load_batch.submit(parsed, db, run_id)
-        if pending_load is not None:
-            done += _collect(pending_load, summary)
-            progress.report(done, files.total)
-    except BaseException as exc:
-        message = f"crashed: {type(exc).__name__}: {exc}"
-        warehouse.record_run(
-            run_id,
-            "load-files",
-            inputs,
-            started_at,
-            summary.report.counts,
-            status="crashed",
-            message=message,
-        )
-        raise
+        _collect(pending_load, summary, done)
 
     message = None if summary.ok else summary.failure_message()
     warehouse.record_run(
@@ -132,10 +117,15 @@ def load_files(
     return Failed(message=message, data=summary)
 
 
-def _collect(load: PrefectFuture[BatchReport], summary: IngestSummary) -> int:
+def _collect(load: PrefectFuture[BatchReport] | None, summary: IngestSummary, done: int) -> int:
+    """Wait for a load (if one is pending), count it in, report progress."""
+    if load is None:
+        return done
     report = load.result()
     summary.report.add(report)
-    return report.counts.seen
+    done += report.counts.seen
+    progress.report(done, summary.files)
+    return done
 
 
 def _counts_message(summary: IngestSummary) -> str:

@@ -114,3 +114,16 @@ def byline_names(block: str) -> str | None:
     """'By Song Sang-ho' -> 'Song Sang-ho'; None when the block is not a byline."""
     match = _BYLINE.match(block)
     return match.group("names") if match else None
+
+
+# Series and version labels printed before a headline: "(LEAD)", "(2nd LD)", "(News Focus)".
+_LEADING_LABEL = re.compile(r"^\((?P<label>[^()]{1,40})\)\s*")
+
+
+def split_labels(line: str) -> tuple[str, list[str]]:
+    """'(LEAD) (News Focus) Title' -> ('Title', ['LEAD', 'News Focus'])."""
+    labels = []
+    while match := _LEADING_LABEL.match(line):
+        labels.append(match.group("label").strip())
+        line = line[match.end() :]
+    return line, labels

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bs4 import BeautifulSoup, Tag
 
-from parsers.blocks import byline_names, split_dateline
+from parsers.blocks import byline_names, split_dateline, split_labels
 from parsers.html_common import (
     declared_hosts,
     has_ancestor,
@@ -37,7 +37,6 @@ PARSER_VERSION = "1"
 SEOUL = ZoneInfo("Asia/Seoul")
 
 _HOSTS = frozenset({"en.yna.co.kr", "m-en.yna.co.kr"})
-_LEADING_LABEL = re.compile(r"^\((?P<label>[^()]{1,40})\)\s*")
 _SITE_SUFFIX = re.compile(r"\s*\|\s*Yonhap News Agency\s*$")
 _ATTN = re.compile(r"^\(ATTN:[^)]*\)\s*")
 _TRAILER = re.compile(r"\s*(?:[\w.+-]+@yna\.co\.kr)?\s*\(END\)\s*$")
@@ -103,10 +102,7 @@ def _title(soup: BeautifulSoup) -> tuple[str, list[str]]:
     line = text_of(heading) if isinstance(heading, Tag) else ""
     if not line:
         line = _SITE_SUFFIX.sub("", meta_content(soup, "og:title") or "")
-    labels = []
-    while match := _LEADING_LABEL.match(line):
-        labels.append(match.group("label").strip())
-        line = line[match.end() :]
+    line, labels = split_labels(line)
     if not line:
         missing = "only labels in its h1" if labels else "no h1 or og:title"
         raise ParseError(f"Yonhap page without a title ({missing})")

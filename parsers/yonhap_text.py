@@ -15,7 +15,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from parsers.blocks import byline_names, split_dateline
+from parsers.blocks import byline_names, split_dateline, split_labels
 from parsers.model import Article, Paragraph, ParseError
 
 PARSER = "yonhap_text"
@@ -28,7 +28,6 @@ _TIME_LINE = re.compile(
     rf"(?P<month>{_MONTHS}) (?P<day>\d{{1,2}}), (?P<year>\d{{4}})$"
 )
 _YONHAP_DATELINE = re.compile(r"^[A-Z][A-Z .'/&-]+, [A-Z][a-z]{2,8}\.? \d{1,2} \(Yonhap\) ")
-_LEADING_LABEL = re.compile(r"^\((?P<label>[^()]{1,40})\)\s*")
 _REPORTER_EMAIL = re.compile(r"^[\w.+-]+@yna\.co\.kr$")
 _CAPTION_CREDIT = re.compile(r"\((?:Yonhap|Yonhap [A-Za-z ]+|[A-Z][A-Za-z ]+/Yonhap)\)$")
 _TRAILING_END = re.compile(r"\s*\(END\)$")
@@ -85,10 +84,7 @@ def parse(blocks: list[str]) -> Article:
 
 def _split_labels(line: str) -> tuple[str, list[str]]:
     """'(LEAD) (News Focus) Title' -> ('Title', ['LEAD', 'News Focus'])."""
-    labels = []
-    while match := _LEADING_LABEL.match(line):
-        labels.append(match.group("label").strip())
-        line = line[match.end() :]
+    line, labels = split_labels(line)
     if not line:
         raise ParseError("Yonhap page text whose first line is only labels, no title")
     return line, labels

@@ -142,12 +142,7 @@ class Warehouse:
             return []
         if not self.path.exists():
             return list(signatures)
-        current = pa.table(
-            {
-                "path": pa.array(list(signatures), type=pa.string()),
-                "signature": pa.array(list(signatures.values()), type=pa.string()),
-            }
-        )
+        current = _string_table(path=list(signatures), signature=list(signatures.values()))
         with self.writer() as conn:
             conn.register("current_files", current)
             rows = conn.execute(
@@ -160,9 +155,7 @@ class Warehouse:
         """Run `sql` against the keys, given as a table named lookup(key)."""
         if not keys or not self.path.exists():
             return []
-        # An Arrow table, not a list parameter: binding thousands of Python strings
-        # one by one costs seconds, scanning an Arrow column costs nothing.
-        lookup = pa.table({"key": pa.array(keys, type=pa.string())})
+        lookup = _string_table(key=keys)
         with self.writer() as conn:
             conn.register("lookup", lookup)
             return conn.execute(sql).fetchall()
@@ -172,12 +165,10 @@ class Warehouse:
         rows = [d for d in documents if d.signature is not None]
         if not rows:
             return
-        table = pa.table(
-            {
-                "path": pa.array([d.origin for d in rows], pa.string()),
-                "signature": pa.array([d.signature for d in rows], pa.string()),
-                "doc_id": pa.array([d.doc_id for d in rows], pa.string()),
-            }
+        table = _string_table(
+            path=[d.origin for d in rows],
+            signature=[d.signature for d in rows],
+            doc_id=[d.doc_id for d in rows],
         )
         with self.writer() as conn:
             conn.register("seen_files", table)
@@ -222,7 +213,7 @@ class Warehouse:
         if not items:
             return
         tables = derived_tables(list(items), derivation.reference, derivation.version)
-        ids = pa.table({"article_id": pa.array([a for a, _ in items], pa.string())})
+        ids = _string_table(article_id=[a for a, _ in items])
         with self.writer() as conn:
             for name, table in tables.items():
                 conn.register(f"batch_{name}", table)
@@ -286,7 +277,7 @@ class Warehouse:
 
     def read_articles(self, article_ids: Sequence[str]) -> list[tuple[str, Article]]:
         """Articles as stored (what extraction reads: title, paragraphs, time in its zone)."""
-        ids = pa.table({"key": pa.array(list(article_ids), pa.string())})
+        ids = _string_table(key=article_ids)
         with self.reader() as conn:
             conn.register("wanted", ids)
             heads = conn.execute(
@@ -330,7 +321,7 @@ class Warehouse:
                 ).fetchall()
             ]
         for start in range(0, len(ids), batch_size):
-            chunk = pa.table({"key": pa.array(ids[start : start + batch_size], pa.string())})
+            chunk = _string_table(key=ids[start : start + batch_size])
             with self.reader() as conn:
                 conn.register("chunk", chunk)
                 rows = conn.execute(
@@ -431,6 +422,12 @@ def _set_time_zone(conn: duckdb.DuckDBPyConnection, time_zone: str | None) -> No
         conn.execute("SET TimeZone = ?", [time_zone])
     except duckdb.Error:
         raise WarehouseError(f"unknown time zone {time_zone!r} (try Asia/Seoul or UTC)") from None
+
+
+def _string_table(**columns: Sequence[str | None]) -> pa.Table:
+    """Strings as an Arrow table for DuckDB to join against: binding thousands of Python
+    strings as parameters costs seconds, scanning an Arrow column nothing."""
+    return pa.table({name: pa.array(list(values), pa.string()) for name, values in columns.items()})
 
 
 def _dedupe(batch: Sequence[ParsedDocument]) -> list[ParsedDocument]:
