@@ -11,21 +11,29 @@ export PREFECT_HOME ?= $(CURDIR)/data/prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test bench bench-extract eval lint install clean
+.PHONY: run test serve browser bench bench-extract bench-feeds eval lint install clean
 
 run: $(SYNCED)
 	$(VENV)/bin/peninsula ingest
 	$(VENV)/bin/peninsula status
 
-test: $(SYNCED)
+test: $(SYNCED) browser
 	@mkdir -p "$(PREFECT_HOME)"
 	$(VENV)/bin/pytest
+
+# Leave peninsula running: Prefect server, UI and the scheduled deployments (Ctrl-C stops).
+serve: $(SYNCED)
+	@mkdir -p "$(PREFECT_HOME)"
+	$(VENV)/bin/peninsula serve
 
 bench: $(SYNCED)
 	$(VENV)/bin/python -m bench.ingest
 
 bench-extract: $(SYNCED)
 	$(VENV)/bin/python -m bench.extract
+
+bench-feeds: $(SYNCED)
+	$(VENV)/bin/python -m bench.feeds
 
 eval: $(SYNCED)
 	$(VENV)/bin/peninsula eval ../shared/gold/seeds.gold.json
@@ -36,6 +44,18 @@ lint: $(SYNCED)
 	$(VENV)/bin/ruff format --check .
 
 install: $(SYNCED)
+
+# The dashboard test drives Debian's Chromium through its own chromedriver (nothing is
+# downloaded at run time). Installed from Debian's packages when missing, as root; without
+# root the test skips and says why.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium and chromium-driver for the dashboard test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null; \
+	  else echo "chromium is missing and this is not root: the dashboard test will skip"; fi; \
+	fi
 
 # uv itself comes from PyPI into a private folder, pinned; the project installs from uv.lock.
 $(UV):

@@ -21,6 +21,7 @@ from rich.table import Table
 from warehouse import Warehouse, WarehouseError
 
 DEFAULT_DB = Path(os.environ.get("PENINSULA_DB", "data/peninsula.duckdb"))
+DEFAULT_SOURCES = Path(os.environ.get("PENINSULA_SOURCES", "sources.yaml"))
 # Above this many files, `ingest` shows a progress bar.
 PROGRESS_BAR_MIN_FILES = 50
 
@@ -119,6 +120,191 @@ def reprocess(
     out.print(f"reprocess: {message}", highlight=False, markup=False)
     if not ok:
         raise typer.Exit(1)
+
+
+SourcesOption = Annotated[
+    Path,
+    typer.Option("--sources", help="The sources file (env PENINSULA_SOURCES).", show_default=True),
+]
+
+
+@app.command(name="ingest-feeds")
+def ingest_feeds(
+    source: Annotated[
+        str | None, typer.Option("--source", help="Poll only the feeds of this source.")
+    ] = None,
+    sources_file: SourcesOption = DEFAULT_SOURCES,
+    db: DbOption = DEFAULT_DB,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+) -> None:
+    """Poll the feeds once, fetch new article pages, load them (the `ingest-feeds` flow)."""
+    from flows.sources import SourcesError, load_sources
+
+    try:
+        load_sources(sources_file).select(source)  # a typo fails before Prefect starts
+        Warehouse(db).check_writable()
+    except (SourcesError, WarehouseError) as exc:
+        raise fail(str(exc)) from None
+    _configure_prefect(verbose)
+    if not os.environ.get("PREFECT_API_URL"):
+        err.print("Starting a temporary Prefect server (10-30 s)...", style="dim")
+    from flows.runner import run_derive, run_ingest_feeds
+
+    try:
+        report, message, ok = run_ingest_feeds(source, str(sources_file), str(db))
+        derive_ok = True
+        if report is not None:
+            _, derive_message, derive_ok = run_derive(str(db))
+    except Exception as exc:
+        raise _crash("ingest-feeds", exc, verbose) from None
+    if report is None:
+        raise fail(f"the ingest-feeds run did not finish: {message}", code=1)
+    for outcome in report.feeds:
+        detail = outcome.reason or (f"{outcome.entries} entries, {outcome.new_entries} new")
+        flags = " ".join(
+            flag
+            for flag, on in (
+                ("UNHEALTHY", outcome.unhealthy),
+                ("STALE", outcome.stale),
+                ("MALFORMED", bool(outcome.problem)),
+            )
+            if on
+        )
+        line = f"{outcome.status:<12} {outcome.feed.url}: {detail} {flags}".rstrip()
+        (err if outcome.status == "failed" else out).print(line, highlight=False, markup=False)
+    c = report.counts
+    out.print(
+        f"{report.pages_fetched} pages fetched; {c.new} new, {c.updated} updated, "
+        f"{c.unchanged} unchanged, {c.failed} failed articles -> {db}",
+        highlight=False,
+        markup=False,
+    )
+    if derive_message:
+        out.print(f"derive-articles: {derive_message}", highlight=False, markup=False)
+    for url, reason in report.page_failures:
+        err.print(f"failed {url}: {reason}", highlight=False, markup=False, style="red")
+    if not ok or not derive_ok:
+        raise typer.Exit(1)
+
+
+sources_app = typer.Typer(help="The feeds peninsula polls, and their health.")
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.callback(invoke_without_command=True)
+def sources_list(
+    ctx: typer.Context,
+    sources_file: SourcesOption = DEFAULT_SOURCES,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """List every feed of the sources file with its health (from the warehouse)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from flows.sources import SourcesError, load_sources
+    from warehouse.live import feed_health
+
+    try:
+        sources = load_sources(sources_file)
+    except SourcesError as exc:
+        raise fail(str(exc)) from None
+    try:
+        health = {row["feed_url"]: row for row in feed_health(Warehouse(db))}
+    except WarehouseError:
+        health = {}  # nothing polled yet: every feed is listed as never polled
+    table = Table("source", "parser", "feed", "health", "last success", "entries", "note")
+    for feed in sources.feeds:
+        row = health.get(feed.url)
+        table.add_row(feed.source, feed.parser, feed.url, *_health_cells(row, sources.fetch))
+    out.print(table)
+
+
+def _health_cells(row: dict | None, settings: object) -> tuple[str, str, str, str]:
+    from datetime import UTC, datetime
+
+    from flows.feed_pipeline import state_from_row
+    from warehouse.live import FEED_STATE_COLUMNS
+
+    if row is None or row.get("last_attempt_at") is None:
+        return ("never polled", "-", "-", "")
+    state = state_from_row(row["feed_url"], {k: row[k] for k in FEED_STATE_COLUMNS})
+    now = datetime.now(UTC)
+    if state.unhealthy(settings):  # type: ignore[arg-type]
+        health = f"unhealthy ({state.consecutive_failures} failures)"
+    elif state.consecutive_failures:
+        health = f"failing ({state.consecutive_failures})"
+    elif state.stale(now, settings):  # type: ignore[arg-type]
+        health = "stale"
+    else:
+        health = "ok"
+    last = (
+        state.last_success_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        if state.last_success_at
+        else "never"
+    )
+    note = state.last_error or state.last_problem or ""
+    if state.next_poll_at and state.next_poll_at > now:
+        note = f"{note} (next poll {state.next_poll_at.astimezone():%H:%M})".strip()
+    return (health, last, f"{row['entries']} ({row['pending']} pending)", note)
+
+
+@sources_app.command("add")
+def sources_add(
+    url: Annotated[str, typer.Argument(help="The feed's URL (RSS or Atom).")],
+    source: Annotated[str, typer.Option("--source", help="Outlet name, e.g. korea-times.")],
+    parser: Annotated[
+        str, typer.Option("--parser", help="yonhap_html, voa_html or generic.")
+    ] = "generic",
+    sources_file: SourcesOption = DEFAULT_SOURCES,
+) -> None:
+    """Add a feed to the sources file (its comments are kept)."""
+    from flows.sources import Feed, SourcesError, add_feed
+
+    try:
+        updated = add_feed(sources_file, Feed(url=url, source=source, parser=parser))
+    except SourcesError as exc:
+        raise fail(str(exc)) from None
+    out.print(
+        f"added {url} ({source}, {parser}) to {sources_file}: {len(updated.feeds)} feeds",
+        highlight=False,
+        markup=False,
+    )
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    sources_file: SourcesOption = DEFAULT_SOURCES,
+    port: Annotated[int, typer.Option(help="Port of the Prefect server and its UI.")] = 4200,
+) -> None:
+    """Start a Prefect server (unless PREFECT_API_URL names one) and serve the scheduled
+    deployments until Ctrl-C: ingest-feeds every 15 minutes, reprocess nightly (Asia/Seoul),
+    load-files on demand."""
+    from flows.sources import SourcesError, load_sources
+
+    try:
+        load_sources(sources_file)
+    except SourcesError as exc:
+        raise fail(str(exc)) from None
+    _configure_prefect(verbose=True)
+    from flows.server_process import start_server, stop_server
+
+    server = None
+    api = os.environ.get("PREFECT_API_URL")
+    if not api:
+        out.print(f"Starting the Prefect server on port {port} (its data: $PREFECT_HOME)...")
+        try:
+            server = start_server(port)
+        except RuntimeError as exc:
+            raise fail(str(exc), code=1) from None
+        api = os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
+    try:
+        from flows.serve import ServeSettings, run  # Prefect now reads PREFECT_API_URL
+
+        run(ServeSettings(db=db, sources=sources_file), api, say=out.print)
+    finally:
+        if server is not None:
+            out.print("Stopping the Prefect server...")
+            stop_server(server)
 
 
 @app.command(name="eval")

@@ -24,8 +24,10 @@ from flows.pipeline import (
     reprocess_documents,
     resolve_events,
 )
+from flows.reporting import ProgressArtifact, publish_new_events
 from flows.runlog import recorded_crash
 from warehouse import LoadCounts, Warehouse
+from warehouse.events import event_ids, timeline_rows
 
 DERIVE_BATCH_SIZE = 200
 
@@ -64,7 +66,9 @@ def reparse_task(db: str, run_id: str) -> BatchReport:
     return reprocess_documents(Warehouse(db), run_id, batch_size=500)
 
 
-def _derive(db: str, run_id: str, everything: bool) -> DeriveSummary:
+def _derive(
+    db: str, run_id: str, everything: bool, bar: ProgressArtifact | None = None
+) -> DeriveSummary:
     warehouse = Warehouse(db)
     summary = DeriveSummary(run_id, default_extractor().version)
     todo = warehouse.articles_to_derive(summary.version, everything=everything)
@@ -73,9 +77,14 @@ def _derive(db: str, run_id: str, everything: bool) -> DeriveSummary:
         summary.failures.extend(extract_batch(ArticleIds(batch), db))
         summary.derived += len(batch)
         progress.report(summary.derived, len(todo))
+        if bar is not None:
+            bar.update(summary.derived, len(todo))
     # Also when an earlier run stopped between deriving and resolving.
     if todo or everything or warehouse.events_stale(summary.version):
+        before = event_ids(warehouse)
         summary.events = resolve_events_task(db)
+        new = sorted(event_ids(warehouse) - before)
+        publish_new_events(timeline_rows(warehouse, new))
     return summary
 
 
@@ -125,8 +134,9 @@ def reprocess_flow(db: str = str(DEFAULT_DB), force: bool = False) -> State:
     if not force and warehouse.extractor_versions() <= {version}:
         summary = DeriveSummary(run_id, version)
         return Completed(message=f"nothing to do: every article is at {version}", data=summary)
+    bar = ProgressArtifact("reprocess-progress", "Articles re-derived so far")
     with recorded_crash(db, run_id, "reprocess", [db], started):
         reparsed = reparse_task(db, run_id)
-        summary = _derive(db, run_id, everything=True)
+        summary = _derive(db, run_id, everything=True, bar=bar)
     summary.reparsed = reparsed
     return _finish(summary, "reprocess", started, db)

@@ -25,6 +25,7 @@ from flows.pipeline import (
     parse_files,
     scan_inputs,
 )
+from flows.reporting import ProgressArtifact, publish_file_run
 from flows.runlog import recorded_crash
 from warehouse import Warehouse
 
@@ -76,8 +77,10 @@ def load_files(
     paths: list[str] | None = None,
     db: str = str(DEFAULT_DB),
     batch_size: int = DEFAULT_BATCH_SIZE,
+    derive: bool = False,
 ) -> State:
-    """Load saved article files, folders or glob patterns into the warehouse.
+    """Load saved article files, folders or glob patterns into the warehouse; with
+    `derive`, then run `derive-articles` on them (as a deployment does).
 
     The run fails, naming the inputs, when any input did not load; the others load.
     """
@@ -90,6 +93,8 @@ def load_files(
     summary.report.counts.unchanged += files.unchanged
     summary.report.add_problems(files.problems)
     done = files.total - len(files.todo)
+    bar = ProgressArtifact("load-files-progress", "Inputs handled so far")
+    unsubscribe = progress.subscribe(bar.update)
     progress.report(done, files.total)
 
     # Parse batch N+1 while batch N loads: DuckDB works without holding the GIL.
@@ -101,8 +106,14 @@ def load_files(
             done = _collect(pending_load, summary, done)
             pending_load = load_batch.submit(parsed, db, run_id)
         _collect(pending_load, summary, done)
+    unsubscribe()
 
     message = None if summary.ok else summary.failure_message()
+    publish_file_run(inputs, summary.report.counts, summary.report.failures, summary.ok)
+    if derive:
+        from flows.derive import derive_flow  # imported here: derive imports this module
+
+        derive_flow(db=db, return_state=True)
     warehouse.record_run(
         run_id,
         "load-files",

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.feed_pipeline import is_page_meta, parse_page_document
 from flows.files import InputProblem, discover, file_signature, find_sidecars, read_document
 from parsers import ParseError, parse_document, parse_sidecar
 from parsers.extraction import Extractor
@@ -64,6 +65,8 @@ def derivation(extractor: Extractor | None = None) -> Derivation:
 
 def parse_raw(document: RawDocument) -> ParsedDocument:
     """Parse one raw document; a failure is a value carrying its reason, never an exception."""
+    if is_page_meta(document.meta):  # a fetched page: parsed as its feed said
+        return parse_page_document(document)
     try:
         sidecar = (
             parse_sidecar(document.meta.encode("utf-8"), Path(document.origin).name + ".meta.json")

@@ -7,6 +7,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 
 from flows import progress
 from flows.derive import DeriveSummary, derive_flow, reprocess_flow
+from flows.feed_pipeline import FeedRunReport
+from flows.ingest_feeds import ingest_feeds
 from flows.load_files import IngestSummary, load_files
 
 
@@ -40,7 +42,9 @@ def run_load_files(
 
     unsubscribe = progress.subscribe(show)
     try:
-        state = load_files(paths=paths, db=db, batch_size=batch_size, return_state=True)
+        state = load_files(
+            paths=paths, db=db, batch_size=batch_size, derive=False, return_state=True
+        )
     finally:
         unsubscribe()
         if bar_task is not None:
@@ -65,6 +69,20 @@ def run_reprocess(db: str, force: bool) -> tuple[DeriveSummary | None, str | Non
     result = state.result(raise_on_failure=False)
     return (
         (result if isinstance(result, DeriveSummary) else None),
+        state.message,
+        state.is_completed(),
+    )
+
+
+def run_ingest_feeds(
+    source: str | None, sources_file: str, db: str
+) -> tuple[FeedRunReport | None, str | None, bool]:
+    state = ingest_feeds(
+        source=source, sources_file=sources_file, db=db, derive=False, return_state=True
+    )
+    result = state.result(raise_on_failure=False)
+    return (
+        (result if isinstance(result, FeedRunReport) else None),
         state.message,
         state.is_completed(),
     )

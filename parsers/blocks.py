@@ -127,3 +127,31 @@ def split_labels(line: str) -> tuple[str, list[str]]:
         labels.append(match.group("label").strip())
         line = line[match.end() :]
     return line, labels
+
+
+# Yonhap's note to editors opens a new version of a story: "(ATTN: ADDS comments in para 4)".
+# The note may itself hold parentheses ("(ATTN: UPDATES (para 3))"): one level is allowed.
+_EDITOR_NOTE = re.compile(r"^\(ATTN:\s*(?P<note>(?:[^()]|\([^()]*\))*?)\s*\)\s*")
+
+
+def split_editor_note(block: str) -> tuple[str | None, str]:
+    """'(ATTN: ADDS details) SEOUL, ...' -> ('ADDS details', 'SEOUL, ...'); else (None, block)."""
+    match = _EDITOR_NOTE.match(block)
+    if not match:
+        return None, block
+    return collapse(match.group("note")) or None, block[match.end() :]
+
+
+# A wire story signs off with its reporters' addresses and "(END)", together or apart.
+_WIRE_TRAILER = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+[\s,;/]*)*(?:\(END\))?$")
+_TRAILING_END = re.compile(r"(?:\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+[\s,;/]*)*\s*\(END\)$")
+
+
+def is_wire_trailer(block: str) -> bool:
+    """'kim@yna.co.kr', 'kim@yna.co.kr (END)', '(END)': the sign-off, not text."""
+    return bool(block) and _WIRE_TRAILER.match(block) is not None
+
+
+def strip_wire_end(block: str) -> str:
+    """'... officials said. kim@yna.co.kr (END)' -> '... officials said.'"""
+    return _TRAILING_END.sub("", block)

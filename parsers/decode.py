@@ -52,7 +52,17 @@ def decode_document(data: bytes, encoding: str | None = None) -> DecodedText:
         b"\x00" in data[:8192] or len(_CONTROL_BYTES.findall(data[:8192])) > 8
     ):
         raise ParseError("binary content, not text (control bytes in the first 8 KiB)")
-    text = _decode_bytes(data, encoding or _declared_html_charset(data))
+    return _clean(_decode_bytes(data, encoding or _declared_html_charset(data)))
+
+
+def clean_text(text: str) -> DecodedText:
+    """Text decoded elsewhere (an HTTP client's str), given the same repairs and checks."""
+    if not text.strip():
+        raise ParseError("empty text" if not text else "text holds only white space")
+    return _clean(text)
+
+
+def _clean(text: str) -> DecodedText:
     repairs: list[str] = []
     if text.startswith("\ufeff"):
         text = text[1:]

@@ -1,4 +1,8 @@
-"""From raw bytes to an Article: decode, recognize the outlet from the text, parse."""
+"""From raw bytes to an Article: decode, recognize the outlet from the text, parse.
+
+Two doors: parse_document for saved files (text or HTML, with an optional sidecar),
+parse_page for fetched pages (HTML, with what the fetcher and the sources file know).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,17 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from parsers import generic_text, voa_html, voa_text, yonhap_html, yonhap_text
+from parsers import (
+    generic_html,
+    generic_text,
+    voa_html,
+    voa_text,
+    yonhap_html,
+    yonhap_text,
+    yonhap_wire,
+)
 from parsers.blocks import split_blocks
-from parsers.decode import decode_document
+from parsers.decode import DecodedText, clean_text, decode_document
 from parsers.model import Article, ParseError
 from parsers.sidecar import Sidecar
 
@@ -20,9 +32,28 @@ _TEXT_PARSERS: tuple[tuple[Callable[[list[str]], bool], Callable[[list[str]], Ar
 )
 
 
-_HTML_PARSERS: tuple[tuple[Callable[[str], bool], Callable[..., Article]], ...] = (
-    (yonhap_html.recognize_html, yonhap_html.parse_html),
-    (voa_html.recognize_html, voa_html.parse_html),
+PageParser = Callable[[str, str | None, str | None], Article]
+"""(html, url, source) -> Article; url and source are the caller's, None when unknown."""
+
+
+def _outlet(parse: Callable[[str, str | None], Article]) -> PageParser:
+    # An outlet's parser names its own source; only the generic one needs to be told.
+    return lambda html, url, _source: parse(html, url)
+
+
+# The names a sources file may give in its `parser` field.
+PAGE_PARSERS: dict[str, PageParser] = {
+    yonhap_html.PARSER: _outlet(yonhap_html.parse_html),
+    voa_html.PARSER: _outlet(voa_html.parse_html),
+    yonhap_wire.PARSER: _outlet(yonhap_wire.parse_wire),
+    "generic": generic_html.parse_generic,
+}
+
+# Most specific first; a page no outlet claims goes to the generic extractor.
+_RECOGNIZERS: tuple[tuple[Callable[[str], bool], str], ...] = (
+    (yonhap_html.recognize_html, yonhap_html.PARSER),
+    (voa_html.recognize_html, voa_html.PARSER),
+    (yonhap_wire.recognize_wire, yonhap_wire.PARSER),
 )
 _HTML_START = ("<!doctype html", "<html", "<head")
 _CLOSING_TAG = re.compile(r"</(?:p|div|html|body|article|span)>", re.IGNORECASE)
@@ -41,7 +72,7 @@ def parse_document(data: bytes, sidecar: Sidecar | None = None) -> Article:
     sidecar = sidecar or Sidecar()
     decoded = decode_document(data, sidecar.encoding)
     if _looks_like_html(decoded.text):
-        return _parse_page(decoded.text, sidecar, decoded.repairs)
+        return _saved_page(decoded, sidecar)
     blocks = split_blocks(decoded.text)
     if not blocks:
         raise ParseError("no text after decoding")
@@ -58,24 +89,63 @@ def parse_document(data: bytes, sidecar: Sidecar | None = None) -> Article:
         published_at=article.published_at or sidecar.published_at,
         language=sidecar.language or article.language,
         replacement_chars=decoded.replacement_chars,
-        repairs=decoded.repairs,
+        repairs=decoded.repairs + article.repairs,
     )
 
 
-def _parse_page(html: str, sidecar: Sidecar, repairs: tuple[str, ...]) -> Article:
-    """A saved article page: the outlet's own page parser, or a clear refusal."""
-    for recognize, parse in _HTML_PARSERS:
-        if recognize(html):
-            article = parse(html, url=sidecar.url)
-            return dataclasses.replace(
-                article,
-                published_at=article.published_at or sidecar.published_at,
-                language=sidecar.language or article.language,
-                repairs=repairs,
-            )
-    raise ParseError(
-        "an HTML page of an outlet without a page parser (Yonhap and VOA pages have one); "
-        "save the article's text instead"
+def parse_page(
+    page: bytes | str,
+    *,
+    url: str | None = None,
+    parser: str | None = None,
+    source: str | None = None,
+    declared_encoding: str | None = None,
+) -> Article:
+    """Parse one fetched article page. Raises ParseError with a reason a user can act on.
+
+    `parser` is a name from PAGE_PARSERS (a sources file's `parser` field), or None to
+    recognize the outlet from the markup, falling back to the generic extractor; an
+    unknown name raises ValueError, a configuration mistake rather than a bad page.
+    `declared_encoding` is the charset of the HTTP Content-Type: it wins over the page's
+    <meta charset>, as it does in browsers. `url` and `source` win over what the page
+    says: the sources file names the `source` of every feed, whatever parser reads it.
+    """
+    if parser is not None and parser not in PAGE_PARSERS:
+        known = ", ".join(sorted(PAGE_PARSERS))
+        raise ValueError(f"unknown page parser {parser!r}; known parsers are {known}")
+    if isinstance(page, bytes):
+        decoded = decode_document(page, declared_encoding)
+    else:
+        decoded = clean_text(page)  # decoded already, by the HTTP client
+    article = _parse_page(decoded, parser=parser, url=url, source=source)
+    return dataclasses.replace(article, source=source or article.source)
+
+
+def _parse_page(
+    decoded: DecodedText, *, parser: str | None, url: str | None, source: str | None
+) -> Article:
+    html = decoded.text
+    name = parser or next((name for recognize, name in _RECOGNIZERS if recognize(html)), "generic")
+    article = PAGE_PARSERS[name](html, url, source)
+    return dataclasses.replace(
+        article,
+        url=url or article.url,
+        # Decoding repairs came first; the parser's notes (times that disagree) follow.
+        repairs=decoded.repairs + article.repairs,
+    )
+
+
+def _saved_page(decoded: DecodedText, sidecar: Sidecar) -> Article:
+    """A saved article page: the outlet's own page parser, else the generic extractor.
+
+    As for saved text, the page is the better witness: the sidecar's source and time
+    fill only what the page lacks.
+    """
+    article = _parse_page(decoded, parser=None, url=sidecar.url, source=sidecar.source)
+    return dataclasses.replace(
+        article,
+        published_at=article.published_at or sidecar.published_at,
+        language=sidecar.language or article.language,
     )
 
 

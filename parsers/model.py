@@ -31,13 +31,17 @@ class Article:
     byline: str | None = None
     dateline: str | None = None
     dateline_place: str | None = None
+    # Yonhap's "(ATTN: ...)" note to editors, without the wrapper: what changed in this
+    # version of a story (URGENT -> LEAD -> 2nd LD), which ties the versions together.
+    editor_note: str | None = None
     # None when the document itself carries no date: never a file time, never "now".
     published_at: datetime | None = None
     url: str | None = None
     language: str = "en"
     # U+FFFD characters left in the text: information lost before it reached us.
     replacement_chars: int = 0
-    # Human-readable notes of the repairs applied while decoding (empty when none).
+    # Human-readable notes of the repairs applied while decoding, and of conflicts the
+    # parser settled (timestamps that disagree), so nothing is overruled silently.
     repairs: tuple[str, ...] = field(default_factory=tuple)
 
     def texts(self, kind: ParagraphKind) -> list[str]:

@@ -113,10 +113,15 @@ def test_every_command_is_documented_in_the_readme() -> None:
     for command in app.registered_commands:
         name = command.name or command.callback.__name__
         assert f"peninsula {name}" in readme, f"`peninsula {name}` is not in the README"
+    for group in app.registered_groups:
+        assert f"peninsula {group.name}" in readme, f"`peninsula {group.name}` is not there"
+        for command in group.typer_instance.registered_commands:
+            name = f"{group.name} {command.name}"
+            assert f"peninsula {name}" in readme, f"`peninsula {name}` is not in the README"
 
 
 def test_a_locked_warehouse_is_one_clear_line(tmp_path: Path) -> None:
-    """Another process writing the file: ingest says so at once, before starting Prefect."""
+    """Another process keeps the file: ingest waits, then names it, before starting Prefect."""
     db = tmp_path / "busy.duckdb"
     holder = subprocess.Popen(
         [
@@ -131,11 +136,14 @@ def test_a_locked_warehouse_is_one_clear_line(tmp_path: Path) -> None:
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-        result = peninsula("ingest", "--db", str(db))
+        result = peninsula("ingest", "--db", str(db), env={"PENINSULA_LOCK_WAIT_SECONDS": "1"})
     finally:
         holder.kill()
         holder.wait()
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0, result.stderr
-    assert "busy.duckdb: cannot open the DuckDB file" in result.stderr
-    assert "lock" in result.stderr.lower()
+    assert (
+        f"busy.duckdb: locked by another process ({Path(os.path.realpath(sys.executable)).name},"
+        f" PID {holder.pid})"
+        " for more than 1 s" in result.stderr
+    )

@@ -71,3 +71,35 @@ def test_a_body_sentence_is_never_taken_for_a_subhead() -> None:
     )
     article = parse_document(text.encode())
     assert article.texts("subhead") == []
+
+
+def test_yonhap_editor_note_is_kept_apart_from_the_text() -> None:
+    text = (
+        "(2nd LD) Envoys to meet again next month\n\nPolitics 18:02 May 03, 2024\n\n"
+        "(ATTN: ADDS details in paras 3-5)\n\nBy Jung Min-ho\n\n"
+        "SEOUL, May 3 (Yonhap) -- The envoys agreed to meet again.\n\n"
+        "The date is not set. (END)\n\njmh@yna.co.kr, sol@yna.co.kr"
+    )
+    article = parse_document(text.encode())
+    assert article.label == "2nd LD"
+    assert article.editor_note == "ADDS details in paras 3-5"
+    assert article.byline == "Jung Min-ho"
+    assert article.dateline == "SEOUL, May 3 (Yonhap)"
+    assert article.body == ["The envoys agreed to meet again.", "The date is not set."]
+
+
+def test_yonhap_editor_note_wrapped_into_the_dateline_paragraph() -> None:
+    text = (
+        "(LEAD) Envoys to meet again\n\n"
+        "(ATTN: RECASTS lead (para 1)) SEOUL, May 3 (Yonhap) -- The envoys\n"
+        "agreed to meet again.\n\nThe date is not set.\n\njmh@yna.co.kr (END)"
+    )
+    article = parse_document(text.encode())
+    assert article.editor_note == "RECASTS lead (para 1)"
+    assert article.dateline_place == "SEOUL"
+    assert article.body == ["The envoys agreed to meet again.", "The date is not set."]
+
+
+def test_a_first_version_has_no_editor_note() -> None:
+    article = parse_document((FIXTURES / "yonhap_2nd_ld.txt").read_bytes())
+    assert article.editor_note is None

@@ -113,3 +113,25 @@ _EVENTS = pa.schema(
 )
 _ACTORS = pa.schema([("event_id", pa.string()), ("entity_id", pa.string()), ("role", pa.string())])
 _MEMBERS = pa.schema([("event_id", pa.string()), ("article_event_id", pa.string())])
+
+
+def event_ids(warehouse: Warehouse) -> set[str]:
+    if not warehouse.path.exists():
+        return set()
+    with warehouse.writer() as conn:
+        return {r[0] for r in conn.execute("SELECT event_id FROM events").fetchall()}
+
+
+def timeline_rows(warehouse: Warehouse, ids: Sequence[str]) -> list[dict[str, object]]:
+    """Rows of the event_timeline view for these events, in date order."""
+    if not ids:
+        return []
+    with warehouse.writer() as conn:
+        conn.register("wanted_events", pa.table({"event_id": pa.array(list(ids), pa.string())}))
+        cursor = conn.execute(
+            "SELECT event_date::VARCHAR AS event_date, date_precision, event_type, modality,"
+            " summary, actors, place, sources FROM event_timeline"
+            " JOIN wanted_events USING (event_id) ORDER BY event_date NULLS LAST, event_type"
+        )
+        columns = [d[0] for d in cursor.description or []]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

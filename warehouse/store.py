@@ -7,6 +7,10 @@ late and close it at once, so that ad-hoc SQL can run between loads.
 from __future__ import annotations
 
 import contextlib
+import os
+import random
+import re
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -37,7 +41,17 @@ PUBLIC_TABLES = (
     "event_actors",
     "event_mentions",
 )
-INTERNAL_TABLES = ("documents", "ingest_runs", "file_index", "article_events", "entity_roles")
+INTERNAL_TABLES = (
+    "documents",
+    "ingest_runs",
+    "file_index",
+    "article_events",
+    "entity_roles",
+    "feeds",
+    "feed_entries",
+    "responses",
+    "story_links",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +64,21 @@ class Derivation:
 
 # Loads hold a batch at a time: a modest cache keeps a long ingest's memory flat.
 _CONFIG = {"memory_limit": "256MB"}
+
+
+# How long to wait for another process to let go of the file before giving up.
+DEFAULT_LOCK_WAIT_SECONDS = 60.0
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+def _lock_holder(message: str) -> str | None:
+    """'python3.11, PID 6735' from DuckDB's lock error; None for any other error."""
+    if "Could not set lock" not in message:
+        return None
+    match = _LOCK_HOLDER.search(message)
+    if match is None:
+        return "another process"
+    return f"{Path(match.group('program')).name}, PID {match.group('pid')}"
 
 
 class WarehouseError(RuntimeError):
@@ -72,8 +101,13 @@ class RunSummary:
 
 
 class Warehouse:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, lock_wait_seconds: float | None = None) -> None:
         self.path = Path(path)
+        self.lock_wait_seconds = (
+            lock_wait_seconds
+            if lock_wait_seconds is not None
+            else float(os.environ.get("PENINSULA_LOCK_WAIT_SECONDS", DEFAULT_LOCK_WAIT_SECONDS))
+        )
 
     # -- connections -------------------------------------------------------------------
     @contextlib.contextmanager
@@ -107,12 +141,33 @@ class Warehouse:
             conn.close()
 
     def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
-        try:
-            return duckdb.connect(str(self.path), read_only=read_only, config=_CONFIG)
-        except duckdb.IOException as exc:
-            raise WarehouseError(f"{self.path}: cannot open the DuckDB file: {exc}") from None
-        except duckdb.Error as exc:
-            raise WarehouseError(f"{self.path}: not a usable DuckDB file: {exc}") from None
+        """Open the file; while another process holds its lock, wait and try again.
+
+        DuckDB lets one process write, or several read, never both. Our own writers hold
+        the lock for one transaction at a time, so a short wait usually suffices; a
+        holder that does not let go (an open `duckdb` shell) is named in the error.
+        """
+        deadline = time.monotonic() + self.lock_wait_seconds
+        delay = 0.05
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only, config=_CONFIG)
+            except duckdb.IOException as exc:
+                holder = _lock_holder(str(exc))
+                if holder is None:
+                    raise WarehouseError(
+                        f"{self.path}: cannot open the DuckDB file: {exc}"
+                    ) from None
+                if time.monotonic() + delay > deadline:
+                    raise WarehouseError(
+                        f"{self.path}: locked by another process ({holder}) for more than "
+                        f"{self.lock_wait_seconds:g} s; close it (a read-only shell: "
+                        "`duckdb -readonly`) and run again"
+                    ) from None
+                time.sleep(delay * random.uniform(0.5, 1.0))
+                delay = min(delay * 2, 2.0)
+            except duckdb.Error as exc:
+                raise WarehouseError(f"{self.path}: not a usable DuckDB file: {exc}") from None
 
     def check_writable(self, *, must_exist: bool = False) -> None:
         """Open for writing once (creating and migrating the file): fails clearly if not."""

@@ -1,0 +1,373 @@
+"""Live sources as plain functions: poll feeds, fetch new pages, load what landed.
+
+The `ingest-feeds` flow calls these in order; tests and the benchmark can too. Network
+work happens in `poll_feeds` and `fetch_pages` only; every response they get is landed
+(stored) by the caller before anything parses it, so a failure later loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from email.message import Message
+from itertools import groupby
+from urllib.parse import urljoin, urlsplit
+
+from flows.fetching.client import Fetched, Fetcher
+from flows.fetching.health import FeedState, after_failure, after_success
+from flows.fetching.robots import RobotsRules
+from flows.sources import Feed, FetchSettings
+from parsers import ParseError
+from parsers.dispatch import parse_page
+from parsers.feeds import parse_feed
+from parsers.stories import link_versions
+from warehouse import LoadCounts, ParsedDocument, RawDocument, Warehouse
+from warehouse.live import (
+    LandedPage,
+    LandedResponse,
+    PendingEntry,
+    landed_pages,
+    mark_loaded,
+    story_candidates,
+    write_story_versions,
+)
+
+# A page that failed this many fetches (timeouts, 5xx) is given up on.
+MAX_PAGE_ATTEMPTS = 5
+# Statuses after which fetching the page again would not help.
+_FINAL_STATUSES = frozenset({400, 401, 403, 404, 410, 451})
+# Hosts are fetched in parallel (each one request at a time): at most this many at once.
+MAX_HOSTS_AT_ONCE = 8
+
+
+@dataclass(slots=True)
+class FeedOutcome:
+    feed: Feed
+    # ok: a new body; not-modified: 304; failed; backing-off: not polled this run
+    status: str
+    reason: str | None = None
+    http_status: int | None = None
+    entries: int = 0
+    new_entries: int = 0
+    problem: str | None = None  # malformed, but entries came through
+    unhealthy: bool = False
+    stale: bool = False
+    next_poll_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class FeedRunReport:
+    feeds: list[FeedOutcome] = field(default_factory=list)
+    pages_fetched: int = 0
+    counts: LoadCounts = field(default_factory=LoadCounts)
+    # (url, reason) of every page that was not fetched or did not parse.
+    page_failures: list[tuple[str, str]] = field(default_factory=list)
+    # (source, title, url) of every article new or updated by this run.
+    articles: list[tuple[str, str, str | None]] = field(default_factory=list)
+
+    def add_attempts(self, attempts: Sequence[PageAttempt]) -> None:
+        for attempt in attempts:
+            url, status, error, _ = attempt.entry_update()
+            if status == "fetched":
+                self.pages_fetched += 1
+            elif status in ("failed", "pending"):
+                self.page_failures.append((url, error or ""))
+
+    def add_loads(self, loaded: LoadedPages) -> None:
+        self.counts.add(loaded.counts)
+        self.page_failures.extend(loaded.failures)
+        self.articles.extend(loaded.articles)
+
+    @property
+    def failed_feeds(self) -> list[FeedOutcome]:
+        return [f for f in self.feeds if f.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed_feeds and not self.page_failures
+
+    def message(self) -> str:
+        by_status: dict[str, int] = {}
+        for outcome in self.feeds:
+            by_status[outcome.status] = by_status.get(outcome.status, 0) + 1
+        feeds = ", ".join(f"{n} {status}" for status, n in sorted(by_status.items()))
+        c = self.counts
+        text = (
+            f"{len(self.feeds)} feeds ({feeds}); {sum(f.new_entries for f in self.feeds)} new "
+            f"entries; {self.pages_fetched} pages fetched; {c.new} new, {c.updated} updated, "
+            f"{c.unchanged} unchanged articles"
+        )
+        failed = self.failed_feeds
+        if failed:
+            text += "; failed feeds: " + "; ".join(f"{f.feed.url}: {f.reason}" for f in failed)
+        if self.page_failures:
+            named = "; ".join(f"{url}: {reason}" for url, reason in self.page_failures[:5])
+            more = len(self.page_failures) - 5
+            text += f"; {len(self.page_failures)} pages failed: {named}"
+            text += f"; and {more} more" if more > 0 else ""
+        return text
+
+
+# -- feeds ---------------------------------------------------------------------------------
+def state_from_row(url: str, row: dict | None) -> FeedState:
+    return FeedState(**row) if row else FeedState(feed_url=url)
+
+
+def poll_feeds(
+    feeds: Sequence[Feed], states: dict[str, FeedState], fetcher: Fetcher, now: datetime
+) -> list[tuple[Feed, Fetched | None]]:
+    """GET every due feed, conditionally; None for a feed still backing off."""
+    due = [f for f in feeds if states[f.url].due(now)]
+
+    def poll(group: list[Feed]) -> list[tuple[Feed, Fetched]]:
+        return [(f, fetcher.get(f.url, "feed", states[f.url].conditional_headers())) for f in group]
+
+    fetched = dict(_per_host(due, lambda f: f.host, poll))
+    return [(feed, fetched.get(feed)) for feed in feeds]
+
+
+def apply_polls(
+    polls: Sequence[tuple[Feed, Fetched | None]],
+    states: dict[str, FeedState],
+    settings: FetchSettings,
+    now: datetime,
+) -> tuple[list[FeedOutcome], dict[str, FeedState], list[dict]]:
+    """What each poll means: outcomes, the feeds' new states, the entries listed."""
+    outcomes, new_states, entries = [], {}, []
+    for feed, fetched in polls:
+        state = states[feed.url]
+        if fetched is None:
+            outcome = FeedOutcome(feed, "backing-off", reason=state.last_error)
+            new_state = state
+        elif fetched.not_modified:
+            new_state = after_success(
+                state,
+                now,
+                304,
+                etag=fetched.headers.get("etag"),
+                last_modified=fetched.headers.get("last-modified"),
+            )
+            outcome = FeedOutcome(feed, "not-modified", http_status=304)
+        else:
+            outcome, new_state, listed = _read_feed(feed, fetched, state, settings, now)
+            entries.extend(listed)
+        outcome.unhealthy = new_state.unhealthy(settings)
+        outcome.stale = new_state.stale(now, settings)
+        outcome.next_poll_at = new_state.next_poll_at
+        new_states[feed.url] = new_state
+        outcomes.append(outcome)
+    return outcomes, new_states, entries
+
+
+def _read_feed(
+    feed: Feed, fetched: Fetched, state: FeedState, settings: FetchSettings, now: datetime
+) -> tuple[FeedOutcome, FeedState, list[dict]]:
+    parsed = parse_feed(fetched.body or b"", feed.url, fetched.headers.get("content-type"))
+    if not fetched.ok or parsed.error:
+        reason = fetched.describe() if not fetched.ok else str(parsed.error)
+        new_state = after_failure(
+            state,
+            now,
+            settings,
+            status=fetched.status,
+            error=reason,
+            retry_after_seconds=fetched.retry_after_seconds(),
+        )
+        return FeedOutcome(feed, "failed", reason, fetched.status), new_state, []
+    new_state = after_success(
+        state,
+        now,
+        200,
+        etag=fetched.headers.get("etag"),
+        last_modified=fetched.headers.get("last-modified"),
+        problem=parsed.problem,
+        entry_times=[e.published_at for e in parsed.entries if e.published_at],
+    )
+    listed = [
+        {
+            "source": feed.source,
+            "entry_id": e.entry_id,
+            "feed_url": feed.url,
+            # Relative links resolve against the feed's own address.
+            "url": _absolute(e.url, fetched.final_url),
+            "title": e.title,
+            "published_at": e.published_at,
+        }
+        for e in parsed.entries
+    ]
+    outcome = FeedOutcome(feed, "ok", http_status=200, entries=len(listed), problem=parsed.problem)
+    return outcome, new_state, listed
+
+
+def state_row(state: FeedState) -> dict:
+    return asdict(state)
+
+
+# -- pages ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class PageAttempt:
+    entry: PendingEntry
+    fetched: Fetched | None  # None: not requested (robots.txt, a host asking to wait)
+    reason: str | None = None
+    # Not requested and never to be (robots.txt disallows it): skipped for good.
+    refused: bool = False
+
+    def entry_update(self) -> tuple[str, str, str | None, bool]:
+        """(url, status, error, attempted) for the page's entries, after this attempt."""
+        url = self.entry.url
+        if self.fetched is None:
+            return (url, "skipped" if self.refused else "pending", self.reason, False)
+        if self.fetched.ok:
+            return (url, "fetched", None, True)
+        error = self.fetched.error or ""
+        gave_up = (
+            self.fetched.status in _FINAL_STATUSES
+            or error.startswith(("response too large", "more than"))
+            or "refused" in error
+            or self.entry.attempts + 1 >= MAX_PAGE_ATTEMPTS
+        )
+        return (url, "failed" if gave_up else "pending", self.fetched.describe(), True)
+
+
+def fetch_pages(
+    entries: Sequence[PendingEntry], fetcher: Fetcher, robots: RobotsRules
+) -> list[PageAttempt]:
+    """Fetch each entry's page, hosts in parallel, each host politely in turn."""
+
+    def fetch_host(group: list[PendingEntry]) -> list[PageAttempt]:
+        attempts: list[PageAttempt] = []
+        waiting: str | None = None  # set once the host said 429/503: leave it alone
+        for entry in group:
+            if waiting:
+                attempts.append(PageAttempt(entry, None, waiting))
+                continue
+            verdict = robots.verdict(entry.url)
+            if not verdict.allowed:
+                refused = not verdict.retry_later
+                attempts.append(PageAttempt(entry, None, verdict.reason, refused=refused))
+                continue
+            fetched = fetcher.get(entry.url, "page")
+            attempts.append(PageAttempt(entry, fetched))
+            if fetched.status in (429, 503):
+                host = urlsplit(entry.url).netloc
+                waiting = f"not fetched: {host} asked to wait ({fetched.describe()})"
+        return attempts
+
+    return _per_host(entries, lambda e: urlsplit(e.url).netloc, fetch_host)
+
+
+def landed(fetched: Iterable[Fetched], origins: dict[str, tuple[str, str]]) -> list[LandedResponse]:
+    """The fetcher's responses with their source and parser (by requested URL) attached."""
+    return [
+        LandedResponse(
+            kind=f.kind,
+            url=f.url,
+            final_url=f.final_url,
+            status=f.status,
+            headers=f.headers,
+            body=f.body,
+            error=f.error,
+            fetched_at=f.fetched_at,
+            elapsed_ms=f.elapsed_ms,
+            source=origins.get(f.url, (None, None))[0],
+            parser=origins.get(f.url, (None, None))[1],
+        )
+        for f in fetched
+    ]
+
+
+# -- loading -------------------------------------------------------------------------------
+def page_document(page: LandedPage) -> RawDocument:
+    """A landed page as a stored document: its bytes, and how they are to be parsed."""
+    meta = {
+        "page": {
+            "url": page.final_url or page.url,
+            "source": page.source,
+            "parser": page.parser,
+            "content_type": page.content_type,
+        }
+    }
+    return RawDocument(content=page.body, origin=page.url, meta=json.dumps(meta, sort_keys=True))
+
+
+def is_page_meta(meta: str | None) -> bool:
+    return bool(meta) and meta.startswith('{"page":')  # type: ignore[union-attr]
+
+
+def parse_page_document(document: RawDocument) -> ParsedDocument:
+    """Parse a stored page the way its feed said; a failure is a value with its reason."""
+    page = json.loads(document.meta or "{}")["page"]
+    try:
+        article = parse_page(
+            document.content,
+            url=page["url"],
+            parser=page["parser"],
+            source=page["source"],
+            declared_encoding=_charset(page.get("content_type")),
+        )
+        return ParsedDocument(document, article=article)
+    except ParseError as exc:
+        return ParsedDocument(document, error=str(exc))
+    except Exception as exc:  # a parser bug must cost one page, not the run
+        return ParsedDocument(document, error=f"parser crashed: {type(exc).__name__}: {exc}")
+
+
+class LoadedPages:
+    """What loading landed pages did. A plain class: Prefect does not walk its lists."""
+
+    __slots__ = ("articles", "counts", "failures")
+
+    def __init__(self) -> None:
+        self.counts = LoadCounts()
+        self.failures: list[tuple[str, str]] = []  # (url, reason) of pages that did not parse
+        self.articles: list[tuple[str, str, str | None]] = []  # (source, title, url)
+
+
+def load_landed(warehouse: Warehouse, run_id: str, batch_size: int) -> LoadedPages:
+    """Parse and load every landed page not loaded yet, a batch at a time."""
+    loaded = LoadedPages()
+    while pages := landed_pages(warehouse, batch_size):
+        documents = [page_document(p) for p in pages]
+        parsed = [parse_page_document(d) for d in documents]
+        loaded.counts.add(warehouse.load_batch(parsed, run_id))
+        loaded.failures.extend((p.document.origin, p.error) for p in parsed if p.error)
+        loaded.articles.extend(
+            (p.article.source, p.article.title, p.article.url) for p in parsed if p.article
+        )
+        mark_loaded(
+            warehouse, {p.response_id: d.doc_id for p, d in zip(pages, documents, strict=True)}
+        )
+    return loaded
+
+
+def link_story_versions(warehouse: Warehouse) -> int:
+    """Recompute which articles are versions of one story; returns the stories of 2+."""
+    versions = link_versions(story_candidates(warehouse))
+    write_story_versions(warehouse, versions)
+    return len({v.story_id for v in versions if v.version_seq > 1})
+
+
+# -- helpers -------------------------------------------------------------------------------
+def _per_host(items: Sequence, host_of: Callable, run_group: Callable) -> list:
+    """run_group over the items of each host: hosts in parallel, one host's items in turn."""
+    ordered = sorted(items, key=host_of)
+    groups = [list(g) for _, g in groupby(ordered, key=host_of)]
+    if not groups:
+        return []
+    with ThreadPoolExecutor(max_workers=min(MAX_HOSTS_AT_ONCE, len(groups))) as pool:
+        return [result for done in pool.map(run_group, groups) for result in done]
+
+
+def _absolute(url: str | None, base: str) -> str | None:
+    return None if url is None else urljoin(base, url)
+
+
+def _charset(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    message = Message()
+    message["content-type"] = content_type
+    return message.get_content_charset()

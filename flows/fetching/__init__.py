@@ -1,0 +1,1 @@
+"""HTTP for live sources: polite, bounded, and recording every response it gets."""

@@ -1,0 +1,78 @@
+"""Responses that could not be landed in DuckDB (the file stayed locked) wait on disk.
+
+Fetching cannot be undone, so a response is never dropped: when the warehouse cannot be
+written, each response goes to a folder beside the DuckDB file (`NAME.duckdb.landing/`,
+one JSON file with the metadata and one with the body), and the next run lands them
+before it fetches anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from warehouse import Warehouse
+from warehouse.live import LandedResponse, land
+
+
+def spill_folder(db: str | Path) -> Path:
+    return Path(f"{db}.landing")
+
+
+def land_or_spill(warehouse: Warehouse, responses: Sequence[LandedResponse], run_id: str) -> None:
+    """Land in the warehouse; if that fails, keep the responses on disk and re-raise."""
+    try:
+        land(warehouse, responses, run_id)
+    except Exception:
+        spill(spill_folder(warehouse.path), responses, run_id)
+        raise
+
+
+def spill(folder: Path, responses: Sequence[LandedResponse], run_id: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for r in responses:
+        record = {
+            "run_id": run_id,
+            "kind": r.kind,
+            "url": r.url,
+            "final_url": r.final_url,
+            "status": r.status,
+            "headers": dict(r.headers),
+            "error": r.error,
+            "fetched_at": r.fetched_at.isoformat(),
+            "elapsed_ms": r.elapsed_ms,
+            "source": r.source,
+            "parser": r.parser,
+            "body": base64.b64encode(r.body).decode("ascii") if r.body is not None else None,
+        }
+        # Written under a temporary name, then renamed: a half-written file is never read.
+        target = folder / f"{r.response_id}.json"
+        partial = target.with_suffix(".partial")
+        partial.write_text(json.dumps(record), encoding="utf-8")
+        partial.replace(target)
+
+
+def land_spilled(warehouse: Warehouse) -> int:
+    """Land what an earlier run left on disk, then remove it; returns how many."""
+    folder = spill_folder(warehouse.path)
+    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    if not files:
+        return 0
+    by_run: dict[str, list[LandedResponse]] = {}
+    for path in files:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        body = record.pop("body")
+        run_id = record.pop("run_id")
+        record["fetched_at"] = datetime.fromisoformat(record["fetched_at"])
+        response = LandedResponse(
+            **record, body=base64.b64decode(body) if body is not None else None
+        )
+        by_run.setdefault(run_id, []).append(response)
+    for run_id, responses in by_run.items():
+        land(warehouse, responses, run_id)
+    for path in files:
+        path.unlink()
+    return len(files)

@@ -1,0 +1,204 @@
+"""The HTTP layer against a real server on loopback: limits, politeness, robots.txt."""
+
+from __future__ import annotations
+
+import ipaddress
+import itertools
+import random
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Response
+
+from flows.fetching.addresses import address_problem
+from flows.fetching.client import Fetcher, parse_retry_after
+from flows.fetching.health import FeedState, after_failure, after_success, backoff_seconds
+from flows.fetching.robots import RobotsRules
+from flows.sources import FetchSettings
+
+LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"),)
+UA = "peninsula-tests/0.1 (+https://example.org/peninsula)"
+
+
+@pytest.fixture
+def server() -> Iterator[HTTPServer]:
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+def fetcher(**settings: object) -> Fetcher:
+    values: dict[str, object] = {
+        "min_interval_seconds": 0.0,
+        "read_timeout_seconds": 1.0,
+        "connect_timeout_seconds": 1.0,
+        "allow_networks": LOOPBACK,
+    }
+    values.update(settings)
+    return Fetcher(FetchSettings(**values), UA)  # type: ignore[arg-type]
+
+
+def test_sends_user_agent_and_keeps_headers_that_matter(server: HTTPServer) -> None:
+    server.expect_request("/feed", headers={"User-Agent": UA}).respond_with_data(
+        "<rss/>", headers={"ETag": '"v1"', "X-Other": "dropped"}
+    )
+    with fetcher() as client:
+        result = client.get(server.url_for("/feed"), "feed")
+        assert result.ok and result.body == b"<rss/>"
+        assert result.headers["etag"] == '"v1"'
+        assert "x-other" not in result.headers
+        # Kept for the landing zone until drained, then gone.
+        assert [r.url for r in client.drain()] == [server.url_for("/feed")]
+        assert client.drain() == []
+
+
+def test_response_over_the_cap_is_refused(server: HTTPServer) -> None:
+    server.expect_request("/big").respond_with_data(b"x" * 5000)
+    # Streamed without a length: the cap is enforced while reading.
+    server.expect_request("/stream").respond_with_response(
+        Response(iter([b"y" * 1000] * 5), content_type="text/html")
+    )
+    with fetcher(max_response_bytes=2000) as client:
+        for path in ("/big", "/stream"):
+            result = client.get(server.url_for(path), "page")
+            assert not result.ok and result.body is None
+            assert "response too large" in (result.error or "")
+            assert "2,000 bytes" in (result.error or "")
+
+
+def test_timeouts_are_reported_not_raised(server: HTTPServer) -> None:
+    def slow(_request: object) -> Response:
+        time.sleep(1.5)
+        return Response("late")
+
+    server.expect_request("/slow").respond_with_handler(slow)
+    with fetcher(read_timeout_seconds=0.3) as client:
+        started = time.monotonic()
+        result = client.get(server.url_for("/slow"), "feed")
+    assert time.monotonic() - started < 1.4
+    assert result.status is None and result.error == "timed out reading after 0.3 s"
+
+
+def test_redirects_are_followed_and_bounded(server: HTTPServer) -> None:
+    server.expect_request("/old").respond_with_data("", status=301, headers={"Location": "/new"})
+    server.expect_request("/new").respond_with_data("moved here")
+    server.expect_request("/loop").respond_with_data("", status=302, headers={"Location": "/loop"})
+    with fetcher(max_redirects=3) as client:
+        moved = client.get(server.url_for("/old"), "page")
+        assert moved.ok and moved.body == b"moved here"
+        assert moved.final_url == server.url_for("/new")
+        looping = client.get(server.url_for("/loop"), "page")
+        assert looping.error == "more than 3 redirects"
+
+
+def test_redirect_to_a_private_address_is_refused(server: HTTPServer) -> None:
+    server.expect_request("/sneaky").respond_with_data(
+        "", status=302, headers={"Location": "http://10.20.30.40/admin"}
+    )
+    with fetcher() as client:
+        result = client.get(server.url_for("/sneaky"), "page")
+    assert result.status is None
+    assert "10.20.30.40, a private address; refused" in (result.error or "")
+
+
+def test_private_loopback_and_link_local_addresses_are_refused_by_default() -> None:
+    assert "loopback" in (address_problem("http://127.0.0.1:8000/feed", ()) or "")
+    assert "private" in (address_problem("http://192.168.1.10/feed", ()) or "")
+    assert "link-local" in (address_problem("http://169.254.169.254/latest/", ()) or "")
+    assert "loopback" in (address_problem("http://[::1]/feed", ()) or "")
+    assert address_problem("http://127.0.0.1:8000/feed", LOOPBACK) is None
+    assert address_problem("ftp://example.org/feed", ()) is not None
+    assert address_problem("http://93.184.215.14/feed", ()) is None
+
+
+def test_politeness_interval_spaces_requests_to_one_host(server: HTTPServer) -> None:
+    times: list[float] = []
+
+    def stamp(_request: object) -> Response:
+        times.append(time.monotonic())
+        return Response("ok")
+
+    server.expect_request("/a").respond_with_handler(stamp)
+    with fetcher(min_interval_seconds=0.3) as client:
+        for _ in range(3):
+            client.get(server.url_for("/a"), "page")
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert len(gaps) == 2 and all(gap >= 0.29 for gap in gaps)
+
+
+def test_robots_txt_rules_and_failures(server: HTTPServer) -> None:
+    server.expect_request("/robots.txt").respond_with_data(
+        "User-agent: *\nDisallow: /private/\n", content_type="text/plain"
+    )
+    with fetcher() as client:
+        robots = RobotsRules(client, UA)
+        assert robots.verdict(server.url_for("/view/1")).allowed
+        refused = robots.verdict(server.url_for("/private/2"))
+        assert not refused.allowed and not refused.retry_later
+        assert "disallows /private/2" in (refused.reason or "")
+        # Read once per host per run.
+        assert sum(1 for r in client.drain() if r.kind == "robots") == 1
+
+
+def test_robots_txt_missing_allows_and_server_error_defers(server: HTTPServer) -> None:
+    with fetcher() as client:
+        server.expect_request("/robots.txt").respond_with_data("", status=404)
+        assert RobotsRules(client, UA).verdict(server.url_for("/view/1")).allowed
+        server.clear()
+        server.expect_request("/robots.txt").respond_with_data("", status=503)
+        deferred = RobotsRules(client, UA).verdict(server.url_for("/view/1"))
+        assert not deferred.allowed and deferred.retry_later
+
+
+def test_retry_after_in_seconds_and_as_a_date() -> None:
+    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    assert parse_retry_after("120", now) == 120
+    assert parse_retry_after("Sun, 22 Nov 2026 12:05:00 GMT", now) == 300
+    assert parse_retry_after("soon", now) is None
+    assert parse_retry_after("99999999", now) == 6 * 3600  # capped
+
+
+def test_backoff_doubles_with_jitter_and_is_capped() -> None:
+    settings = FetchSettings(backoff_base_minutes=5, max_backoff_minutes=60)
+    rng = random.Random(7)
+    waits = [backoff_seconds(n, settings, rng) for n in range(1, 7)]
+    for n, wait in enumerate(waits, start=1):
+        window = min(3600, 300 * 2 ** (n - 1))
+        assert window / 2 <= wait <= window
+    assert max(waits) <= 3600
+
+
+def test_feed_health_through_failures_retry_after_and_recovery() -> None:
+    settings = FetchSettings(unhealthy_after_failures=3, backoff_base_minutes=5)
+    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    state = FeedState("https://example.org/feed")
+    for _ in range(3):
+        state = after_failure(state, now, settings, status=500, error="HTTP 500")
+    assert state.unhealthy(settings) and not state.due(now)
+    # A Retry-After longer than the backoff is waited out in full.
+    limited = after_failure(
+        FeedState("u"), now, settings, status=429, error="429", retry_after_seconds=7200
+    )
+    assert limited.next_poll_at == now + timedelta(seconds=7200)
+    # One success makes the feed healthy again, keeping its validators.
+    recovered = after_success(state, now, 200, etag='"x"', last_modified=None)
+    assert recovered.consecutive_failures == 0 and recovered.due(now)
+    assert recovered.conditional_headers() == {"If-None-Match": '"x"'}
+
+
+def test_stale_feed_is_one_quiet_for_several_usual_intervals() -> None:
+    settings = FetchSettings(stale_after_intervals=4)
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    hourly = [start + timedelta(hours=h) for h in range(10)]
+    state = after_success(
+        FeedState("u"), start, 200, etag=None, last_modified=None, entry_times=hourly
+    )
+    assert state.usual_interval_seconds == 3600
+    assert not state.stale(hourly[-1] + timedelta(hours=3), settings)
+    assert state.stale(hourly[-1] + timedelta(hours=5), settings)

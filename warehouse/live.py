@@ -1,0 +1,361 @@
+"""Live sources in the warehouse: feed state, entries, the landing zone, story versions.
+
+The flows decide; this module only reads and writes rows, set-based, one short
+transaction per call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+
+from parsers.stories import StoryCandidate, StoryVersion
+from warehouse.store import Warehouse
+from warehouse.transaction import transaction
+
+FEED_STATE_COLUMNS = (
+    "feed_url",
+    "etag",
+    "last_modified",
+    "consecutive_failures",
+    "last_attempt_at",
+    "last_success_at",
+    "next_poll_at",
+    "last_status",
+    "last_error",
+    "last_problem",
+    "newest_entry_at",
+    "usual_interval_seconds",
+)
+_TS = pa.timestamp("us", tz="UTC")
+_FEED_STATE_SCHEMA = pa.schema(
+    [
+        ("feed_url", pa.string()),
+        ("etag", pa.string()),
+        ("last_modified", pa.string()),
+        ("consecutive_failures", pa.int32()),
+        ("last_attempt_at", _TS),
+        ("last_success_at", _TS),
+        ("next_poll_at", _TS),
+        ("last_status", pa.int32()),
+        ("last_error", pa.string()),
+        ("last_problem", pa.string()),
+        ("newest_entry_at", _TS),
+        ("usual_interval_seconds", pa.float64()),
+    ]
+)
+_RESPONSE_SCHEMA = pa.schema(
+    [
+        ("response_id", pa.string()),
+        ("run_id", pa.string()),
+        ("kind", pa.string()),
+        ("source", pa.string()),
+        ("parser", pa.string()),
+        ("url", pa.string()),
+        ("final_url", pa.string()),
+        ("status", pa.int32()),
+        ("headers", pa.string()),
+        ("error", pa.string()),
+        ("fetched_at", _TS),
+        ("elapsed_ms", pa.int32()),
+        ("content_hash", pa.string()),
+        ("byte_size", pa.int64()),
+    ]
+)
+_ENTRY_SCHEMA = pa.schema(
+    [
+        ("source", pa.string()),
+        ("entry_id", pa.string()),
+        ("feed_url", pa.string()),
+        ("url", pa.string()),
+        ("title", pa.string()),
+        ("published_at", _TS),
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LandedResponse:
+    """A response as the fetcher saw it, with what the flow knows of its origin."""
+
+    kind: str
+    url: str
+    final_url: str
+    status: int | None
+    headers: Mapping[str, str]
+    body: bytes | None
+    error: str | None
+    fetched_at: datetime
+    elapsed_ms: int
+    source: str | None = None
+    parser: str | None = None
+
+    @property
+    def response_id(self) -> str:
+        key = f"{self.kind}\0{self.url}\0{self.fetched_at.isoformat()}"
+        return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True, slots=True)
+class LandedPage:
+    response_id: str
+    url: str
+    final_url: str
+    source: str
+    parser: str
+    content_type: str | None
+    body: bytes
+    fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEntry:
+    source: str
+    entry_id: str
+    url: str
+    parser: str
+    attempts: int
+
+
+# -- feeds ---------------------------------------------------------------------------------
+def sync_feeds(warehouse: Warehouse, feeds: Sequence[tuple[str, str, str]]) -> None:
+    """(url, source, parser) of the sources file: new feeds added, changed ones updated."""
+    table = pa.table(
+        {
+            "feed_url": [f[0] for f in feeds],
+            "source": [f[1] for f in feeds],
+            "parser": [f[2] for f in feeds],
+        }
+    )
+    with warehouse.writer() as conn:
+        conn.register("listed", table)
+        conn.execute(
+            "INSERT INTO feeds (feed_url, source, parser) SELECT * FROM listed"
+            " ON CONFLICT (feed_url) DO UPDATE SET source = excluded.source,"
+            " parser = excluded.parser"
+        )
+
+
+def feed_states(warehouse: Warehouse, urls: Sequence[str]) -> dict[str, dict[str, Any]]:
+    if not urls or not warehouse.path.exists():
+        return {}
+    with warehouse.writer() as conn:
+        conn.register("wanted", pa.table({"feed_url": list(urls)}))
+        cursor = conn.execute(
+            f"SELECT {', '.join(FEED_STATE_COLUMNS)} FROM feeds JOIN wanted USING (feed_url)"
+        )
+        columns = [d[0] for d in cursor.description or []]
+        return {row[0]: dict(zip(columns, row, strict=True)) for row in cursor.fetchall()}
+
+
+def save_feed_states(warehouse: Warehouse, states: Sequence[Mapping[str, Any]]) -> None:
+    if not states:
+        return
+    table = pa.Table.from_pylist([dict(s) for s in states], schema=_FEED_STATE_SCHEMA)
+    assignments = ", ".join(f"{c} = s.{c}" for c in FEED_STATE_COLUMNS[1:])
+    with warehouse.writer() as conn:
+        conn.register("states", table)
+        conn.execute(
+            f"UPDATE feeds SET {assignments} FROM states s WHERE feeds.feed_url = s.feed_url"
+        )
+
+
+def feed_health(warehouse: Warehouse) -> list[dict[str, Any]]:
+    """Every feed's state with counts of its entries, for `peninsula sources`."""
+    with warehouse.reader() as conn:
+        cursor = conn.execute(
+            """
+            SELECT f.*, count(e.entry_id) AS entries,
+                   count(e.entry_id) FILTER (WHERE e.status = 'pending') AS pending,
+                   count(e.entry_id) FILTER (WHERE e.status = 'failed') AS failed
+            FROM feeds f LEFT JOIN feed_entries e USING (feed_url)
+            GROUP BY ALL ORDER BY f.source, f.feed_url
+            """
+        )
+        columns = [d[0] for d in cursor.description or []]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+# -- landing zone --------------------------------------------------------------------------
+def land(warehouse: Warehouse, responses: Sequence[LandedResponse], run_id: str) -> None:
+    """Store responses and their bodies in one transaction, before anything parses them."""
+    if not responses:
+        return
+    rows, bodies = [], {}
+    for r in responses:
+        content_hash = hashlib.sha256(r.body).hexdigest() if r.body is not None else None
+        if r.body is not None:
+            bodies[content_hash] = r.body
+        rows.append(
+            {
+                "response_id": r.response_id,
+                "run_id": run_id,
+                "kind": r.kind,
+                "source": r.source,
+                "parser": r.parser,
+                "url": r.url,
+                "final_url": r.final_url,
+                "status": r.status,
+                "headers": json.dumps(dict(r.headers), sort_keys=True),
+                "error": r.error,
+                "fetched_at": r.fetched_at,
+                "elapsed_ms": r.elapsed_ms,
+                "content_hash": content_hash,
+                "byte_size": len(r.body) if r.body is not None else None,
+            }
+        )
+    body_table = pa.table(
+        {"content_hash": list(bodies), "content": pa.array(list(bodies.values()), pa.binary())}
+    )
+    with warehouse.writer() as conn:
+        conn.register("landed", pa.Table.from_pylist(rows, schema=_RESPONSE_SCHEMA))
+        conn.register("landed_bodies", body_table)
+        with transaction(conn):
+            conn.execute(
+                "INSERT INTO response_bodies SELECT * FROM landed_bodies"
+                " ON CONFLICT (content_hash) DO NOTHING"
+            )
+            conn.execute(
+                "INSERT INTO responses BY NAME SELECT * FROM landed"
+                " ON CONFLICT (response_id) DO NOTHING"
+            )
+
+
+def landed_pages(warehouse: Warehouse, limit: int) -> list[LandedPage]:
+    """Pages fetched and stored but not loaded yet: this run's, or a broken-off run's."""
+    with warehouse.writer() as conn:
+        rows = conn.execute(
+            """
+            SELECT r.response_id, r.url, r.final_url, r.source, r.parser,
+                   json_extract_string(r.headers, '$."content-type"'), b.content, r.fetched_at
+            FROM responses r JOIN response_bodies b USING (content_hash)
+            WHERE r.kind = 'page' AND r.status = 200 AND r.error IS NULL AND r.doc_id IS NULL
+            ORDER BY r.fetched_at, r.response_id
+            LIMIT ?
+            """,
+            [limit],
+        ).fetchall()
+    return [LandedPage(*row) for row in rows]
+
+
+def mark_loaded(warehouse: Warehouse, loaded: Mapping[str, str]) -> None:
+    """response_id -> doc_id of the document each landed page was loaded as."""
+    if not loaded:
+        return
+    table = pa.table({"response_id": list(loaded), "doc_id": list(loaded.values())})
+    with warehouse.writer() as conn:
+        conn.register("loaded", table)
+        conn.execute(
+            "UPDATE responses SET doc_id = l.doc_id FROM loaded l"
+            " WHERE responses.response_id = l.response_id"
+        )
+
+
+# -- entries -------------------------------------------------------------------------------
+def record_entries(
+    warehouse: Warehouse, entries: Sequence[Mapping[str, Any]], now: datetime
+) -> int:
+    """Add the entries not seen before as pending; returns how many were new."""
+    if not entries:
+        return 0
+    table = pa.Table.from_pylist([dict(e) for e in entries], schema=_ENTRY_SCHEMA)
+    with warehouse.writer() as conn:
+        conn.register("listed_entries", table)
+        with transaction(conn):
+            before = conn.execute("SELECT count(*) FROM feed_entries").fetchone()[0]  # type: ignore[index]
+            # A page already known under another entry (the same story in two feeds of
+            # one outlet) is not fetched twice: it comes in as skipped.
+            conn.execute(
+                """
+                INSERT INTO feed_entries
+                SELECT DISTINCT ON (l.source, l.entry_id)
+                       l.source, l.entry_id, l.feed_url, l.url, l.title, l.published_at,
+                       ?::TIMESTAMPTZ,
+                       CASE WHEN l.url IS NULL THEN 'skipped'
+                            WHEN known.url IS NOT NULL THEN 'skipped' ELSE 'pending' END,
+                       0,
+                       CASE WHEN l.url IS NULL THEN 'the entry has no link'
+                            WHEN known.url IS NOT NULL THEN 'the page is known already' END
+                FROM listed_entries l
+                LEFT JOIN (SELECT DISTINCT url FROM feed_entries) known ON known.url = l.url
+                ON CONFLICT (source, entry_id) DO NOTHING
+                """,
+                [now],
+            )
+            after = conn.execute("SELECT count(*) FROM feed_entries").fetchone()[0]  # type: ignore[index]
+    return after - before
+
+
+def pending_entries(
+    warehouse: Warehouse, parsers: Mapping[str, str], max_attempts: int
+) -> list[PendingEntry]:
+    """Entries still to fetch, of the given feeds (feed_url -> parser)."""
+    if not parsers:
+        return []
+    table = pa.table({"feed_url": list(parsers), "parser": list(parsers.values())})
+    with warehouse.writer() as conn:
+        conn.register("polled_feeds", table)
+        rows = conn.execute(
+            """
+            SELECT DISTINCT ON (e.url) e.source, e.entry_id, e.url, p.parser, e.attempts
+            FROM feed_entries e JOIN polled_feeds p USING (feed_url)
+            WHERE e.status = 'pending' AND e.attempts < ?
+            ORDER BY e.url, e.published_at NULLS LAST
+            """,
+            [max_attempts],
+        ).fetchall()
+    return [PendingEntry(*row) for row in rows]
+
+
+def update_entries(
+    warehouse: Warehouse, updates: Sequence[tuple[str, str, str | None, bool]]
+) -> None:
+    """(url, status, error, attempted) for every pending entry of each page."""
+    if not updates:
+        return
+    table = pa.table(
+        {
+            "url": [u[0] for u in updates],
+            "status": [u[1] for u in updates],
+            "error": pa.array([u[2] for u in updates], pa.string()),
+            "attempted": pa.array([u[3] for u in updates], pa.bool_()),
+        }
+    )
+    with warehouse.writer() as conn:
+        conn.register("entry_updates", table)
+        conn.execute(
+            "UPDATE feed_entries SET status = u.status, error = u.error,"
+            " attempts = feed_entries.attempts + u.attempted::INTEGER FROM entry_updates u"
+            " WHERE feed_entries.url = u.url AND feed_entries.status = 'pending'"
+        )
+
+
+# -- story versions ------------------------------------------------------------------------
+def story_candidates(warehouse: Warehouse) -> list[StoryCandidate]:
+    with warehouse.writer() as conn:
+        rows = conn.execute(
+            "SELECT article_id, source, title, label, published_at FROM articles"
+        ).fetchall()
+    return [StoryCandidate(*row) for row in rows]
+
+
+def write_story_versions(warehouse: Warehouse, versions: Sequence[StoryVersion]) -> None:
+    table = pa.table(
+        {
+            "article_id": pa.array([v.article_id for v in versions], pa.string()),
+            "story_id": pa.array([v.story_id for v in versions], pa.string()),
+            "version_seq": pa.array([v.version_seq for v in versions], pa.int32()),
+            "is_latest": pa.array([v.is_latest for v in versions], pa.bool_()),
+        }
+    )
+    with warehouse.writer() as conn:
+        conn.register("linked", table)
+        with transaction(conn):
+            conn.execute("DELETE FROM story_links")
+            conn.execute("INSERT INTO story_links SELECT * FROM linked")
