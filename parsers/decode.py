@@ -30,9 +30,15 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
     explain=True,
 )
 
-# UTF-8 mis-decoded as Windows-1252/Latin-1 always shows a lead byte in this range
-# (Â..ô); text without one has no mojibake to fix, which lets us skip ftfy's slow scan.
-_MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4]")
+# UTF-8 mis-decoded as Windows-1252/Latin-1 always shows a lead byte (Â..ô) followed by
+# what a continuation byte (0x80-0xBF) becomes in those code pages. Text without such a
+# pair has no mojibake to fix, which lets us skip ftfy's slow scan of the whole page; a
+# lone "ç" or "ñ" (a real accented letter) no longer triggers it.
+_MOJIBAKE_LEAD = re.compile(
+    "[\u00c2-\u00f4]"
+    "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
