@@ -90,7 +90,7 @@ def run(work: Path, site: Site, count: int, page_kb: float) -> None:
     )
     started = time.perf_counter()
     state = ingest_feeds(
-        sources_file=str(sources), db=str(work / "bench.duckdb"), return_state=True
+        sources_file=str(sources), db=str(work / "bench.duckdb"), derive=False, return_state=True
     )
     elapsed = time.perf_counter() - started
     report = state.result(raise_on_failure=False)
