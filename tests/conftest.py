@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.feed_site import Site
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -38,3 +40,15 @@ def prefect_api_url() -> Iterator[str]:
         url = PREFECT_API_URL.value()
         assert url, "the Prefect test harness did not publish an API URL"
         yield url
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    """Feeds and pages of our own on a real HTTP server on loopback."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield Site(server)
+    server.clear()
+    server.stop()

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
-from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from flows.derive import reprocess_flow
@@ -24,15 +22,6 @@ from warehouse.live import land, pending_entries, record_entries, update_entries
 
 pytestmark = pytest.mark.prefect
 T0 = datetime(2024, 3, 2, 0, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def site() -> Iterator[Site]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield Site(server)
-    server.clear()
-    server.stop()
 
 
 def run(sources: Path, db: Path) -> tuple[FeedRunReport, bool, str]:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from flows.sources import Feed, SourcesError, add_feed, load_sources
@@ -86,15 +84,6 @@ def test_sources_command_lists_feeds_and_adds_one(tmp_path: Path) -> None:
     assert "8 feeds" in added.stdout
     refused = peninsula("sources", "add", "not a url", "--source", "x", "--sources", str(path))
     assert refused.returncode == 2 and "is not an http(s) URL" in refused.stderr
-
-
-@pytest.fixture
-def site() -> Iterator[Site]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield Site(server)
-    server.clear()
-    server.stop()
 
 
 @pytest.mark.prefect
