@@ -22,7 +22,7 @@ from flows.fetching.robots import RobotsRules
 from flows.sources import Feed, FetchSettings
 from parsers import ParseError
 from parsers.dispatch import parse_page
-from parsers.feeds import parse_feed
+from parsers.feeds import matches_topics, parse_feed
 from parsers.stories import link_versions
 from warehouse import LoadCounts, ParsedDocument, RawDocument, Warehouse
 from warehouse.live import (
@@ -195,6 +195,9 @@ def _read_feed(
             "url": _absolute(e.url, fetched.final_url),
             "title": e.title,
             "published_at": e.published_at,
+            "skip_reason": None
+            if matches_topics(e, feed.topics)
+            else "not about the feed's topics (sources file: topics)",
         }
         for e in parsed.entries
     ]

@@ -42,6 +42,9 @@ class Feed:
     url: str
     source: str
     parser: str
+    # Words or phrases one of which an entry's title or summary must name to be fetched
+    # (lowercase); empty: every entry. For feeds that carry all of an outlet's news.
+    topics: tuple[str, ...] = ()
 
     @property
     def host(self) -> str:
@@ -131,12 +134,16 @@ def _feeds(path: Path, raw: object) -> tuple[Feed, ...]:
     seen: set[str] = set()
     for number, item in enumerate(raw, start=1):
         where = f"{path}: feed {number}"
-        if not isinstance(item, dict) or set(item) - {"url", "source", "parser"}:
-            raise SourcesError(f"{where}: expected {{url, source, parser}}, got {item!r}")
+        if not isinstance(item, dict) or set(item) - {"url", "source", "parser", "topics"}:
+            raise SourcesError(f"{where}: expected {{url, source, parser[, topics]}}, got {item!r}")
+        topics = item.get("topics") or []
+        if not isinstance(topics, list) or not all(isinstance(t, str) and t for t in topics):
+            raise SourcesError(f"{where}: topics must be a list of words, not {topics!r}")
         feed = Feed(
             url=str(item.get("url") or ""),
             source=str(item.get("source") or ""),
             parser=str(item.get("parser") or "generic"),
+            topics=tuple(t.lower() for t in topics),
         )
         problem = feed_problem(feed)
         if problem:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,6 +21,7 @@ class FeedEntry:
     url: str | None
     title: str | None
     published_at: datetime | None
+    summary: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,22 @@ def _entry(raw: feedparser.FeedParserDict) -> FeedEntry | None:
         # No guid and no link: the title and date are all that tell entries apart.
         stamp = published.isoformat() if published else ""
         entry_id = "sha256:" + hashlib.sha256(f"{title}\0{stamp}".encode()).hexdigest()
-    return FeedEntry(entry_id=entry_id, url=link, title=title, published_at=published)
+    summary = (raw.get("summary") or "").strip() or None
+    return FeedEntry(
+        entry_id=entry_id, url=link, title=title, published_at=published, summary=summary
+    )
+
+
+def matches_topics(entry: FeedEntry, topics: tuple[str, ...]) -> bool:
+    """Whether the entry's title or summary names one of the topics (any, when none).
+
+    For feeds of everything an outlet publishes (sport, culture...): only the entries
+    about Korea diplomacy are worth a page fetch. Words match whole, case-insensitively.
+    """
+    if not topics:
+        return True
+    text = f" {entry.title or ''} {entry.summary or ''} ".lower()
+    return any(re.search(rf"(?<![\w-]){re.escape(topic)}(?![\w-])", text) for topic in topics)
 
 
 def _time(value: object) -> datetime | None:

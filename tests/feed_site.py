@@ -129,8 +129,11 @@ class Site:
         return [status for p, _, status in self.requests if p == path]
 
 
-def write_sources(path: Path, feeds: list[tuple[str, str, str]], **fetch: object) -> Path:
-    """A sources file allowing loopback (the tests' server), politeness interval 0."""
+def write_sources(path: Path, feeds: list[tuple[str, ...]], **fetch: object) -> Path:
+    """A sources file allowing loopback (the tests' server), politeness interval 0.
+
+    Feeds are (source, parser, url) or (source, parser, url, "topic; topic").
+    """
     settings = {
         "min_interval_seconds": 0,
         "connect_timeout_seconds": 2,
@@ -143,7 +146,7 @@ def write_sources(path: Path, feeds: list[tuple[str, str, str]], **fetch: object
         "fetch:",
         *(f"  {key}: {_yaml(value)}" for key, value in settings.items()),
         "feeds:",
-        *(f'  - {{source: {s}, parser: {p}, url: "{u}"}}' for s, p, u in feeds),
+        *(f'  - {{source: {f[0]}, parser: {f[1]}, url: "{f[2]}"{_topics(f)}}}' for f in feeds),
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -153,3 +156,9 @@ def _yaml(value: object) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(f'"{v}"' for v in value) + "]"
     return str(value)
+
+
+def _topics(feed: tuple[str, ...]) -> str:
+    if len(feed) < 4:
+        return ""
+    return ", topics: [" + ", ".join(f'"{w.strip()}"' for w in feed[3].split(";")) + "]"

@@ -104,3 +104,21 @@ def test_distinct_stories_and_stale_versions_stay_apart() -> None:
 def test_version_labels() -> None:
     assert all(is_version_label(x) for x in ("URGENT", "LEAD", "2nd LD", "3rd LD, News Focus"))
     assert not any(is_version_label(x) for x in (None, "News Focus", "Interview", "Yonhap Feature"))
+
+
+def test_topics_keep_the_entries_about_korea_diplomacy() -> None:
+    from parsers.feeds import FeedEntry, matches_topics
+
+    topics = ("north korea", "u.s.", "summit", "kim yo-jong")
+
+    def entry(title: str, summary: str | None = None) -> FeedEntry:
+        return FeedEntry("id", "https://x.org/1", title, None, summary)
+
+    assert matches_topics(entry("N. Korea fires missile", "North Korea fired..."), topics)
+    assert matches_topics(entry("Seoul hosts U.S. envoy"), topics)
+    assert matches_topics(entry("Statement by Kim Yo-jong"), topics)
+    assert not matches_topics(entry("K-pop group tops chart", "Its new single..."), topics)
+    # Whole words only: "summitry" is not "summit", "bus." is not "u.s.".
+    assert not matches_topics(entry("Mountain summitry for hikers"), topics)
+    assert not matches_topics(entry("A new bus.service"), topics)
+    assert matches_topics(entry("Anything at all"), ())

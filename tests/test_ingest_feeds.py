@@ -339,3 +339,26 @@ def test_pages_landed_by_a_broken_off_run_load_without_refetching(
     assert state.is_completed(), state.message
     assert query(db, "SELECT article_id, title, byline FROM articles ORDER BY 1") == before
     assert site.statuses("/view/1") == [200]
+
+
+def test_a_feed_of_everything_fetches_only_the_entries_on_its_topics(
+    prefect_api_url: str, site: Site, tmp_path: Path
+) -> None:
+    # Entry titles: 0 "Unification ministry urges ...", 1 "N. Korea fires ...",
+    # 2 "Seoul, Tokyo agree to resume shuttle diplomacy".
+    serve_feed(site, "/all.xml", [0, 1, 2])
+    for n in (0, 1, 2):
+        site.page(f"/view/{n}", yonhap_page(n))
+    sources = write_sources(
+        tmp_path / "sources.yaml",
+        [("herald", "yonhap_html", site.url("/all.xml"), "n. korea; dprk")],
+    )
+    db = tmp_path / "w.duckdb"
+    report, ok, message = run(sources, db)
+    assert ok, message
+    assert report.counts.new == 1
+    assert site.statuses("/view/1") == [200]
+    assert site.statuses("/view/0") == site.statuses("/view/2") == []
+    skipped = query(db, "SELECT url, error FROM feed_entries WHERE status = 'skipped' ORDER BY 1")
+    assert [u for u, _ in skipped] == [site.url("/view/0"), site.url("/view/2")]
+    assert all("not about the feed's topics" in e for _, e in skipped)

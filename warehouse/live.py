@@ -76,6 +76,9 @@ _ENTRY_SCHEMA = pa.schema(
         ("url", pa.string()),
         ("title", pa.string()),
         ("published_at", _TS),
+        # Why the entry is not to be fetched, decided by the flow (not about the feed's
+        # topics); NULL for an entry to fetch.
+        ("skip_reason", pa.string()),
     ]
 )
 
@@ -277,10 +280,12 @@ def record_entries(
                 SELECT DISTINCT ON (l.source, l.entry_id)
                        l.source, l.entry_id, l.feed_url, l.url, l.title, l.published_at,
                        ?::TIMESTAMPTZ,
-                       CASE WHEN l.url IS NULL THEN 'skipped'
-                            WHEN known.url IS NOT NULL THEN 'skipped' ELSE 'pending' END,
+                       CASE WHEN l.url IS NULL OR known.url IS NOT NULL
+                                 OR l.skip_reason IS NOT NULL THEN 'skipped'
+                            ELSE 'pending' END,
                        0,
                        CASE WHEN l.url IS NULL THEN 'the entry has no link'
+                            WHEN l.skip_reason IS NOT NULL THEN l.skip_reason
                             WHEN known.url IS NOT NULL THEN 'the page is known already' END
                 FROM listed_entries l
                 LEFT JOIN (SELECT DISTINCT url FROM feed_entries) known ON known.url = l.url
