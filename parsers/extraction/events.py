@@ -202,6 +202,21 @@ def find_events(
     return _merge_within(candidates, entities)
 
 
+@dataclass(slots=True)
+class _SentenceView:
+    """What every trigger of one sentence reads, worked out once for the sentence."""
+
+    sentence: SentenceText
+    text: str  # lowercased: every helper pattern is lowercase
+    mentions: list[Mention]
+    dates: list[tuple[int, EventDate]]
+    clauses: list[tuple[int, int]]
+    meeting_positions: list[int]
+    # Per mention (same order): a place named after "in", "at", "near" ... ("in Seoul").
+    locative: list[bool]
+    reported: bool  # "reportedly", "according to": the whole sentence is hearsay
+
+
 def _sentence_events(
     sentence: SentenceText,
     mentions: list[Mention],
@@ -209,9 +224,10 @@ def _sentence_events(
     published: datetime | None,
 ) -> list[_Candidate]:
     text = sentence.text
+    lowered = text.lower()
     triggers: list[tuple[str, re.Match[str]]] = []
     seen: set[tuple[str, bool]] = set()
-    for match in _trigger_matches(text.lower()):
+    for match in _trigger_matches(lowered):
         event_type = match.lastgroup or ""
         kind = (event_type, match.group().lower().split()[0] in _SUMMIT_WORDS)
         if kind not in seen:
@@ -219,13 +235,26 @@ def _sentence_events(
             triggers.append((event_type, match))
     if not triggers:
         return []
-    dates = resolve_dates(text, published)
-    clauses = _clauses(text)
-    meeting_positions = [m.start() for t, m in triggers if t == "MEETING"]
-    return [
-        _event(event_type, match, sentence, mentions, entities, dates, clauses, meeting_positions)
-        for event_type, match in triggers
-    ]
+    view = _SentenceView(
+        sentence,
+        lowered,
+        mentions,
+        dates=resolve_dates(text, published),
+        clauses=_clauses(text),
+        meeting_positions=[m.start() for t, m in triggers if t == "MEETING"],
+        locative=[
+            entities[m.entity].type in _PLACE_TYPES
+            and _LOCATIVE.search(_before(lowered, m.start - sentence.offset, 30)) is not None
+            for m in mentions
+        ],
+        reported=_is_reported(lowered),
+    )
+    return [_event(event_type, match, view, entities) for event_type, match in triggers]
+
+
+def _before(text: str, position: int, width: int) -> str:
+    """The `width` characters before `position` (fewer at the start of the text)."""
+    return text[max(0, position - width) : position]
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -244,31 +273,27 @@ def _clause_of(position: int, clauses: list[tuple[int, int]]) -> tuple[int, int]
 def _event(
     event_type: str,
     match: re.Match[str],
-    sentence: SentenceText,
-    mentions: list[Mention],
+    view: _SentenceView,
     entities: dict[str, ArticleEntity],
-    dates: list[tuple[int, EventDate]],
-    clauses: list[tuple[int, int]],
-    meeting_positions: list[int],
 ) -> _Candidate:
-    text = sentence.text.lower()  # every helper pattern below is lowercase
+    text, sentence, clauses = view.text, view.sentence, view.clauses
     position = match.start()
     clause = _clause_of(position, clauses)
-    place = _place(text, position, match.end(), mentions, entities, sentence.offset, clause)
+    place = _place(view, position, match.end(), entities, clause)
     actors: dict[str, str] = {}
     subject: str | None = None
-    for mention in mentions:
+    for mention, locative in zip(view.mentions, view.locative, strict=True):
         entity = entities[mention.entity]
         if entity.key == place or entity.type not in _ACTOR_TYPES:
             continue
         local = mention.start - sentence.offset
-        if entity.type == "GPE" and _LOCATIVE.search(text[max(0, local - 30) : local]):
+        if entity.type == "GPE" and locative:
             continue  # "in Seoul": where, not who
         in_clause = clause[0] <= local <= clause[1]
         if event_type == "MEETING":
             # People go to the nearest meeting the sentence names; states and
             # organizations only when named in the meeting's own clause.
-            nearest = min(meeting_positions, key=lambda p: abs(p - local))
+            nearest = min(view.meeting_positions, key=lambda p: abs(p - local))
             if (entity.type == "PERSON" and nearest == position) or in_clause:
                 actors.setdefault(entity.key, "participant")
             continue
@@ -281,8 +306,8 @@ def _event(
     event = ArticleEvent(
         event_type=event_type,
         trigger=match.group().lower(),
-        modality=_modality(text, position),
-        date=_date_for(text, position, dates, clause),
+        modality=_modality(view, position),
+        date=_date_for(text, position, view.dates, clause),
         place=place,
         actors=actors,
         mentions=[(sentence.paragraph_seq, sentence.index)],
@@ -338,21 +363,20 @@ def _date_for(
 
 
 def _place(
-    text: str,
+    view: _SentenceView,
     start: int,
     end: int,
-    mentions: list[Mention],
     entities: dict[str, ArticleEntity],
-    offset: int,
     clause: tuple[int, int] = (0, 0),
 ) -> str | None:
+    text, offset = view.text, view.sentence.offset
     best: tuple[int, str] | None = None
-    for mention in mentions:
+    for mention, locative in zip(view.mentions, view.locative, strict=True):
         entity = entities[mention.entity]
         if entity.type not in _PLACE_TYPES:
             continue
         local_start, local_end = mention.start - offset, mention.end - offset
-        before = text[max(0, local_start - 30) : local_start]
+        before = _before(text, local_start, 30)
         # "the Stockholm talks", "the Hanoi summit" (but not "U.S.-North Korea talks")
         modifier = (
             local_end <= start
@@ -360,7 +384,7 @@ def _place(
             and not before.endswith("-")
             and _NOUN_TRIGGERS.search(text[start:end].lower()) is not None
         )
-        if modifier or (_LOCATIVE.search(before) and entity.type in _PLACE_TYPES):
+        if modifier or locative:
             distance = abs(local_start - start)
             if not clause[0] <= local_start <= clause[1]:
                 distance += 1000  # a place in another clause only when none is closer
@@ -369,12 +393,17 @@ def _place(
     return best[1] if best else None
 
 
-def _modality(text: str, position: int) -> str:
+def _is_reported(text: str) -> bool:
+    """The sentence says it has what it says from others ("reportedly", "according to")."""
+    cued = any(cue in text for cue in ("report", "accord", "specul", "source"))
+    return cued and _REPORTED.search(text) is not None
+
+
+def _modality(view: _SentenceView, position: int) -> str:
+    text = view.text
     if _NEGATED.search(text[max(0, position - 80) : position]):
         return "denied"
-    lowered = text.lower()
-    cued = any(cue in lowered for cue in ("report", "accord", "specul", "source"))
-    if cued and _REPORTED.search(text):
+    if view.reported:
         return "reported"
     clause = text[max(0, position - 60) : position]
     if _HYPOTHETICAL.search(clause):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from parsers.extraction.model import ArticleEntity, Mention
 from parsers.extraction.names import name_key
 from parsers.extraction.reference import Actor, Reference
-from parsers.extraction.text import NAME_GAP, TOKEN
+from parsers.extraction.text import NEXT_NAME_WORD, WORD
 
 # Words that open a sentence or a clause and are capitalized for that reason only.
 STOPWORDS = frozenset(
@@ -83,9 +83,13 @@ _SPEECH = (
     r"(?:said|says|added|told|noted|argued|wrote|stressed|warned|explained|asked|pointed\s+out)"
 )
 _SPEECH_AFTER = re.compile(rf"^,?\s+{_SPEECH}\b")
+# Capitalized words in a row. The word boundary before the first is written as a
+# look-behind after its capital, `[A-Z](?<!\w[A-Z])`, which means the same as `\b[A-Z]`
+# but lets the regex engine skip straight to capitals instead of trying every position.
 _PERSON_NAME = re.compile(
-    r"\b[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,5}\b"
+    r"[A-Z](?<!\w[A-Z])[a-z]+(?:-[A-Za-z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,5}\b"
 )
+_CAPITALIZED_WORD = re.compile(r"[A-Z](?<!\w[A-Z])[a-z]+\b")  # \b[A-Z][a-z]+\b, as above
 _ORG_HEADS = (
     r"University|Institute|Center|Centre|Council|Agency|Ministry|Committee|Foundation|"
     r"Association|Party|Command|Office|Department|Academy|Corporation|Bank|Service|"
@@ -98,6 +102,9 @@ _PLACE_NAME = re.compile(
     r"(?P<head>Island|Islands|Province|Prefecture|County|Strait|Bay|River|Sea))\b"
 )
 _PLACE_TYPES = {"province": "GPE", "prefecture": "GPE", "county": "GPE"}
+# A word every place name above contains: most sentences have none, and this test is far
+# cheaper than the pattern.
+_PLACE_CUE = re.compile(r"Mount|Mt\.|Island|Province|Prefecture|County|Strait|Bay|River|Sea")
 _ORG_NAME = re.compile(
     rf"\b(?:[A-Z][\w'\u2019.-]*\s+)*?(?:[A-Z][\w'\u2019.-]*\s+)?(?:{_ORG_HEADS})\b"
     rf"(?:\s+(?:of|for|on)(?:\s+(?:the|and|[A-Z][\w'\u2019.-]*)){{1,6}})?"
@@ -128,8 +135,13 @@ class MentionFinder:
                 if form[:1].islower()
             }
         )
+        # Where a name can open, and the word that opens it: matching the whole word
+        # saves a second regex call per opener (none starts inside a word: the lowercase
+        # openers are whole words too).
         self._openers = re.compile(
-            r"\b(?:[A-Z0-9]" + "".join(f"|{w}\\b" for w in lowercase_openers) + ")"
+            r"\b(?=[A-Z0-9]"
+            + "".join(f"|{w}\\b" for w in lowercase_openers)
+            + rf")(?P<word>{WORD.pattern})"
         )
         self._lowercase_ok = set()
         self._all_caps = set()
@@ -172,7 +184,7 @@ class MentionFinder:
                     entity.surfaces.add(acronym)
                 self._add(entities, mentions, entity, sentence, start, end)
                 taken.append((start, end))
-            for match in _PLACE_NAME.finditer(text):
+            for match in _PLACE_NAME.finditer(text) if _PLACE_CUE.search(text) else ():
                 start, end = match.span()
                 if _overlaps(start, end, taken) or match.group().split()[0].lower() in STOPWORDS:
                     continue
@@ -201,26 +213,24 @@ class MentionFinder:
         limit = self.reference.max_words
         candidates: list[tuple[int, int, str]] = []
         for opener in self._openers.finditer(text):
-            words = []
-            position = opener.start()
+            start = opener.start()
+            word: re.Match[str] | None = opener
             key = ""
+            words = 0
             longest = None
-            while len(words) < limit:
-                word = TOKEN.match(text, position)
-                if word is None:
-                    break
-                if words and NAME_GAP.fullmatch(text, words[-1].end(), word.start()) is None:
-                    break
-                token = word.group()
+            # Word by word, while some name still starts with what has been read.
+            while word is not None:
+                token = word.group("word")
                 key += token.lower() if token.isascii() and token.isalnum() else name_key(token)
+                words += 1
                 if key not in prefixes:
                     break
-                words.append(word)
                 actor_id = by_key.get(key)
-                if actor_id and self._case_fits(key, text[opener.start() : word.end()]):
-                    longest = (opener.start(), word.end(), actor_id)
-                gap = NAME_GAP.match(text, word.end())
-                position = gap.end() if gap else word.end()
+                if actor_id and self._case_fits(key, text[start : word.end()]):
+                    longest = (start, word.end(), actor_id)
+                if words == limit:
+                    break
+                word = NEXT_NAME_WORD.match(text, word.end())
             if longest:
                 candidates.append(longest)
         chosen: list[tuple[int, int, str]] = []
@@ -321,10 +331,11 @@ _SYNONYMS = {
 }
 
 
+_LETTERS = re.compile(r"[a-z]+")
+
+
 def _words(text: str) -> set[str]:
-    return {
-        _SYNONYMS.get(w, w) for w in re.findall(r"[a-z]+", text.lower()) if w not in _FUNCTION_WORDS
-    }
+    return {_SYNONYMS.get(w, w) for w in _LETTERS.findall(text.lower()) if w not in _FUNCTION_WORDS}
 
 
 def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
@@ -340,7 +351,10 @@ def _text_entity(entities: dict[str, ArticleEntity], name: str, type_: str) -> A
     return entity
 
 
-_ORG_HEAD = re.compile(rf"\b(?:{_ORG_HEADS})\b")
+# A head word, for a quick test before the full pattern. Without a leading \b (every
+# head starts a word in the pattern anyway) the engine skips straight to capitals.
+_ORG_HEAD = re.compile(rf"(?:{_ORG_HEADS})\b")
+_ORG_HEAD_WORD = re.compile(_ORG_HEADS)
 
 
 def _org_matches(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str, str | None]]:
@@ -394,7 +408,7 @@ def _person_matches(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, 
             words = words[1:]
         if not 2 <= len(words) <= 3 or any(w.lower() in STOPWORDS for w in words):
             continue
-        if words[-1].lower() in _NOT_PERSON_ENDINGS or re.fullmatch(_ORG_HEADS, words[-1]):
+        if words[-1].lower() in _NOT_PERSON_ENDINGS or _ORG_HEAD_WORD.fullmatch(words[-1]):
             continue
         end = start + len(" ".join(words))
         if _overlaps(start, end, taken):
@@ -410,6 +424,9 @@ def _person_matches(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, 
         if evidence:
             found.append((start, end, " ".join(words)))
     return found
+
+
+_CLAUSE_OPENING = re.compile(r"[,;(]|\b(?:said|and|with|between|since|of|by|after)\b")
 
 
 def _describe(
@@ -431,7 +448,7 @@ def _describe(
     title = _last_word(before)
     if title in _ROLE_WORDS:
         # "U.S. State Department spokesperson Morgan Ortagus": the words up to the name.
-        clause = re.split(r"[,;(]|\b(?:said|and|with|between|since|of|by|after)\b", before)[-1]
+        clause = _CLAUSE_OPENING.split(before)[-1]
         clause = " ".join(clause.split()[-5:])
         entity.descriptors.update(_words(clause))
         if entity.role is None:
@@ -479,7 +496,7 @@ def _short_references(
     )
     found = []
     for sentence in sentences:
-        for match in re.finditer(r"\b[A-Z][a-z]+\b", sentence.text):
+        for match in _CAPITALIZED_WORD.finditer(sentence.text):
             surname = match.group().lower()
             candidates = people.get(surname)
             if not candidates or (sentence.paragraph_seq, sentence.offset + match.start()) in spans:
@@ -509,10 +526,14 @@ def _surname(name: str) -> str:
     return words[-1].lower() if words else ""
 
 
+_NAME_GOES_ON = re.compile(r" [A-Z][a-z]")
+_NAME_BEFORE = re.compile(r"[A-Z][a-z]+ $")
+
+
 def _inside_longer_name(text: str, start: int, end: int) -> bool:
     """'Kim' in 'Kim Jong Un' or 'Trump' in 'Trump-Kim' is not a short reference alone."""
     before, after = text[max(0, start - 30) : start], text[end : end + 3]
-    return bool(re.match(r" [A-Z][a-z]", after)) or bool(re.search(r"[A-Z][a-z]+ $", before))
+    return bool(_NAME_GOES_ON.match(after)) or bool(_NAME_BEFORE.search(before))
 
 
 _LEADER_WORDS = frozenset({"leader", "president", "chairman", "supreme", "premier"})
@@ -558,9 +579,11 @@ def _paired_with_leader(text: str, start: int, end: int, leader_surnames: str) -
     )
 
 
-_SUBJECT_PRONOUN = re.compile(
-    r"^(?:He|She)\b|,[\"\u201d]?\s+(?:he|she)\s+(?:said|added|says|told)\b"
-)
+# A sentence that opens with "He" or "She", else a quote attributed to "he" or "she".
+# Two patterns rather than one alternation: the second, led by its comma, is found much
+# faster on its own.
+_SUBJECT_PRONOUN = re.compile(r"(?:He|She)\b")
+_QUOTE_PRONOUN = re.compile(r",[\"\u201d]?\s+(?:he|she)\s+(?:said|added|says|told)\b")
 
 
 def _pronoun_references(
@@ -581,7 +604,7 @@ def _pronoun_references(
     found = []
     previous: SentenceText | None = None
     for sentence in sentences:
-        match = _SUBJECT_PRONOUN.search(sentence.text)
+        match = _SUBJECT_PRONOUN.match(sentence.text) or _QUOTE_PRONOUN.search(sentence.text)
         if match and previous is not None:
             candidates = people_in.get((previous.paragraph_seq, previous.index), [])
             if (

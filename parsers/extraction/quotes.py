@@ -34,6 +34,8 @@ _TRAILING_ATTRIBUTION = re.compile(
     rf"|(?P<who>[^,]{{1,60}}?(?:,[^,]{{1,120}},)?)\s+{_PLAIN_SPEECH}"
     rf"(?:\s(?!that\b)[^,]{{0,60}})?)\.\s*$"
 )
+# "Ortagus said ...": a paragraph that opens with its speaker.
+_OPENS_WITH_SPEAKER = re.compile(rf"^[^,]{{1,60}}?\s+{_SPEECH}\b")
 _PARTIAL_MAX_WORDS = 5
 _MIN_LOST_QUOTE_WORDS = 6
 
@@ -197,7 +199,7 @@ def _unmarked_quote(paragraph: QuoteParagraph, resolver: _SpeakerResolver) -> li
         # "Ortagus said the U.S. accepted ..." opens with its speaker: reported speech.
         if speaker is None or len(quoted.split()) < _MIN_LOST_QUOTE_WORDS:
             return []
-        if re.match(rf"^[^,]{{1,60}}?\s+{_SPEECH}\b", opening):
+        if _OPENS_WITH_SPEAKER.match(opening):
             return []
         return [Quote(speaker, who.strip(), quoted, paragraph.seq, partial=False)]
     return []
