@@ -73,6 +73,21 @@ def deployments(api: str) -> dict[str, dict]:
     return {d["name"]: d for d in response.json()}
 
 
+def create_flow_run(api: str, deployment_id: str, parameters: dict) -> dict:
+    """Ask for a run as the UI's Run button does; a busy SQLite server may answer 5xx once."""
+    for _ in range(5):
+        response = httpx.post(
+            f"{api}/deployments/{deployment_id}/create_flow_run",
+            json={"parameters": parameters},
+            timeout=30,
+        )
+        if response.status_code < 500:
+            break
+        time.sleep(2)
+    assert response.status_code == 201, f"{response.status_code}: {response.text[:500]}"
+    return response.json()
+
+
 def wait_for_deployments(served: Served, timeout: float) -> dict[str, dict]:
     deadline = served.started + timeout
     while time.monotonic() < deadline:
@@ -113,11 +128,7 @@ def test_serve_lists_scheduled_deployments_and_runs_one(served: Served) -> None:
     }
 
     # A load-files run triggered through the API runs in the served process.
-    run = httpx.post(
-        f"{served.api}/deployments/{found['on-demand']['id']}/create_flow_run",
-        json={"parameters": {"paths": [str(SEEDS)]}},
-        timeout=10,
-    ).json()
+    run = create_flow_run(served.api, found["on-demand"]["id"], {"paths": [str(SEEDS)]})
     deadline = time.monotonic() + 180
     while (state := httpx.get(f"{served.api}/flow_runs/{run['id']}").json())[
         "state_type"
