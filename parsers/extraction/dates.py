@@ -56,9 +56,17 @@ _RELATIVE = re.compile(
 _FUTURE = re.compile(r"\b(?:will|plans?\s+to|planned|scheduled|next)\b", re.IGNORECASE)
 
 
-# Cheap test first: most sentences name no month, weekday, year or relative day. Plain
-# substring tests for the words, a pattern only for the phrases and the year, each tried
-# only when the sentence holds a word it needs: far cheaper than one regex of it all.
+# Each pattern is tried only when the sentence holds a word it needs: a pattern that
+# cannot match adds nothing, so skipping it changes nothing, and most sentences hold no
+# month, weekday, relative day or year at all.
+_MONTH_CUE = re.compile(_MONTH_NAMES)  # a month name, spelled as the month patterns spell it
+# Every relative expression holds one of these (in the lowercased sentence): "yesterday"
+# without its "s", which case-insensitive matching also finds as a long s (U+017F).
+_RELATIVE_WORDS = ("today", "terday", "tomorrow", "month", "year")
+
+# Dates are read only in a sentence with one of these cues (lowercased). Every
+# case-sensitive pattern holds one; the case-insensitive relative pattern could match odd
+# spellings (with a long s, U+017F) that hold none, so it is tried only where a cue stands.
 _CUE_WORDS = (
     *("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
     *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
@@ -66,13 +74,10 @@ _CUE_WORDS = (
 )
 _CUE_PHRASE = re.compile(r"(?:last|this)\s+(?:month|year)|next\s+month")
 _YEAR_CUE = re.compile(r"\b(?:19|20)\d\d\b")
-# Any month name, as the month patterns spell it: they are not tried without one.
-_MONTH_CUE = re.compile(_MONTH_NAMES)
-# What every relative expression contains (checked on the lowercased sentence).
-_RELATIVE_WORDS = ("day", "tomorrow", "month", "year")
 
 
 def _has_cue(lowered: str) -> bool:
+    """Whether the lowercased sentence holds a cue (a word above, a phrase or a year)."""
     if any(word in lowered for word in _CUE_WORDS):
         return True
     if ("month" in lowered or "year" in lowered) and _CUE_PHRASE.search(lowered):
@@ -82,9 +87,6 @@ def _has_cue(lowered: str) -> bool:
 
 def resolve_dates(sentence: str, published: datetime | None) -> list[tuple[int, EventDate]]:
     """(position, date) of each time expression in the sentence, most precise first."""
-    lowered = sentence.lower()
-    if not _has_cue(lowered):
-        return []
     anchor = published.date() if published is not None else None
 
     def future(match: re.Match[str]) -> bool:
@@ -102,8 +104,6 @@ def resolve_dates(sentence: str, published: datetime | None) -> list[tuple[int, 
         taken.append(match.span())
         found.append((match.start(), value))
 
-    # Each pattern is skipped when the sentence lacks a word it needs: a pattern that
-    # cannot match adds nothing, so the order of what is added stays the same.
     if _MONTH_CUE.search(sentence):
         for m in _FULL_DATE.finditer(sentence):
             add(m, _safe_date(int(m["year"]), _month(m["month"]), int(m["day"]), "day"))
@@ -118,7 +118,8 @@ def resolve_dates(sentence: str, published: datetime | None) -> list[tuple[int, 
     if "day" in sentence:  # every weekday name ends in it
         for m in _WEEKDAY.finditer(sentence):
             add(m, _weekday(anchor, _WEEKDAYS.index(m["day"].lower()), future(m)))
-    if any(word in lowered for word in _RELATIVE_WORDS):
+    lowered = sentence.lower()
+    if any(word in lowered for word in _RELATIVE_WORDS) and _has_cue(lowered):
         for m in _RELATIVE.finditer(sentence):
             add(m, _relative(anchor, " ".join(m["word"].lower().split())))
     if "19" in sentence or "20" in sentence:

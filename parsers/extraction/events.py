@@ -244,7 +244,7 @@ def _sentence_events(
         meeting_positions=[m.start() for t, m in triggers if t == "MEETING"],
         locative=[
             entities[m.entity].type in _PLACE_TYPES
-            and _LOCATIVE.search(_before(lowered, m.start - sentence.offset, 30)) is not None
+            and _after_locative(lowered, m.start - sentence.offset)
             for m in mentions
         ],
         reported=_is_reported(lowered),
@@ -252,9 +252,9 @@ def _sentence_events(
     return [_event(event_type, match, view, entities) for event_type, match in triggers]
 
 
-def _before(text: str, position: int, width: int) -> str:
-    """The `width` characters before `position` (fewer at the start of the text)."""
-    return text[max(0, position - width) : position]
+def _after_locative(text: str, position: int) -> bool:
+    """ "in Seoul", "near the DMZ": what is named at `position` is where, not who."""
+    return _LOCATIVE.search(text[max(0, position - 30) : position]) is not None
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -376,7 +376,7 @@ def _place(
         if entity.type not in _PLACE_TYPES:
             continue
         local_start, local_end = mention.start - offset, mention.end - offset
-        before = _before(text, local_start, 30)
+        before = text[max(0, local_start - 30) : local_start]
         # "the Stockholm talks", "the Hanoi summit" (but not "U.S.-North Korea talks")
         modifier = (
             local_end <= start
@@ -467,10 +467,14 @@ def _merge_within(
     candidates: list[_Candidate], entities: dict[str, ArticleEntity]
 ) -> list[ArticleEvent]:
     merged: list[_Candidate] = []
+    # The same events by type, in the same order: only events of one type are compatible.
+    merged_of_type: dict[str, list[_Candidate]] = {}
     for candidate in candidates:
         target = None
-        if candidate.event.event_type in _MERGEABLE:
-            compatible = [m for m in merged if _compatible(m, candidate, entities)]
+        event_type = candidate.event.event_type
+        if event_type in _MERGEABLE:
+            same_type = merged_of_type.get(event_type, [])
+            compatible = [m for m in same_type if _compatible(m, candidate, entities)]
             if candidate.anaphoric and compatible:
                 target = compatible[-1]  # "the talks": the last such event named
             else:
@@ -480,6 +484,7 @@ def _merge_within(
                 )
         if target is None:
             merged.append(candidate)
+            merged_of_type.setdefault(event_type, []).append(candidate)
             continue
         _absorb(target, candidate)
     return [m.event for m in merged]

@@ -56,6 +56,7 @@ class Extractor:
             for a in self.reference.actors.values()
             if a.capital_of and a.capital_of in self.reference.actors
         }
+        self._state_ids = frozenset(self._states.values())
 
     def _normalize_actors(self, event: ArticleEvent, entities: dict[str, ArticleEntity]) -> None:
         """States act, cities do not; a state acts through its people and bodies.
@@ -63,7 +64,7 @@ class Extractor:
         A capital named as an actor is its state ("Washington" -> United States), another
         city is no actor at all, and Kim Jong Un's launch is also North Korea's.
         """
-        states = set(self._states.values())
+        states = self._state_ids
         for key, role in list(event.actors.items()):
             entity = entities[key]
             if entity.type == "GPE" and key.removeprefix("ref:") not in states:

@@ -102,8 +102,7 @@ _PLACE_NAME = re.compile(
     r"(?P<head>Island|Islands|Province|Prefecture|County|Strait|Bay|River|Sea))\b"
 )
 _PLACE_TYPES = {"province": "GPE", "prefecture": "GPE", "county": "GPE"}
-# A word every place name above contains: most sentences have none, and this test is far
-# cheaper than the pattern.
+# A word every place name above holds, for a quick test before the full pattern.
 _PLACE_CUE = re.compile(r"Mount|Mt\.|Island|Province|Prefecture|County|Strait|Bay|River|Sea")
 _ORG_NAME = re.compile(
     rf"\b(?:[A-Z][\w'\u2019.-]*\s+)*?(?:[A-Z][\w'\u2019.-]*\s+)?(?:{_ORG_HEADS})\b"
@@ -136,8 +135,8 @@ class MentionFinder:
             }
         )
         # Where a name can open, and the word that opens it: matching the whole word
-        # saves a second regex call per opener (none starts inside a word: the lowercase
-        # openers are whole words too).
+        # saves a second regex call per opener, and skips no other opener, as an opener
+        # only starts where a word does.
         self._openers = re.compile(
             r"\b(?=[A-Z0-9]"
             + "".join(f"|{w}\\b" for w in lowercase_openers)
@@ -184,7 +183,7 @@ class MentionFinder:
                     entity.surfaces.add(acronym)
                 self._add(entities, mentions, entity, sentence, start, end)
                 taken.append((start, end))
-            for match in _PLACE_NAME.finditer(text) if _PLACE_CUE.search(text) else ():
+            for match in _place_matches(text):
                 start, end = match.span()
                 if _overlaps(start, end, taken) or match.group().split()[0].lower() in STOPWORDS:
                     continue
@@ -386,6 +385,12 @@ def _org_matches(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int
             )
         )
     return found
+
+
+def _place_matches(text: str) -> list[re.Match[str]]:
+    if not _PLACE_CUE.search(text):
+        return []  # the common case, and far cheaper than the full pattern
+    return list(_PLACE_NAME.finditer(text))
 
 
 def _person_matches(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import unicodedata
 
+# ASCII characters other than letters and digits, for str.translate to delete.
+_ASCII_NOT_ALNUM = {code: None for code in range(128) if not chr(code).isalnum()}
+
 
 def name_key(text: str) -> str:
     if text.isascii():
-        # The common case, several times faster than the general path below.
-        return "".join(ch for ch in text.lower() if ch.isalnum())
+        # The common case, many times faster than the general path below.
+        return text.lower().translate(_ASCII_NOT_ALNUM)
     folded = unicodedata.normalize("NFKC", text).casefold()
     return "".join(ch for ch in folded if ch.isalnum())

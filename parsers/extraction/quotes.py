@@ -28,7 +28,8 @@ _AFTER_WHO_SAID = re.compile(rf"^\s*,?\s*(?P<who>[^\"]{{1,140}}?)\s+{_SPEECH}\b"
 _AFTER_SAID_WHO = re.compile(rf"^\s*,?\s*{_SPEECH}\s+(?P<who>[^\"]{{1,140}}?)(?:[.,;]|$)")
 _SPEECH_WORD = re.compile(rf"\b{_SPEECH}\b")
 # Lost marks are read only from plain speech verbs ("claimed that ..." is reported speech).
-_PLAIN_SPEECH = r"(?:said|says|added|adds)"
+_PLAIN_SPEECH_VERBS = ("said", "says", "added", "adds")
+_PLAIN_SPEECH = rf"(?:{'|'.join(_PLAIN_SPEECH_VERBS)})"
 _TRAILING_ATTRIBUTION = re.compile(
     rf",\s+(?:{_PLAIN_SPEECH}\s+(?P<who2>[A-Z][^,]{{0,60}}?)(?:,[^.]*)?"
     rf"|(?P<who>[^,]{{1,60}}?(?:,[^,]{{1,120}},)?)\s+{_PLAIN_SPEECH}"
@@ -61,8 +62,9 @@ def find_quotes(
     for paragraph in paragraphs:
         local = by_paragraph.get(paragraph.seq, [])
         resolver = _SpeakerResolver(entities, local, previous_speaker, previous_people)
+        # No quote found means no quote marks either: one quote per pair of marks.
         found = _marked_quotes(paragraph, resolver)
-        if not found and not _QUOTED.search(paragraph.text):
+        if not found:
             found = _unmarked_quote(paragraph, resolver)
         quotes.extend(found)
         full = [q for q in found if q.speaker and not q.partial]
@@ -186,8 +188,16 @@ def _attribution(text: str, match: re.Match[str], sentence_start: int) -> tuple[
     return who, sentence_start + clause_start
 
 
+def _may_end_in_attribution(text: str) -> bool:
+    """What _TRAILING_ATTRIBUTION needs, tested far more cheaply: a final period and a
+    plain speech verb."""
+    return text.rstrip().endswith(".") and any(verb in text for verb in _PLAIN_SPEECH_VERBS)
+
+
 def _unmarked_quote(paragraph: QuoteParagraph, resolver: _SpeakerResolver) -> list[Quote]:
     for sentence in paragraph.sentences:
+        if not _may_end_in_attribution(sentence.text):
+            continue
         match = _TRAILING_ATTRIBUTION.search(sentence.text)
         if not match:
             continue
