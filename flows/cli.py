@@ -88,12 +88,7 @@ def ingest(
         highlight=False,
         markup=False,
     )
-    if derive_message:
-        out.print(f"derive-articles: {derive_message}", highlight=False, markup=False)
-    for path, reason in summary.report.failures:
-        err.print(f"failed {path}: {reason}", highlight=False, markup=False, style="red")
-    if not ok or not derive_ok:
-        raise typer.Exit(1)
+    _report_end(derive_message, summary.report.failures, ok and derive_ok)
 
 
 @app.command()
@@ -161,15 +156,7 @@ def ingest_feeds(
         raise fail(f"the ingest-feeds run did not finish: {message}", code=1)
     for outcome in report.feeds:
         detail = outcome.reason or (f"{outcome.entries} entries, {outcome.new_entries} new")
-        flags = " ".join(
-            flag
-            for flag, on in (
-                ("UNHEALTHY", outcome.unhealthy),
-                ("STALE", outcome.stale),
-                ("MALFORMED", bool(outcome.problem)),
-            )
-            if on
-        )
+        flags = " ".join(flag.upper() for flag in outcome.flags())
         line = f"{outcome.status:<12} {outcome.feed.url}: {detail} {flags}".rstrip()
         (err if outcome.status == "failed" else out).print(line, highlight=False, markup=False)
     c = report.counts
@@ -179,12 +166,7 @@ def ingest_feeds(
         highlight=False,
         markup=False,
     )
-    if derive_message:
-        out.print(f"derive-articles: {derive_message}", highlight=False, markup=False)
-    for url, reason in report.page_failures:
-        err.print(f"failed {url}: {reason}", highlight=False, markup=False, style="red")
-    if not ok or not derive_ok:
-        raise typer.Exit(1)
+    _report_end(derive_message, report.page_failures, ok and derive_ok)
 
 
 sources_app = typer.Typer(help="The feeds peninsula polls, and their health.")
@@ -386,6 +368,16 @@ def status(db: DbOption = DEFAULT_DB) -> None:
     for run in runs:
         if run.message:
             out.print(f"{run.run_id}: {run.message}", highlight=False, markup=False)
+
+
+def _report_end(derive_message: str | None, failures: list[tuple[str, str]], ok: bool) -> None:
+    """The end of an ingest command: the derivation's outcome, each failure, the exit code."""
+    if derive_message:
+        out.print(f"derive-articles: {derive_message}", highlight=False, markup=False)
+    for what, reason in failures:
+        err.print(f"failed {what}: {reason}", highlight=False, markup=False, style="red")
+    if not ok:
+        raise typer.Exit(1)
 
 
 def _crash(flow_name: str, exc: Exception, verbose: bool) -> Exception:

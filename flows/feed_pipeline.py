@@ -57,6 +57,18 @@ class FeedOutcome:
     stale: bool = False
     next_poll_at: datetime | None = None
 
+    def flags(self) -> list[str]:
+        """What is wrong with the feed beyond this poll's status, in words."""
+        return [
+            flag
+            for flag, on in (
+                ("unhealthy", self.unhealthy),
+                ("stale", self.stale),
+                ("malformed", bool(self.problem)),
+            )
+            if on
+        ]
+
 
 @dataclass(slots=True)
 class FeedRunReport:

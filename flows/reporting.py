@@ -63,16 +63,7 @@ def publish_feed_run(report: FeedRunReport) -> None:
     lines += ["## Feeds", "", "| source | feed | status | entries | new | note |"]
     lines += ["| --- | --- | --- | --- | --- | --- |"]
     for f in report.feeds:
-        flags = [
-            word
-            for word, on in (
-                ("unhealthy", f.unhealthy),
-                ("stale", f.stale),
-                ("malformed", f.problem),
-            )
-            if on
-        ]
-        note = "; ".join(x for x in (f.reason, f.problem, ", ".join(flags)) if x)
+        note = "; ".join(x for x in (f.reason, f.problem, ", ".join(f.flags())) if x)
         lines.append(
             f"| {_md(f.feed.source)} | {_md(f.feed.url)} | {f.status} | {f.entries} | "
             f"{f.new_entries} | {_md(note)} |"
