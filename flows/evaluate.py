@@ -93,9 +93,8 @@ def evaluate(gold_path: Path) -> Evaluation:
         resolve_events(warehouse)
         views, entities = article_views(warehouse)
     scores, missing = [], []
-    for entry in entries:
-        title = entry.get("anatomy", {}).get("title")
-        view = views.get(title) if title else None
+    for entry, path in zip(entries, paths, strict=True):
+        view = views.get(path)
         if view is None:
             missing.append(entry.get("key") or entry["file"])
             continue

@@ -7,7 +7,9 @@ from warehouse.store import Warehouse
 
 
 def article_views(warehouse: Warehouse) -> tuple[dict[str, ArticleView], list[EntityView]]:
-    """Views keyed by article title, and every entity of the warehouse."""
+    """Views keyed by the path of the file each article was loaded from, and every
+    entity of the warehouse. The file, not the title, ties a gold entry to its article:
+    saved text does not always carry a headline."""
     with warehouse.reader() as conn:
         names: dict[str, set[str]] = {}
         types: dict[str, str] = {}
@@ -24,8 +26,13 @@ def article_views(warehouse: Warehouse) -> tuple[dict[str, ArticleView], list[En
             entity_id: EntityView(entity_id, keys(frozenset(n)), types.get(entity_id, "?"))
             for entity_id, n in names.items()
         }
-        titles = dict(conn.execute("SELECT article_id, title FROM articles").fetchall())
-        views = {article_id: ArticleView([], [], []) for article_id in titles}
+        origins = conn.execute(
+            "SELECT origin, article_id FROM documents WHERE article_id IS NOT NULL"
+        ).fetchall()
+        views = {
+            article_id: ArticleView([], [], [])
+            for (article_id,) in conn.execute("SELECT article_id FROM articles").fetchall()
+        }
         for article_id, entity_id in conn.execute(
             "SELECT DISTINCT article_id, entity_id FROM mentions"
         ).fetchall():
@@ -55,4 +62,5 @@ def article_views(warehouse: Warehouse) -> tuple[dict[str, ArticleView], list[En
                     modality,
                 )
             )
-    return {titles[a]: v for a, v in views.items()}, list(entity_views.values())
+    by_origin = {origin: views[a] for origin, a in origins if a in views}
+    return by_origin, list(entity_views.values())
