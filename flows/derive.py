@@ -16,6 +16,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from flows import progress
+from flows.extract_workers import ExtractionWorkers
 from flows.load_files import DEFAULT_DB, NAMED_FAILURES
 from flows.pipeline import (
     BatchReport,
@@ -27,9 +28,13 @@ from flows.pipeline import (
 from flows.reporting import ProgressArtifact, publish_new_events
 from flows.runlog import recorded_crash
 from warehouse import LoadCounts, Warehouse
+from warehouse.analyses import drop_orphan_analyses
 from warehouse.events import event_ids, timeline_rows
 
 DERIVE_BATCH_SIZE = 200
+# Below this many articles one process derives them: starting workers (each loads the
+# model) costs seconds.
+MIN_ARTICLES_FOR_WORKERS = 100
 
 
 @dataclass(slots=True)
@@ -52,8 +57,10 @@ class ArticleIds:
 
 
 @task(name="extract-batch", cache_policy=NO_CACHE, persist_result=False)
-def extract_batch(batch: ArticleIds, db: str) -> list[tuple[str, str]]:
-    return derive_articles(batch.ids, Warehouse(db))
+def extract_batch(
+    batch: ArticleIds, db: str, workers: ExtractionWorkers | None = None
+) -> list[tuple[str, str]]:
+    return derive_articles(batch.ids, Warehouse(db), workers=workers)
 
 
 @task(name="resolve-events", cache_policy=NO_CACHE, persist_result=False)
@@ -67,18 +74,26 @@ def reparse_task(db: str, run_id: str) -> BatchReport:
 
 
 def _derive(
-    db: str, run_id: str, everything: bool, bar: ProgressArtifact | None = None
+    db: str,
+    run_id: str,
+    everything: bool,
+    bar: ProgressArtifact | None = None,
+    workers: int | None = None,
 ) -> DeriveSummary:
     warehouse = Warehouse(db)
     summary = DeriveSummary(run_id, default_extractor().version)
     todo = warehouse.articles_to_derive(summary.version, everything=everything)
-    for start in range(0, len(todo), DERIVE_BATCH_SIZE):
-        batch = todo[start : start + DERIVE_BATCH_SIZE]
-        summary.failures.extend(extract_batch(ArticleIds(batch), db))
-        summary.derived += len(batch)
-        progress.report(summary.derived, len(todo))
-        if bar is not None:
-            bar.update(summary.derived, len(todo))
+    # Worker processes only when there is enough work to repay starting them.
+    count = workers if len(todo) >= MIN_ARTICLES_FOR_WORKERS else 1
+    with ExtractionWorkers(count, default_extractor()) as pool:
+        for start in range(0, len(todo), DERIVE_BATCH_SIZE):
+            batch = todo[start : start + DERIVE_BATCH_SIZE]
+            summary.failures.extend(extract_batch(ArticleIds(batch), db, pool))
+            summary.derived += len(batch)
+            progress.report(summary.derived, len(todo))
+            if bar is not None:
+                bar.update(summary.derived, len(todo))
+    drop_orphan_analyses(warehouse)
     # Also when an earlier run stopped between deriving and resolving.
     if todo or everything or warehouse.events_stale(summary.version):
         before = event_ids(warehouse)
@@ -110,17 +125,22 @@ def _finish(summary: DeriveSummary, flow_name: str, started: datetime, db: str) 
 
 
 @flow(name="derive-articles", persist_result=False)
-def derive_flow(db: str = str(DEFAULT_DB)) -> State:
-    """Extract entities, quotes and events of articles not yet derived by this version."""
+def derive_flow(db: str = str(DEFAULT_DB), workers: int | None = None) -> State:
+    """Extract entities, quotes and events of articles not yet derived by this version.
+
+    `workers`: processes running the model (default: one per core).
+    """
     run_id = str(flow_run.get_id() or uuid.uuid4())
     started = datetime.now(UTC)
     with recorded_crash(db, run_id, "derive-articles", [db], started):
-        summary = _derive(db, run_id, everything=False)
+        summary = _derive(db, run_id, everything=False, workers=workers)
     return _finish(summary, "derive-articles", started, db)
 
 
 @flow(name="reprocess", persist_result=False)
-def reprocess_flow(db: str = str(DEFAULT_DB), force: bool = False) -> State:
+def reprocess_flow(
+    db: str = str(DEFAULT_DB), force: bool = False, workers: int | None = None
+) -> State:
     """Re-derive everything from the stored raw documents when the extractor changed.
 
     Reparses every document with the current parsers, replaces the articles and their
@@ -137,6 +157,6 @@ def reprocess_flow(db: str = str(DEFAULT_DB), force: bool = False) -> State:
     bar = ProgressArtifact("reprocess-progress", "Articles re-derived so far")
     with recorded_crash(db, run_id, "reprocess", [db], started):
         reparsed = reparse_task(db, run_id)
-        summary = _derive(db, run_id, everything=True, bar=bar)
+        summary = _derive(db, run_id, everything=True, bar=bar, workers=workers)
     summary.reparsed = reparsed
     return _finish(summary, "reprocess", started, db)

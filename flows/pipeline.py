@@ -5,17 +5,18 @@ The Prefect flow calls these; tests and benchmarks can call them without Prefect
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.extract_workers import ExtractionWorkers, process_extractor
 from flows.feed_pipeline import is_page_meta, parse_page_document
 from flows.files import InputProblem, discover, file_signature, find_sidecars, read_document
 from parsers import ParseError, parse_document, parse_sidecar
 from parsers.extraction import Extractor
 from parsers.extraction.resolve import resolve_events as resolve_event_records
 from warehouse import LoadCounts, ParsedDocument, RawDocument, Warehouse
+from warehouse.analyses import read_analyses, write_analyses
 from warehouse.events import read_event_records, write_events
 from warehouse.store import Derivation
 
@@ -52,10 +53,10 @@ class ParsedBatch:
         return len(self.documents) + len(self.problems)
 
 
-@functools.cache
 def default_extractor() -> Extractor:
-    """One extractor per process: indexing the reference takes a moment."""
-    return Extractor()
+    """One extractor per process: loading the model and indexing the reference take a
+    moment."""
+    return process_extractor()
 
 
 def derivation(extractor: Extractor | None = None) -> Derivation:
@@ -160,16 +161,39 @@ def ingest_batch(paths: Sequence[str], warehouse: Warehouse, run_id: str) -> Bat
 
 
 def derive_articles(
-    article_ids: Sequence[str], warehouse: Warehouse, extractor: Extractor | None = None
+    article_ids: Sequence[str],
+    warehouse: Warehouse,
+    extractor: Extractor | None = None,
+    workers: ExtractionWorkers | None = None,
 ) -> list[tuple[str, str]]:
-    """Extract entities, quotes and events of stored articles; returns (article, failure)."""
-    extractor = extractor or default_extractor()
-    items, failures = [], []
-    for article_id, article in warehouse.read_articles(article_ids):
-        try:
-            items.append((article_id, extractor.extract(article)))
-        except Exception as exc:  # an extractor bug must cost one article, not the run
-            failures.append((article_id, f"extractor crashed: {type(exc).__name__}: {exc}"))
+    """Extract entities, quotes and events of stored articles; returns (article, failure).
+
+    The model's analysis of an article is kept: an article whose text and model are
+    unchanged is re-derived from it without running the model.
+    """
+    workers = workers or ExtractionWorkers(1, extractor)
+    extractor = extractor or workers.extractor
+    articles = warehouse.read_articles(article_ids)
+    kept = read_analyses(warehouse, [article_id for article_id, _ in articles], extractor.model)
+    results = workers.derive([(article, kept.get(article_id)) for article_id, article in articles])
+    write_analyses(
+        warehouse,
+        [
+            (article_id, r.analysis)
+            for (article_id, _), r in zip(articles, results, strict=True)
+            if r.analysis is not None
+        ],
+    )
+    items = [
+        (article_id, r.extraction)
+        for (article_id, _), r in zip(articles, results, strict=True)
+        if r.extraction is not None
+    ]
+    failures = [
+        (article_id, r.error or "no extraction")
+        for (article_id, _), r in zip(articles, results, strict=True)
+        if r.extraction is None
+    ]
     warehouse.store_extractions(items, derivation(extractor))
     return failures
 

@@ -85,9 +85,13 @@ def _has_cue(lowered: str) -> bool:
     return ("19" in lowered or "20" in lowered) and _YEAR_CUE.search(lowered) is not None
 
 
-def resolve_dates(sentence: str, published: datetime | None) -> list[tuple[int, EventDate]]:
-    """(position, date) of each time expression in the sentence, most precise first."""
-    anchor = published.date() if published is not None else None
+def resolve_dates(sentence: str, published: date | datetime | None) -> list[tuple[int, EventDate]]:
+    """(position, date) of each time expression in the sentence, in the order they stand.
+
+    `published` is the article's day (or its publication time, read in the outlet's zone):
+    what "on Saturday" and "last month" count from.
+    """
+    anchor = published.date() if isinstance(published, datetime) else published
 
     def future(match: re.Match[str]) -> bool:
         # "will meet on Tuesday": the tense of the clause the expression sits in, not of

