@@ -65,7 +65,7 @@ def looks_like_subhead(block: str, following: str | None) -> bool:
     and are shorter than the paragraph that follows them. A line in title case may be
     longer: it is the headline of a linked story printed between paragraphs.
     """
-    if following is None:
+    if following is None or len(block) > 122:
         return False
     words = unquote_heading(block)
     tokens = words.split()

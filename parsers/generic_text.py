@@ -37,6 +37,8 @@ PARSER = "generic_text"
 # chrome, stamps, captions, credits and trailers recognized by their shape.
 PARSER_VERSION = "2"
 
+# Credits, stamps, bylines and chrome are short lines; longer ones are paragraphs.
+_SHORT_LINE = 200
 # The header (headline, stamps, byline) stands within the first blocks of a page.
 _HEAD_LIMIT = 25
 # A box of links after the story: no paragraph this long follows it.
@@ -92,7 +94,11 @@ def parse(blocks: list[str], *, outlet_hint: Outlet | None = None) -> Article:
 
     outlet = _outlet(header, dateline, trailer)
     zone = _zone(outlet_hint or outlet, header)
-    stamp, conflict = _publication_stamp(header.stamps, dateline)
+    # A page may print its date under the story instead ("Updated 9:21 PM GMT+9, ...").
+    stamps = header.stamps or [
+        s for b in items[start:] if b.kind == "stamp" for s in find_stamps(b.text)
+    ]
+    stamp, conflict = _publication_stamp(stamps, dateline)
     repairs = [conflict] if conflict else []
     body = [p.text for p in paragraphs if p.kind == "body"]
     if not trailer and not lines.ends_sentence(body[-1]):
@@ -128,7 +134,7 @@ def _classify(blocks: list[str]) -> list[_Block]:
             if not rest.strip():
                 continue
             text = rest.strip()
-        story = strip_wire_end(text)
+        story = strip_wire_end(text) if "(END)" in text else text
         if story and story != text:
             # "... later this year. (END)": the last paragraph and the sign-off.
             items.extend((_kind(story), _Block(text[len(story) :].strip(), "wire_end")))
@@ -139,7 +145,9 @@ def _classify(blocks: list[str]) -> list[_Block]:
 
 def _kind(text: str) -> _Block:
     """What a block is, from its own shape; its neighbours are asked later."""
-    if lines.is_wire_trailer(text):
+    if len(text) > _SHORT_LINE:
+        return _long_kind(text)
+    if lines.is_sign_off(text):
         return _Block(text, "wire_end")
     if lines.is_separator(text):
         return _Block(text, "separator")
@@ -153,6 +161,11 @@ def _kind(text: str) -> _Block:
         return _Block(by[0], "byline", tuple(by[1]))
     if lines.is_chrome(text):
         return _Block(text, "list_heading" if lines.is_list_heading(text) else "chrome")
+    return _long_kind(text)
+
+
+def _long_kind(text: str) -> _Block:
+    """Paragraph kinds: a long block is no credit, stamp, byline or piece of chrome."""
     dateline, rest = split_dateline(text)
     if dateline is not None and not (lines.is_heading(rest) and len(rest.split()) <= 12):
         # "UPDATE \u2013 North Korea blows up ...": a label before a headline, no dateline.
@@ -224,7 +237,7 @@ def _body_start(items: list[_Block]) -> int | None:
     for index in range(search_from, len(items)):
         item = items[index]
         if item.kind == "prose" and not lines.addresses_reader(item.text):
-            return index
+            return _after_deck(items, index)
     # A story too short for the prose test: the first sentence under the headline.
     for index in range(search_from, len(items)):
         item = items[index]
@@ -234,19 +247,50 @@ def _body_start(items: list[_Block]) -> int | None:
     return None
 
 
+def _after_deck(items: list[_Block], index: int) -> int:
+    """A sentence under the headline that a byline or a date follows before the next
+    paragraph is the deck (the summary above the story): the story starts after them."""
+    for later in range(index + 1, min(len(items), index + 12)):
+        kind = items[later].kind
+        if kind in ("prose", "dateline"):
+            header_between = any(
+                items[i].kind in ("byline", "stamp") for i in range(index + 1, later)
+            )
+            return later if header_between else index
+        if kind not in _HEADER_KINDS:
+            return index
+    return index
+
+
+# Blocks that may stand between a deck and the story.
+_HEADER_KINDS = frozenset(
+    {
+        "byline",
+        "stamp",
+        "credit",
+        "photo_credit",
+        "chrome",
+        "caption",
+        "caption_copy",
+        "other",
+        "heading",
+        "separator",
+        "note",
+    }
+)
+
+
 # ----------------------------------------------------------------------- header
 
 
 def _read_header(items: list[_Block]) -> _Header:
     header = _Header()
-    title_at = _title_index(items)
+    section_at = _section_index(items)
+    title_at = _title_index(items, section_at)
+    if section_at is not None:
+        header.section = items[section_at].text
     if title_at is not None:
         _take_title(items[title_at].text, header)
-        before = items[title_at - 1] if title_at > 0 else None
-        if before is not None and before.kind == "other" and _section_like(before.text):
-            header.section = header.section or before.text
-    elif items and items[-1].kind == "other" and _section_like(items[-1].text):
-        header.section = items[-1].text
     for index, item in enumerate(items):
         if item.kind == "stamp":
             header.stamps.extend(find_stamps(item.text))
@@ -280,9 +324,30 @@ def _read_header(items: list[_Block]) -> _Header:
     return header
 
 
-def _title_index(items: list[_Block]) -> int | None:
-    """The first headline-shaped block above the story; else a short line of text there
-    (a headline may end with a full stop)."""
+def _section_index(items: list[_Block]) -> int | None:
+    """A section's name on its own line ('Business', 'Conflicts & War'), right above the
+    headline or the story; not the last item of a menu ('Home / News / Sport')."""
+    for index, item in enumerate(items):
+        if item.kind != "other" or not _section_like(item.text):
+            continue
+        following = items[index + 1] if index + 1 < len(items) else None
+        if following is not None and following.kind not in ("heading", "caption"):
+            continue
+        previous = items[index - 1] if index > 0 else None
+        in_menu = previous is not None and previous.kind in ("other", "chrome")
+        if in_menu and len(previous.text.split()) <= 3:
+            continue  # a menu: one short line after another
+        return index
+    return None
+
+
+def _title_index(items: list[_Block], section_at: int | None) -> int | None:
+    """The headline: right under the section's name, else the first headline-shaped
+    block above the story, else a short line of text there (a headline may end with a
+    full stop). A site's motto above the section name is no headline."""
+    below = section_at + 1 if section_at is not None else len(items)
+    if below < len(items) and items[below].kind == "heading":
+        return below
     for kinds, most in ((("heading",), 45), (("prose", "other"), 25)):
         for index, item in enumerate(items):
             count = len(item.text.split())
@@ -298,9 +363,11 @@ def _take_title(text: str, header: _Header) -> None:
         header.stamps.extend(stamps)
         header.stamp_lines.append(text)
         text = lines.stamp_remainder(text[: stamps[0].start] + " " + text[stamps[-1].end :])
+    text, site = lines.split_site_name(text)
+    header.credits.extend(site)
     text, labels = lines.split_heading_labels(text)
     text, program = lines.split_caps_heading(text)
-    header.title = unquote_heading(text) if text.count('"') == 2 and text[0] == '"' else text
+    header.title = text
     header.labels.extend(labels)
     if program:
         header.section = program

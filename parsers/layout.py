@@ -20,6 +20,8 @@ _NARROWEST_WRAP = 40
 _FILLED = 0.75
 
 _SAVED_DATE = re.compile(r"^date (?P<date>\d{4}-\d{2}-\d{2})\b\s*")
+# "March 12, 20248:04 AM": the year and the time after it, printed in two elements.
+_GLUED_TIME = re.compile(r"(?<=[\s,](?:19|20)\d\d)(?=(?:[01]?\d|2[0-3]):[0-5]\d\b)")
 # A sentence end with no space after it, then a capitalized word: a lost paragraph break.
 _LOST_BREAK = re.compile(
     r"(?<=[a-z])(?P<end>[.!?][\"\u201d\u2019]?)(?=[\"\u201c\u2018]?[A-Z][a-z\u2019'])"
@@ -101,6 +103,8 @@ def _unwrap(lines: list[str], width: int | None) -> list[str]:
 def _separate(block: str) -> list[str]:
     """A saving tool's date prefix and paragraphs run together, each a block of its own."""
     parts: list[str] = []
+    if ":" in block:
+        block = _GLUED_TIME.sub(" ", block)
     if match := _SAVED_DATE.match(block):
         parts.append(f"date {match['date']}")
         block = block[match.end() :]
@@ -109,7 +113,10 @@ def _separate(block: str) -> list[str]:
         word = _WORD_BEFORE.search(block, 0, match.start())
         if word is None or len(word[1]) < 2 or word[1].lower() in _ABBREVIATIONS:
             continue
-        parts.append(block[start : match.end()])
-        start = match.end()
+        end = match.end()
+        if match["end"].endswith('"') and block.count('"', start, match.start()) % 2 == 0:
+            end -= 1  # a straight quote with none open before it opens the next paragraph
+        parts.append(block[start:end])
+        start = end
     parts.append(block[start:])
     return [p.strip() for p in parts if p.strip()]

@@ -36,13 +36,21 @@ _CAMEL_JOIN = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _NEUTRAL_TOKEN = re.compile(r"^(?:\W+|\d+(?:x\d+)?)$")
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg)$", re.IGNORECASE)
 _BRACKET_LABEL = re.compile(r"^\[[^\[\]]{1,30}\]$")
-_SKIP_LINK = re.compile(r"\bskip(?:ping)?\s+(?:to\s+)?(?:the\s+)?(?:main|content|navigation)", re.I)
+# "Skip to main content", "Skip to site index", "...by skipping the main menu."
+_SKIP_LINK = re.compile(
+    r"^skip\s+to\b|\bskip(?:ping)?\s+(?:to\s+)?(?:the\s+)?(?:main|content|navigation)", re.I
+)
 
 # Sentence shape.
 _SENTENCE_END = re.compile(r"""[.!?\u2026](?:["'\u201d\u2019)\]]+)?$""")
 _INNER_SENTENCE_END = re.compile(r"""[a-z0-9)]{2}[.!?]["'\u201d\u2019]?\s+["'\u201c\u2018]?[A-Z]""")
 _HEADING_OPENERS = "0123456789\"'\u2018\u201c(["
 _ABBREVIATION_END = re.compile(r"\b(?:[A-Z]\.){2,}$")
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# The wire's closing credits: "Reporting by ...; Editing by ...", "(Writing by ...)".
+_CREDITS_LINE = re.compile(
+    r"^\(?(?:additional\s+)?(?:reporting|writing|editing|compiled|compiling)\s+by\b", re.I
+)
 _QUOTED = re.compile(r"""["\u201c][^"\u201d]*["\u201d]""")
 _READER = re.compile(r"\b(?:you|your|yours)\b|^(?:please|click|tap)\b", re.IGNORECASE)
 
@@ -52,7 +60,7 @@ _LABELLED_CREDIT = re.compile(
     r"\b(?:photo|photograph|picture|image|credit)s?\s*(?:by)?\s*:\s*(?P<credit>[^.:]{1,80})$",
     re.IGNORECASE,
 )
-_BRACKET_CREDIT = re.compile(r"\[(?:photo|image|picture)[^\]]{0,40}\]\s*\|?\s*$", re.IGNORECASE)
+_BRACKET_CREDIT = re.compile(r"\[(?P<credit>[^\[\]]{1,40})\]\s*\|?\s*$")
 _TRAILING_CREDIT = re.compile(
     r"[.!?\u201d]\s+(?P<credit>[A-Z][\w.'\u2019-]*(?:[ /-]+[\w.'\u2019-]+){0,6})$"
 )
@@ -121,6 +129,14 @@ def addresses_reader(text: str) -> bool:
     return _READER.search(_QUOTED.sub(" ", text)) is not None
 
 
+def is_sign_off(text: str) -> bool:
+    """How a story signs off: 'kim@yna.co.kr (END)', 'Reporting by ...; Editing by ...',
+    'BY LEE MIN-A [lee.mina@joongang.co.kr]' (an address on a short line)."""
+    if is_wire_trailer(text) or _CREDITS_LINE.match(text):
+        return True
+    return len(text.split()) <= 10 and _ADDRESS.search(text) is not None
+
+
 def is_separator(text: str) -> bool:
     """'-', '|', '•', '1', 'XS': marks between the links of a list, or a widget's buttons."""
     plain = text.strip()
@@ -156,14 +172,27 @@ def is_list_heading(text: str) -> bool:
     return any(w.casefold().strip(".") in LIST_WORDS for w in words(text))
 
 
+# A line of dates and page fields is short; a paragraph that mentions a date is not one.
+_LONGEST_STAMP_LINE = 160
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_DIGIT = re.compile(r"\d")
+_LABEL_ONLY = re.compile(r"(?:updated|published|posted|modified|written|date)\s*:?", re.I)
+
+
 def is_stamp_line(text: str) -> bool:
     """A line that prints a date, maybe with a section, an outlet or field labels:
-    '14:06 November 18, 2022', 'Date: 16/01/2024 | Source: ... | Read ...', 'Updated:'."""
-    if lone_time(text) or re.fullmatch(r"(?:updated|published|posted|modified)\s*:?", text, re.I):
-        return True
-    if not find_stamps(text):
+    '14:06 November 18, 2022', 'Date: 16/01/2024 | Source: ... | Read ...', 'Updated:',
+    'Updated 3:13 a.m. ET'."""
+    if len(text) > _LONGEST_STAMP_LINE:
         return False
-    if len(strip_stamps(text).split()) <= 4:
+    if not _DIGIT.search(text):
+        return _LABEL_ONLY.fullmatch(text) is not None
+    bare = strip_stamps(text)
+    if not bare or lone_time(bare):
+        return True
+    if not _YEAR.search(text) or not find_stamps(text):
+        return False
+    if len(bare.split()) <= 4:
         return True
     # Fields of page metadata: "Date: 16/01/2024 | Source: ... | Read original ...".
     fields = [strip_stamps(f) for f in text.split("|")]
@@ -200,18 +229,24 @@ def photo_credit_outlets(text: str) -> list[Outlet] | None:
     return None
 
 
+_LONGEST_CREDIT = 120
+
+
 def caption_credit(text: str) -> str | None:
     """The photo credit a caption ends with, or None: '... (Yonhap)', '... Photo: Lee
     Jin-man / AP', '... [Photo/Agencies] |', '... Ahn Young-joon/AP Photo', '... AP-Yonhap'."""
     if len(text.split()) < 6:
         return None
-    if match := _BRACKET_CREDIT.search(text):
-        return match.group(0).strip(" |[]")
+    text = text[-_LONGEST_CREDIT:].rstrip()  # a credit is at the end: scan no more
+    last = text[-1]
+    bracket = _BRACKET_CREDIT.search(text) if last in "]|" else None
+    if bracket and (_PHOTO_WORDS.search(bracket["credit"]) or outlets_named(bracket["credit"])):
+        return bracket["credit"]  # "[Photo/Agencies]", "[YONHAP]"
+    if last == ")" and (match := _PAREN_CREDIT.search(text)) and _credit_like(match["credit"]):
+        return match["credit"]
     if match := _LABELLED_CREDIT.search(text):
         return match["credit"].strip()
-    if (match := _PAREN_CREDIT.search(text)) and _credit_like(match["credit"]):
-        return match["credit"]
-    if match := _TRAILING_CREDIT.search(text):
+    if last.isalpha() and (match := _TRAILING_CREDIT.search(text)):
         credit = match["credit"]
         if "/" in credit or outlets_named(credit) is not None:
             return credit
@@ -279,6 +314,17 @@ def split_heading_labels(heading: str) -> tuple[str, list[str]]:
             labels.append(match["label"])
             heading = rest
     return heading.strip(), labels
+
+
+def split_site_name(heading: str) -> tuple[str, list[Outlet]]:
+    """'Title | AP News', 'Title - The Korea Times' -> the title and the site's outlet.
+    An attribution after a dash ('... \u2014 KCNA') is part of the headline: only a bar
+    or a spaced hyphen sets a site's name apart."""
+    for separator in (" | ", " - "):
+        head, found, tail = heading.rpartition(separator)
+        if found and head and (outlets := outlets_named(tail)) is not None:
+            return head.strip(), outlets
+    return heading, []
 
 
 def split_caps_heading(heading: str) -> tuple[str, str | None]:

@@ -54,7 +54,10 @@ _DATE = re.compile(
 
 # Abbreviations outlets print after a time, with the zone each stands for. The offset
 # is checked against the zone on that day: "EST" printed in July is taken as printed.
-ZONE_ABBREVIATIONS: dict[str, tuple[str, int]] = {
+# "ET" and "PT" name the zone, summer or winter: its offset on that day is the one.
+ZONE_ABBREVIATIONS: dict[str, tuple[str, int | None]] = {
+    "ET": ("America/New_York", None),
+    "PT": ("America/Los_Angeles", None),
     "KST": ("Asia/Seoul", 9 * 60),
     "JST": ("Asia/Tokyo", 9 * 60),
     "HKT": ("Asia/Hong_Kong", 8 * 60),
@@ -74,8 +77,8 @@ ZONE_ABBREVIATIONS: dict[str, tuple[str, int]] = {
     "AEDT": ("Australia/Sydney", 11 * 60),
 }
 _ZONE = (
-    rf"(?P<zone>\b(?:{'|'.join(ZONE_ABBREVIATIONS)})\b"
-    r"|(?:GMT|UTC)\s?[+-]\s?\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}\b)"
+    r"(?P<zone>(?:GMT|UTC)\s?[+-]\s?\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}\b"
+    rf"|\b(?:{'|'.join(ZONE_ABBREVIATIONS)})\b)"
 )
 # "14:06", "3:21 AM", "09:26:31", "(15:05)", "08.47 BST" (a dot only with a zone or am/pm).
 _TIME = re.compile(
@@ -224,7 +227,7 @@ def _zone(match: re.Match[str], day: date) -> tzinfo | None:
         name, minutes = ZONE_ABBREVIATIONS[printed.upper()]
         zone = ZoneInfo(name)
         noon = datetime.combine(day, time(12), tzinfo=zone)
-        if noon.utcoffset() == timedelta(minutes=minutes):
+        if minutes is None or noon.utcoffset() == timedelta(minutes=minutes):
             return zone
         return timezone(timedelta(minutes=minutes))
     digits = re.sub(r"^(?:GMT|UTC)", "", printed.replace(" ", ""))
