@@ -132,8 +132,9 @@ def split_editor_note(block: str) -> tuple[str | None, str]:
 
 
 # A wire story signs off with its reporters' addresses and "(END)", together or apart.
-_WIRE_TRAILER = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+[\s,;/]*)*(?:\(END\))?$")
-_TRAILING_END = re.compile(r"(?:\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+[\s,;/]*)*\s*\(END\)$")
+ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WIRE_TRAILER = re.compile(rf"^(?:{ADDRESS.pattern}[\s,;/]*)*(?:\(END\))?$")
+_TRAILING_END = re.compile(rf"(?:\s*{ADDRESS.pattern}[\s,;/]*)*\s*\(END\)$")
 
 
 def is_wire_trailer(block: str) -> bool:

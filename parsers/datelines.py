@@ -16,23 +16,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parsers.stamps import MONTHS
+from parsers.stamps import MONTH_NAME, MONTHS
 
-_MONTH_WORD = (
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April"
-    r"|June|July|August|September|October|November|December)"
-)
 _CAPS_WORD = r"[A-Z][A-Z.'&-]+"
 _CAPS_PLACE = rf"{_CAPS_WORD}(?:[ /]{_CAPS_WORD}){{0,3}}"
-_TITLE_WORD = rf"(?!{_MONTH_WORD}\b)[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*\.?"
+_TITLE_WORD = rf"(?!{MONTH_NAME}\b)[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*\.?"
 _TITLE_PLACE = rf"{_TITLE_WORD}(?:[ /]{_TITLE_WORD}){{0,2}}"
 _DATELINE = re.compile(
     rf"^(?P<open>\()?"
     rf"(?P<city>{_CAPS_PLACE}|{_TITLE_PLACE})"
     rf"(?:\s*/[A-Z][^/]{{1,40}}/)?"  # TASS names the region between slashes
-    rf"(?:,\s*(?P<region>(?!{_MONTH_WORD}\b)(?:{_CAPS_PLACE}|{_TITLE_PLACE})))?"
+    rf"(?:,\s*(?P<region>(?!{MONTH_NAME}\b)(?:{_CAPS_PLACE}|{_TITLE_PLACE})))?"
     rf"(?(open)\))"
-    rf"(?:,?\s+(?P<date>{_MONTH_WORD}\.?\s+(?P<day>\d{{1,2}}))\.?)?"
+    rf"(?:,?\s+(?P<date>{MONTH_NAME}\.?\s+(?P<day>\d{{1,2}}))\.?)?"
     rf"(?:\s*\((?P<agency>[A-Za-z][A-Za-z0-9 .&'-]{{0,30}})\)"
     rf"|\s*/(?P<slashed>[A-Z][A-Za-z-]{{1,20}})/)?"
     rf"(?P<sep>\s*(?:--|\u2014|\u2013|\.-|-(?=\s))|\s*:|(?<=/)\.)"

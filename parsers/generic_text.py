@@ -22,15 +22,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, tzinfo
 from zoneinfo import ZoneInfo
 
 from parsers import lines
-from parsers.blocks import looks_like_subhead, split_editor_note, strip_wire_end, unquote_heading
+from parsers.blocks import (
+    ADDRESS,
+    looks_like_subhead,
+    split_editor_note,
+    strip_wire_end,
+    unquote_heading,
+)
 from parsers.datelines import Dateline, split_dateline
 from parsers.model import Article, Paragraph, ParseError
 from parsers.outlets import Outlet, outlet_named, outlet_of_address
-from parsers.stamps import Stamp, find_stamps
+from parsers.stamps import Stamp, find_stamps, strip_stamps
 
 PARSER = "generic_text"
 # 2: one parser for every outlet's saved text (the Yonhap and VOA layouts included): site
@@ -43,7 +49,6 @@ _SHORT_LINE = 200
 _HEAD_LIMIT = 25
 # A box of links after the story: no paragraph this long follows it.
 _STORY_PARAGRAPH_WORDS = 25
-_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SCRIPT_ZONES = (
     (re.compile(r"[\uac00-\ud7a3]"), ZoneInfo("Asia/Seoul")),  # Hangul: a Korean site
     (re.compile(r"[\u3040-\u30ff]"), ZoneInfo("Asia/Tokyo")),  # kana: a Japanese site
@@ -103,10 +108,9 @@ def parse(blocks: list[str], *, outlet_hint: Outlet | None = None) -> Article:
     body = [p.text for p in paragraphs if p.kind == "body"]
     if not trailer and not lines.ends_sentence(body[-1]):
         repairs.append(f"text cut off mid-sentence: the last paragraph ends {body[-1][-30:]!r}")
-    title = header.title
     return Article(
         source=outlet.key if outlet else "unknown",
-        title=title,
+        title=header.title,
         label=", ".join(header.labels) or None,
         section=header.section,
         byline=header.byline,
@@ -182,7 +186,7 @@ def _long_kind(text: str) -> _Block:
 def _field_outlets(line: str) -> list[Outlet]:
     """Outlets a stamp line names: 'Source: Xinhua', 'Source: Pyongyang Times', 'Afp'."""
     found: list[Outlet] = []
-    for field_text in (lines.stamp_remainder(f) for f in line.split("|")):
+    for field_text in (strip_stamps(f) for f in line.split("|")):
         name = re.sub(r"^source\s*:\s*", "", field_text.strip(), flags=re.IGNORECASE)
         outlet = outlet_named(name) if name else None
         if outlet is not None:
@@ -296,7 +300,7 @@ def _read_header(items: list[_Block]) -> _Header:
             header.stamps.extend(find_stamps(item.text))
             header.stamp_lines.append(item.text)
             header.credits.extend(item.outlets)
-            remainder = lines.stamp_remainder(item.text)
+            remainder = strip_stamps(item.text)
             if header.section is None and _section_like(remainder) and not item.outlets:
                 header.section = remainder
         elif item.kind == "note":
@@ -362,7 +366,7 @@ def _take_title(text: str, header: _Header) -> None:
         # A headline with its time on the same line: the time is a stamp.
         header.stamps.extend(stamps)
         header.stamp_lines.append(text)
-        text = lines.stamp_remainder(text[: stamps[0].start] + " " + text[stamps[-1].end :])
+        text = strip_stamps(text[: stamps[0].start] + " " + text[stamps[-1].end :])
     text, site = lines.split_site_name(text)
     header.credits.extend(site)
     text, labels = lines.split_heading_labels(text)
@@ -482,7 +486,7 @@ def _outlet(header: _Header, dateline: Dateline | None, trailer: list[_Block]) -
     for item in trailer:
         if item.kind == "credit" and item.outlets:
             return item.outlets[0]
-        for address in _ADDRESS.findall(item.text):
+        for address in ADDRESS.findall(item.text):
             if outlet := outlet_of_address(address):
                 return outlet
     return None
@@ -546,6 +550,3 @@ def _near_dateline(day: date, dateline: Dateline) -> bool:
     except ValueError:
         return False
     return abs((printed - day).days) <= 1
-
-
-__all__ = ["PARSER", "PARSER_VERSION", "datetime", "parse"]

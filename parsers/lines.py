@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import re
 
-from parsers.blocks import SITE_CHROME, byline_names, collapse, is_wire_trailer, split_labels
+from parsers.blocks import (
+    ADDRESS,
+    SITE_CHROME,
+    byline_names,
+    collapse,
+    is_wire_trailer,
+    split_labels,
+)
 from parsers.outlets import Outlet, outlet_named, outlets_named
 from parsers.stamps import find_stamps, lone_time, strip_stamps
 
@@ -46,7 +53,6 @@ _SENTENCE_END = re.compile(r"""[.!?\u2026](?:["'\u201d\u2019)\]]+)?$""")
 _INNER_SENTENCE_END = re.compile(r"""[a-z0-9)]{2}[.!?]["'\u201d\u2019]?\s+["'\u201c\u2018]?[A-Z]""")
 _HEADING_OPENERS = "0123456789\"'\u2018\u201c(["
 _ABBREVIATION_END = re.compile(r"\b(?:[A-Z]\.){2,}$")
-_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # The wire's closing credits: "Reporting by ...; Editing by ...", "(Writing by ...)".
 _CREDITS_LINE = re.compile(
     r"^\(?(?:additional\s+)?(?:reporting|writing|editing|compiled|compiling)\s+by\b", re.I
@@ -134,7 +140,7 @@ def is_sign_off(text: str) -> bool:
     'BY LEE MIN-A [lee.mina@joongang.co.kr]' (an address on a short line)."""
     if is_wire_trailer(text) or _CREDITS_LINE.match(text):
         return True
-    return len(text.split()) <= 10 and _ADDRESS.search(text) is not None
+    return len(text.split()) <= 10 and ADDRESS.search(text) is not None
 
 
 def is_separator(text: str) -> bool:
@@ -197,11 +203,6 @@ def is_stamp_line(text: str) -> bool:
     # Fields of page metadata: "Date: 16/01/2024 | Source: ... | Read original ...".
     fields = [strip_stamps(f) for f in text.split("|")]
     return len(fields) > 1 and all(len(f.split()) <= 6 for f in fields)
-
-
-def stamp_remainder(text: str) -> str:
-    """What a stamp line prints beside its dates: a section, an outlet, field labels."""
-    return strip_stamps(text)
 
 
 def credit_outlets(text: str) -> list[Outlet] | None:
@@ -338,25 +339,3 @@ def split_caps_heading(heading: str) -> tuple[str, str | None]:
     if caps >= 3 and 1 <= len(tail) <= 3 and all(t[0].isupper() for t in tail):
         return " ".join(tokens[:caps]), " ".join(tail)
     return heading, None
-
-
-__all__ = [
-    "addresses_reader",
-    "byline",
-    "caption_credit",
-    "credit_outlets",
-    "credited_outlets",
-    "is_chrome",
-    "is_heading",
-    "is_list_heading",
-    "is_prose",
-    "is_separator",
-    "is_stamp_line",
-    "is_wire_trailer",
-    "name_line",
-    "photo_credit_outlets",
-    "split_caps_heading",
-    "split_heading_labels",
-    "stamp_remainder",
-    "words",
-]

@@ -38,7 +38,8 @@ MONTHS = {
     )
     for name in names
 }
-_MONTH = (
+# A month named or abbreviated as outlets print it ("Sept.", "Sep", "September").
+MONTH_NAME = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
@@ -47,8 +48,8 @@ _YEAR = r"(?:19|20)\d\d"
 _DATE = re.compile(
     rf"(?<![\d/.-])(?P<iy>{_YEAR})(?P<isep>[-./])(?P<im>\d{{1,2}})(?P=isep)(?P<id>\d{{1,2}})(?![\d/-])"
     rf"|(?<![\d/.-])(?P<sd>\d{{1,2}})/(?P<sm>\d{{1,2}})/(?P<sy>{_YEAR})(?![\d/-])"
-    rf"|(?<![A-Za-z])(?P<mname>{_MONTH})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?[,.]?\s+(?P<my>{_YEAR})(?!\d)"
-    rf"|(?<![\d/.-])(?P<dd>\d{{1,2}})\s+(?P<dname>{_MONTH})\.?,?\s+(?P<dy>{_YEAR})(?!\d)",
+    rf"|(?<![A-Za-z])(?P<mname>{MONTH_NAME})\.?\s+(?P<md>\d{{1,2}})(?:st|nd|rd|th)?[,.]?\s+(?P<my>{_YEAR})(?!\d)"
+    rf"|(?<![\d/.-])(?P<dd>\d{{1,2}})\s+(?P<dname>{MONTH_NAME})\.?,?\s+(?P<dy>{_YEAR})(?!\d)",
     re.IGNORECASE,
 )
 
