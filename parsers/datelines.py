@@ -74,6 +74,14 @@ def split_dateline(paragraph: str) -> tuple[Dateline | None, str]:
     return Dateline(text, place, match["city"], month, day, agency), rest
 
 
+def is_bare_dateline(line: str) -> bool:
+    """'SEOUL, March 12 (Yonhap) --' alone on a line: the story goes on on the next one."""
+    match = _DATELINE.match(line.strip())
+    if match is None or match.end() < len(line.strip()):
+        return False
+    return _accepted(match, match["agency"] or match["slashed"], "The story")
+
+
 def _accepted(match: re.Match[str], agency: str | None, rest: str) -> bool:
     city = match["city"]
     # The story must go on after the dateline, as a sentence does.

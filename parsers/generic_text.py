@@ -33,7 +33,7 @@ from parsers.blocks import (
     strip_wire_end,
     unquote_heading,
 )
-from parsers.datelines import Dateline, split_dateline
+from parsers.datelines import Dateline, is_bare_dateline, split_dateline
 from parsers.model import Article, Paragraph, ParseError
 from parsers.outlets import Outlet, outlet_named, outlet_of_address
 from parsers.stamps import Stamp, find_stamps, strip_stamps
@@ -47,8 +47,6 @@ PARSER_VERSION = "2"
 _SHORT_LINE = 200
 # The header (headline, stamps, byline) stands within the first blocks of a page.
 _HEAD_LIMIT = 25
-# A box of links after the story: no paragraph this long follows it.
-_STORY_PARAGRAPH_WORDS = 25
 _SCRIPT_ZONES = (
     (re.compile(r"[\uac00-\ud7a3]"), ZoneInfo("Asia/Seoul")),  # Hangul: a Korean site
     (re.compile(r"[\u3040-\u30ff]"), ZoneInfo("Asia/Tokyo")),  # kana: a Japanese site
@@ -131,6 +129,7 @@ def parse(blocks: list[str], *, outlet_hint: Outlet | None = None) -> Article:
 
 def _classify(blocks: list[str]) -> list[_Block]:
     items: list[_Block] = []
+    blocks = _join_bare_datelines(blocks)
     for text in blocks:
         note, rest = split_editor_note(text)
         if note is not None:
@@ -145,6 +144,17 @@ def _classify(blocks: list[str]) -> list[_Block]:
         else:
             items.append(_kind(text))
     return items
+
+
+def _join_bare_datelines(blocks: list[str]) -> list[str]:
+    """A dateline printed on a line of its own opens the paragraph under it."""
+    joined: list[str] = []
+    for text in blocks:
+        if joined and is_bare_dateline(joined[-1]):
+            joined[-1] = f"{joined[-1]} {text}"
+        else:
+            joined.append(text)
+    return joined
 
 
 def _kind(text: str) -> _Block:
@@ -170,6 +180,8 @@ def _kind(text: str) -> _Block:
 
 def _long_kind(text: str) -> _Block:
     """Paragraph kinds: a long block is no credit, stamp, byline or piece of chrome."""
+    if lines.opens_like_a_caption(text):
+        return _Block(text, "caption")  # before datelines: "FILE - ..." is none
     dateline, rest = split_dateline(text)
     if dateline is not None and not (lines.is_heading(rest) and len(rest.split()) <= 12):
         # "UPDATE \u2013 North Korea blows up ...": a label before a headline, no dateline.
@@ -317,14 +329,14 @@ def _read_header(items: list[_Block]) -> _Header:
                 header.captions.append(item.text)
             header.photo_credits.extend(item.outlets)
         elif (
-            item.kind == "other"
+            item.kind in ("other", "heading")
             and title_at is not None
             and index > title_at
             and header.byline is None
             and lines.name_line(item.text)
             and _beside_a_credit(items, index)
         ):
-            header.byline = item.text
+            header.byline = lines.name_of_byline(item.text)
     return header
 
 
@@ -389,7 +401,10 @@ def _beside_a_credit(items: list[_Block], index: int) -> bool:
     """A name line is a byline when a stamp, a credit or its own copy stands next to it."""
     neighbours = [items[i] for i in (index - 1, index + 1) if 0 <= i < len(items)]
     return any(
-        n.kind in ("stamp", "credit", "byline") or n.text == items[index].text for n in neighbours
+        n.kind in ("stamp", "credit", "byline")
+        or n.text == items[index].text
+        or lines.is_role_line(n.text)
+        for n in neighbours
     )
 
 
@@ -444,10 +459,7 @@ def _read_body(
 
 
 def _story_follows(items: list[_Block]) -> bool:
-    return any(
-        b.kind in ("prose", "dateline") and len(b.text.split()) >= _STORY_PARAGRAPH_WORDS
-        for b in items
-    )
+    return any(b.kind in ("prose", "dateline") for b in items)
 
 
 def _trim_tail(kept: list[_Block]) -> list[_Block]:

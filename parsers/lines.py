@@ -33,7 +33,9 @@ NAV_WORDS = frozenset(
     open player feedback send next previous prev page go to the of and this our your you may
     also like see view all click here tap follow us on cookie cookies privacy policy terms
     copyright rights reserved picks pick highlights other from now x facebook twitter
-    whatsapp telegram linkedin kakaotalk line youtube instagram rss app apps download""".split()
+    whatsapp telegram linkedin kakaotalk line youtube instagram rss app apps download text
+    size font bookmark copy url min mins minute minutes reading time save saved continue
+    translate translation""".split()
 )
 # Of those, the words that announce a list of links to other stories.
 LIST_WORDS = frozenset("related more trending popular recommended latest also other most".split())
@@ -43,6 +45,12 @@ _CAMEL_JOIN = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _NEUTRAL_TOKEN = re.compile(r"^(?:\W+|\d+(?:x\d+)?)$")
 _IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|svg)$", re.IGNORECASE)
 _BRACKET_LABEL = re.compile(r"^\[[^\[\]]{1,30}\]$")
+_COPYRIGHT = re.compile(r"^(?:\u00a9|\(c\)\s|copyright\b)", re.IGNORECASE)
+_LINK_PREFIX = re.compile(
+    r"^(?:read more|related(?: articles?| stories)?|see also|also read|read also|recommended"
+    r"|more on this)\s*:",
+    re.IGNORECASE,
+)
 # "Skip to main content", "Skip to site index", "...by skipping the main menu."
 _SKIP_LINK = re.compile(
     r"^skip\s+to\b|\bskip(?:ping)?\s+(?:to\s+)?(?:the\s+)?(?:main|content|navigation)", re.I
@@ -75,7 +83,27 @@ _PHOTO_WORDS = re.compile(
     r"|images)\b",
     re.IGNORECASE,
 )
+_CAPTION_OPENING = re.compile(
+    r"^(?:FILE(?: PHOTO)?\s*[-\u2013\u2014:]\s"
+    r"|In this (?:undated |file |handout |combination |aerial )?(?:photo|image|picture|file)\b)"
+)
 _PHOTO_PREFIX = re.compile(r"^(?:photo|photograph|picture|image)s?\s*(?:by)?\s*[:|]\s*", re.I)
+
+_REPORTED_FROM = re.compile(r"\s+in\s+[A-Z][\w-]+(?:\s[A-Z][\w-]+)?$")
+# A reporter's role printed under the name: "Seoul correspondent", "Staff Reporter".
+_ROLE = re.compile(
+    r"\b(?:correspondent|reporter|editor|writer|staff|bureau|contributor|columnist)s?\b", re.I
+)
+
+
+def name_of_byline(text: str) -> str:
+    """'Justin Park in Tokyo' -> 'Justin Park'."""
+    return _REPORTED_FROM.sub("", text)
+
+
+def is_role_line(text: str) -> bool:
+    return len(text.split()) <= 5 and _ROLE.search(text) is not None
+
 
 # A person's name on a line of its own: "Aldgra Fredly", "Riyaz ul Khaliq".
 _NAME_PARTICLES = frozenset("ul al el bin binti van von de da du dos der den la le ter y".split())
@@ -150,8 +178,11 @@ def is_separator(text: str) -> bool:
 
 
 def is_chrome(text: str) -> bool:
-    """Site furniture: navigation, sharing, skip links, image file names, feedback boxes."""
+    """Site furniture: navigation, sharing, skip links, image file names, feedback boxes,
+    copyright lines, links to other stories ('Read more: ...')."""
     if collapse(text).casefold() in SITE_CHROME or _IMAGE_FILE.match(text):
+        return True
+    if _COPYRIGHT.match(text) or _LINK_PREFIX.match(text):
         return True
     if _SKIP_LINK.search(text) or _BRACKET_LABEL.match(text):
         return True
@@ -173,8 +204,8 @@ def _nav_words_only(text: str) -> bool:
 
 def is_list_heading(text: str) -> bool:
     """'You may also like...', 'More From <outlet>', 'Related': a box of links begins."""
-    if not is_chrome(text) and not addresses_reader(text):
-        return False
+    if _LINK_PREFIX.match(text) or (not is_chrome(text) and not addresses_reader(text)):
+        return False  # "Read more: <a story>" is one link in the text, not a box of them
     return any(w.casefold().strip(".") in LIST_WORDS for w in words(text))
 
 
@@ -249,9 +280,14 @@ def caption_credit(text: str) -> str | None:
         return match["credit"].strip()
     if last.isalpha() and (match := _TRAILING_CREDIT.search(text)):
         credit = match["credit"]
-        if "/" in credit or outlets_named(credit) is not None:
+        if "/" in credit or _PHOTO_WORDS.search(credit) or outlets_named(credit) is not None:
             return credit
     return None
+
+
+def opens_like_a_caption(text: str) -> bool:
+    """'FILE - ...', 'In this photo released by ...': how captions are written."""
+    return _CAPTION_OPENING.match(text) is not None
 
 
 def _credit_like(credit: str) -> bool:
@@ -277,7 +313,9 @@ def credited_outlets(credit: str) -> list[Outlet]:
 
 
 def name_line(text: str) -> bool:
-    """A person's name alone on a line, as pages print a byline without 'By'."""
+    """A person's name alone on a line, as pages print a byline without 'By' ('Aldgra
+    Fredly'; 'Justin Park in Tokyo': the name and where the report comes from)."""
+    text = _REPORTED_FROM.sub("", text)
     tokens = text.split()
     if not 2 <= len(tokens) <= 4 or outlet_named(text) is not None:
         return False

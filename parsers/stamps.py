@@ -93,7 +93,7 @@ _WEEKDAY_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # How close a time must stand to a date to be its time: "Jun 12, 2018 - 16:46".
-_JOIN = re.compile(r"^[\s,|(-]{0,4}(?:at\s+)?$")
+_JOIN = re.compile(r"^[\s,.|(-]{0,4}(?:at\s+)?$")
 
 _PUBLISHED = re.compile(
     r"(?:\b(?:published|posted|written|created|released|issued|date)\b|입력|登録)\s*(?:on|at)?\s*:?\s*$",

@@ -404,3 +404,73 @@ def test_a_related_headline_between_paragraphs_is_a_subhead_not_text() -> None:
     )
     assert article.texts("subhead") == ["Japan And China Hold First Security Talks In Years"]
     assert article.body == [LEAD, SECOND]
+
+
+def test_a_reporters_name_beside_the_date_or_the_role_is_the_byline() -> None:
+    guardian_like = parse(
+        "Seoul and Tokyo open a naval hotline",
+        "Justin Park in Tokyo",
+        "Tue 12 Mar 2024 08.47 GMT",
+        LEAD,
+    )
+    assert guardian_like.byline == "Justin Park"
+    assert guardian_like.published_at == datetime(2024, 3, 12, 8, 47, tzinfo=ZoneInfo("UTC"))
+    broadcaster_like = parse(
+        "Seoul and Tokyo open a naval hotline", "Ana Lim", "Seoul correspondent", LEAD
+    )
+    assert broadcaster_like.byline == "Ana Lim"
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "FILE - The two ministers shake hands after signing an earlier agreement in Seoul.",
+        "In this photo released by the ministry, the two ministers shake hands in Seoul.",
+        "The two ministers shake hands in Seoul on Tuesday. Korea Times photo by Kim Hoon",
+    ],
+)
+def test_captions_written_as_captions_are_known_without_a_credit_in_brackets(
+    caption: str,
+) -> None:
+    article = parse("Seoul and Tokyo open a naval hotline", caption, LEAD)
+    assert article.texts("caption") == [caption]
+    assert article.body == [LEAD]
+
+
+def test_links_and_footers_inside_and_after_the_story_are_left_out() -> None:
+    article = parse(
+        "Seoul and Tokyo open a naval hotline",
+        LEAD,
+        "Read more: Japan and China hold first security talks in years",
+        SECOND,
+        "\u00a9 2024 The Korea Herald. All rights reserved.",
+    )
+    assert article.body == [LEAD, SECOND]
+
+
+@pytest.mark.parametrize(
+    ("stamp", "expected"),
+    [
+        ("Updated 2024.03.12. 10:12", datetime(2024, 3, 12, 10, 12, tzinfo=SEOUL)),
+        ("Posted : 2024-03-12 16:46", datetime(2024, 3, 12, 16, 46, tzinfo=SEOUL)),
+        ("Posted March. 12, 2024 07:40", datetime(2024, 3, 12, 7, 40, tzinfo=SEOUL)),
+    ],
+)
+def test_korean_papers_print_their_time_without_a_zone(stamp: str, expected: datetime) -> None:
+    article = parse("The Korea Times", "Seoul and Tokyo open a naval hotline", stamp, LEAD)
+    assert article.published_at == expected
+
+
+def test_a_line_of_page_fields_names_the_wire_and_the_time() -> None:
+    article = parse(
+        "Seoul and Tokyo open a naval hotline",
+        "KYODO NEWS - Mar 12, 2024 - 10:30 | World, All",
+        LEAD,
+    )
+    assert article.source == "kyodo"
+    assert article.published_at == datetime(2024, 3, 12, 10, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
+
+
+def test_a_dateline_on_a_line_of_its_own_opens_the_paragraph_under_it() -> None:
+    article = parse("Seoul and Tokyo open a naval hotline", "SEOUL, March 12 (Yonhap) --", LEAD)
+    assert (article.dateline, article.body) == ("SEOUL, March 12 (Yonhap)", [LEAD])
