@@ -252,8 +252,12 @@ def _body_start(items: list[_Block]) -> int | None:
             search_from = repeats[-1] + 1
     for index in range(search_from, len(items)):
         item = items[index]
-        if item.kind == "prose" and not lines.addresses_reader(item.text):
-            return _after_deck(items, index)
+        if item.kind != "prose" or lines.addresses_reader(item.text):
+            continue
+        if lines.reads_like_a_caption(item.text) and _story_follows(items[index + 1 :]):
+            item.kind = "caption"  # a photo's description under the headline, no credit
+            continue
+        return _after_deck(items, index)
     # A story too short for the prose test: the first sentence under the headline.
     for index in range(search_from, len(items)):
         item = items[index]

@@ -87,6 +87,21 @@ _CAPTION_OPENING = re.compile(
     r"^(?:FILE(?: PHOTO)?\s*[-\u2013\u2014:]\s"
     r"|In this (?:undated |file |handout |combination |aerial )?(?:photo|image|picture|file)\b)"
 )
+_PLAIN_WORD = re.compile(r"[A-Za-z']+")
+# Verbs and auxiliaries that a report has and a photo's description has not.
+_REPORTING_OR_PAST = frozenset(
+    """say says said tell tells told according report reports announce announces warn warns
+    claim claims add adds is are was were be been being has have had will would shall should
+    can could may might must do does did
+    arose awoke beat became began bid bit blew broke brought built burst bought caught chose
+    came cost crept cut dealt dug drew drank drove ate fell fed felt fought found fled flew
+    forbade forgot forgave froze got gave went ground grew hung heard hid hit held hurt kept
+    knew laid led leapt left lent let lay lit lost made meant met paid put quit read rode rang
+    rose ran sought sold sent set shook shone shot showed shut sang sank sat slept slid spoke
+    sped spent spun split spread sprang stood stole stuck stung struck strove swore swept swam
+    swung took taught tore thought threw understood woke wore wove wept won wound withdrew
+    wrote""".split()
+)
 _PHOTO_PREFIX = re.compile(r"^(?:photo|photograph|picture|image)s?\s*(?:by)?\s*[:|]\s*", re.I)
 
 _REPORTED_FROM = re.compile(r"\s+in\s+[A-Z][\w-]+(?:\s[A-Z][\w-]+)?$")
@@ -283,6 +298,16 @@ def caption_credit(text: str) -> str | None:
         if "/" in credit or _PHOTO_WORDS.search(credit) or outlets_named(credit) is not None:
             return credit
     return None
+
+
+def reads_like_a_caption(text: str) -> bool:
+    """One sentence in the present tense with no one saying anything: how a caption
+    describes its photo ('X and Y leave after signing documents ...'). A story's first
+    paragraph reports: a verb in the past, a 'said', an auxiliary or a modal."""
+    if _INNER_SENTENCE_END.search(text):
+        return False
+    lowered = [w for w in _PLAIN_WORD.findall(text) if w.islower()]
+    return not any(w.endswith("ed") or w in _REPORTING_OR_PAST for w in lowered)
 
 
 def opens_like_a_caption(text: str) -> bool:

@@ -474,3 +474,23 @@ def test_a_line_of_page_fields_names_the_wire_and_the_time() -> None:
 def test_a_dateline_on_a_line_of_its_own_opens_the_paragraph_under_it() -> None:
     article = parse("Seoul and Tokyo open a naval hotline", "SEOUL, March 12 (Yonhap) --", LEAD)
     assert (article.dateline, article.body) == ("SEOUL, March 12 (Yonhap)", [LEAD])
+
+
+def test_a_photos_description_under_the_headline_is_a_caption_even_without_a_credit() -> None:
+    caption = "The two ministers shake hands after signing a pact that opens a line between navies."
+    article = parse("Seoul and Tokyo open a naval hotline", caption, LEAD, SECOND)
+    assert article.texts("caption") == [caption]
+    assert article.body == [LEAD, SECOND]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "South Korea and Japan open a direct line between their navies today, officials say.",
+        "South Korea and Japan will open a direct line between their navies next month.",
+        "South Korea and Japan are opening a direct line between their navies this week.",
+    ],
+)
+def test_a_first_paragraph_that_reports_is_never_taken_for_a_caption(lead: str) -> None:
+    article = parse("Seoul and Tokyo open a naval hotline", lead, SECOND)
+    assert article.body == [lead, SECOND]
