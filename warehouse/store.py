@@ -331,13 +331,15 @@ class Warehouse:
         return [r[0] for r in rows]
 
     def read_articles(self, article_ids: Sequence[str]) -> list[tuple[str, Article]]:
-        """Articles as stored (what extraction reads: title, paragraphs, time in its zone)."""
+        """Articles as stored, their time in the zone the outlet printed it in."""
         ids = _string_table(key=article_ids)
         with self.reader() as conn:
             conn.register("wanted", ids)
             heads = conn.execute(
                 "SELECT article_id, source, title, published_at, published_tz, parser,"
-                " parser_version FROM articles JOIN wanted ON article_id = key"
+                " parser_version, published_date, url, label, section, byline, dateline,"
+                " dateline_place, editor_note, language, replacement_chars, repairs"
+                " FROM articles JOIN wanted ON article_id = key"
             ).fetchall()
             body = conn.execute(
                 "SELECT article_id, kind, text FROM paragraphs JOIN wanted ON article_id = key"
@@ -356,6 +358,17 @@ class Warehouse:
                     parser=row[5],
                     parser_version=row[6],
                     published_at=_in_zone(row[3], row[4]),
+                    published_date=row[7],
+                    url=row[8],
+                    label=row[9],
+                    section=row[10],
+                    byline=row[11],
+                    dateline=row[12],
+                    dateline_place=row[13],
+                    editor_note=row[14],
+                    language=row[15],
+                    replacement_chars=row[16],
+                    repairs=tuple(row[17]),
                 ),
             )
             for row in heads

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 
 from parsers.extraction.coreference import SentenceText
 from parsers.extraction.dates import resolve_dates
@@ -190,7 +190,7 @@ def find_events(
     sentences: list[SentenceText],
     entities: dict[str, ArticleEntity],
     mentions: list[Mention],
-    published: datetime | None,
+    published: date | None,
 ) -> list[ArticleEvent]:
     by_sentence: dict[tuple[int, int], list[Mention]] = {}
     for mention in mentions:
@@ -221,7 +221,7 @@ def _sentence_events(
     sentence: SentenceText,
     mentions: list[Mention],
     entities: dict[str, ArticleEntity],
-    published: datetime | None,
+    published: date | None,
 ) -> list[_Candidate]:
     text = sentence.text
     lowered = text.lower()

@@ -62,9 +62,8 @@ def extractor_version(reference: Reference | None = None) -> str:
 def publication_day(article: Article) -> date | None:
     """The day relative dates ("on Thursday") count from: the article's own date, also
     when it is known only to the day."""
-    day = getattr(article, "published_date", None)
-    if isinstance(day, date):
-        return day
+    if article.published_date is not None:
+        return article.published_date
     return article.published_at.date() if article.published_at is not None else None
 
 
@@ -190,7 +189,7 @@ class Extractor:
         ]
         flat = [s for p in paragraphs for s in p.sentences]
         quotes = find_quotes(paragraphs, entities, mentions)
-        events = find_events(flat, entities, mentions, article.published_at)
+        events = find_events(flat, entities, mentions, day)
         for event in events:
             self._normalize_actors(event, entities)
             event.summary = summarize(event, entities)
