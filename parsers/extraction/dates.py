@@ -8,6 +8,7 @@ relative stays unresolved: never today.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from parsers.extraction.model import UNKNOWN_DATE, EventDate
@@ -48,6 +49,14 @@ _MONTH_ALONE = re.compile(
 )
 _WEEKDAY = re.compile(r"\b(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _YEAR = re.compile(r"\bin\s+(?P<year>(?:19|20)\d{2})\b")
+# A month or a year naming a thing: "the April summit", "a 2019 summit", "the 2018
+# military agreement".
+_MONTH_OF_THING = re.compile(
+    rf"\b(?:the|an?|this|that|its|their|his|her)\s+(?P<month>{_MONTH_NAMES})\s+(?=[a-z])"
+)
+_YEAR_OF_THING = re.compile(
+    r"\b(?:the|an?|this|that|its|their|his|her)\s+(?P<year>(?:19|20)\d{2})\s+(?=[a-z])"
+)
 _RELATIVE = re.compile(
     r"\b(?P<word>today|yesterday|tomorrow|last\s+month|last\s+year|this\s+month|this\s+year"
     r"|earlier\s+this\s+month|next\s+month)\b",
@@ -85,7 +94,12 @@ def _has_cue(lowered: str) -> bool:
     return ("19" in lowered or "20" in lowered) and _YEAR_CUE.search(lowered) is not None
 
 
-def resolve_dates(sentence: str, published: date | datetime | None) -> list[tuple[int, EventDate]]:
+_DATE_GROUPS = frozenset({"a", "b", "month", "day", "year", "word"})
+
+
+def resolve_dates(
+    sentence: str, published: date | datetime | None, *, exact: bool = True
+) -> list[tuple[int, EventDate]]:
     """(position, date) of each time expression in the sentence, in the order they stand.
 
     `published` is the article's day (or its publication time, read in the outlet's zone):
@@ -106,7 +120,14 @@ def resolve_dates(sentence: str, published: date | datetime | None) -> list[tupl
         if any(match.start() < e and s < match.end() for s, e in taken):
             return
         taken.append(match.span())
-        found.append((match.start(), value))
+        # Where the date itself stands, after any preposition the pattern needs ("since
+        # February"): what the date hangs on in the parse starts there.
+        starts = [
+            match.start(name)
+            for name, text in match.groupdict().items()
+            if text is not None and name in _DATE_GROUPS
+        ]
+        found.append((min(starts) if starts else match.start(), value))
 
     if _MONTH_CUE.search(sentence):
         for m in _FULL_DATE.finditer(sentence):
@@ -119,9 +140,11 @@ def resolve_dates(sentence: str, published: date | datetime | None) -> list[tupl
         for m in _MONTH_ALONE.finditer(sentence):
             month = _month(m["a"] or m["b"])
             add(m, _nearest_year(anchor, month, 1, "month", future(m)))
+        for m in _MONTH_OF_THING.finditer(sentence):
+            add(m, _nearest_year(anchor, _month(m["month"]), 1, "month", future(m)))
     if "day" in sentence:  # every weekday name ends in it
         for m in _WEEKDAY.finditer(sentence):
-            add(m, _weekday(anchor, _WEEKDAYS.index(m["day"].lower()), future(m)))
+            add(m, _weekday(anchor, _WEEKDAYS.index(m["day"].lower()), future(m), exact))
     lowered = sentence.lower()
     if any(word in lowered for word in _RELATIVE_WORDS) and _has_cue(lowered):
         for m in _RELATIVE.finditer(sentence):
@@ -129,7 +152,22 @@ def resolve_dates(sentence: str, published: date | datetime | None) -> list[tupl
     if "19" in sentence or "20" in sentence:
         for m in _YEAR.finditer(sentence):
             add(m, EventDate(date(int(m["year"]), 1, 1), "year"))
+        for m in _YEAR_OF_THING.finditer(sentence):
+            add(m, EventDate(date(int(m["year"]), 1, 1), "year"))
     return sorted(found)
+
+
+def latest_full_date(texts: Iterable[str]) -> date | None:
+    """The latest date a text prints in full, with its year ("on Jan. 16, 2024")."""
+    latest = None
+    for text in texts:
+        if not _MONTH_CUE.search(text):
+            continue
+        for m in _FULL_DATE.finditer(text):
+            found = _safe_date(int(m["year"]), _month(m["month"]), int(m["day"]), "day").value
+            if found is not None and (latest is None or found > latest):
+                latest = found
+    return latest
 
 
 def _month(name: str) -> int:
@@ -157,9 +195,14 @@ def _nearest_year(
     return _safe_date(year, month, day, precision)
 
 
-def _weekday(anchor: date | None, weekday: int, future: bool) -> EventDate:
+def _weekday(anchor: date | None, weekday: int, future: bool, exact: bool = True) -> EventDate:
     if anchor is None:
         return UNKNOWN_DATE
+    if not exact:
+        back = (anchor.weekday() - weekday) % 7
+        ahead = (weekday - anchor.weekday()) % 7
+        step = -back if back <= ahead else ahead
+        return EventDate(anchor + timedelta(days=step), "day")
     if future:
         delta = (weekday - anchor.weekday()) % 7 or 7
         return EventDate(anchor + timedelta(days=delta), "day")

@@ -19,12 +19,14 @@ from parsers.extraction.analysis import (
 )
 from parsers.extraction.analysis import extracted_paragraphs as analysed_paragraphs
 from parsers.extraction.coreference import SentenceText
-from parsers.extraction.events import find_events
+from parsers.extraction.events import EventFinder
 from parsers.extraction.mentions import MentionFinder
-from parsers.extraction.model import ArticleEntity, ArticleEvent, Extraction
+from parsers.extraction.model import Extraction
 from parsers.extraction.name_words import default_name_words
 from parsers.extraction.quotes import QuoteParagraph, find_quotes
 from parsers.extraction.reference import Reference, default_reference
+from parsers.extraction.summaries import summarize
+from parsers.extraction.triggers import default_triggers
 from parsers.model import Article
 
 # Bump when a rule changes what extraction produces: derived rows carry it, and
@@ -32,30 +34,10 @@ from parsers.model import Article
 RULES_VERSION = "3"
 
 
-_LABELS = {
-    "MEETING": "Meeting",
-    "STATEMENT": "Statement",
-    "ACCUSE": "Accusation",
-    "REQUEST": "Request",
-    "THREATEN": "Threat",
-    "REJECT": "Rejection",
-    "AGREE": "Agreement",
-    "PROPOSE": "Proposal",
-    "WEAPONS_TEST": "Weapons test",
-    "MILITARY_EXERCISE": "Military exercise",
-    "SANCTION": "Sanctions",
-    "EASE_SANCTIONS": "Sanctions relief",
-    "AID": "Aid",
-    "COOPERATE": "Cooperation",
-    "PROTEST": "Protest",
-    "ASSAULT": "Attack",
-}
-
-
 def extractor_version(reference: Reference | None = None) -> str:
     """Rules, their data, the reference and the model: a change of any re-derives."""
     reference = reference or default_reference()
-    data = default_name_words().version
+    data = f"{default_name_words().version}.{default_triggers().version}"
     return f"rules-{RULES_VERSION}.{data}+ref-{reference.version}+{model_id()}"
 
 
@@ -87,44 +69,7 @@ class Extractor:
         self._nlp = nlp
         self.words = default_name_words()
         self._finder = MentionFinder(self.reference, self.words)
-        # Country code -> the state's actor id, for the states that have a capital.
-        self._states = {
-            self.reference.actors[a.capital_of].country or "": a.capital_of
-            for a in self.reference.actors.values()
-            if a.capital_of and a.capital_of in self.reference.actors
-        }
-        self._state_ids = frozenset(self._states.values())
-
-    def _normalize_actors(self, event: ArticleEvent, entities: dict[str, ArticleEntity]) -> None:
-        """States act, cities do not; a state acts through its people and bodies.
-
-        A capital named as an actor is its state ("Washington" -> United States), another
-        city is no actor at all, and Kim Jong Un's launch is also North Korea's.
-        """
-        states = self._state_ids
-        for key, role in list(event.actors.items()):
-            entity = entities[key]
-            if entity.type == "GPE" and key.removeprefix("ref:") not in states:
-                del event.actors[key]
-                actor = self.reference.actors.get(key.removeprefix("ref:"))
-                if actor and actor.capital_of in states:
-                    self._add_actor(event, entities, actor.capital_of, role)
-                continue
-            state_id = self._states.get(entity.country or "")
-            if entity.type != "GPE" and state_id is not None:
-                self._add_actor(event, entities, state_id, role)
-
-    def _add_actor(
-        self, event: ArticleEvent, entities: dict[str, ArticleEntity], actor_id: str, role: str
-    ) -> None:
-        key = f"ref:{actor_id}"
-        if key in event.actors:
-            return
-        actor = self.reference.actors[actor_id]
-        entities.setdefault(
-            key, ArticleEntity(key, actor.name, actor.type, actor.country, actor.wikidata)
-        )
-        event.actors[key] = role
+        self._events = EventFinder(default_triggers(), self.reference, self.words)
 
     @property
     def nlp(self) -> Language:
@@ -187,32 +132,16 @@ class Extractor:
             )
             for r in readings
         ]
-        flat = [s for p in paragraphs for s in p.sentences]
         quotes = find_quotes(paragraphs, entities, mentions)
-        events = find_events(flat, entities, mentions, day)
-        for event in events:
-            self._normalize_actors(event, entities)
-            event.summary = summarize(event, entities)
+        events = []
+        for event, origin in self._events.find(readings, entities, mentions, day):
+            doc = origin.reading.doc
+            event.summary = summarize(
+                event,
+                doc[origin.trigger],
+                doc[origin.predicate],
+                entities,
+                origin.reading.entity_at,
+            )
+            events.append(event)
         return Extraction(entities, mentions, quotes, events)
-
-
-def summarize(event: ArticleEvent, entities: dict[str, ArticleEntity]) -> str:
-    def names(role: str) -> str:
-        return ", ".join(entities[k].name for k, r in event.actors.items() if r == role)
-
-    parts = [f"{_LABELS[event.event_type]} ({event.trigger})"]
-    if event.event_type == "MEETING":
-        if who := names("participant"):
-            parts.append(f": {who}")
-    else:
-        if source := names("source"):
-            parts.append(f": {source}")
-        if target := names("target"):
-            parts.append(f" -> {target}")
-    if event.place:
-        parts.append(f", in {entities[event.place].name}")
-    if event.date.value is not None:
-        parts.append(f", {event.date.label()}")
-    if event.modality != "asserted":
-        parts.append(f" [{event.modality}]")
-    return "".join(parts)

@@ -374,7 +374,13 @@ class MentionFinder:
     ) -> None:
         doc = reading.doc
         span = doc[candidate.start : candidate.end]
-        if candidate.actor is not None:
+        owner = self._other_owner(reading, candidate, entities, mentions)
+        if owner is not None and candidate.actor is not None:
+            # "the North's Ministry of National Defense" is not Seoul's ministry of that
+            # name: the body of the state the text says it belongs to.
+            entity = _text_entity(entities, f"{candidate.actor.name} of {owner.name}", "ORG")
+            entity.country = owner.country
+        elif candidate.actor is not None:
             actor = candidate.actor
             if actor.capital_of and _acts_as_state(span.root):
                 actor = self.reference.actors.get(actor.capital_of, actor)
@@ -402,6 +408,33 @@ class MentionFinder:
             if acronym is not None:
                 entity.surfaces.add(acronym.text)
                 aliases[name_key(acronym.text)] = entity.key
+
+    @staticmethod
+    def _other_owner(
+        reading: Reading,
+        candidate: _Candidate,
+        entities: dict[str, ArticleEntity],
+        mentions: list[Mention],
+    ) -> ArticleEntity | None:
+        """The state written as the possessor of a body the reference gives to another
+        state ("the North's Ministry of National Defense"), if any."""
+        actor = candidate.actor
+        if actor is None or actor.type != "ORG" or actor.country is None or candidate.start < 2:
+            return None
+        doc = reading.doc
+        if doc[candidate.start - 1].text not in _POSSESSIVE:
+            return None
+        before = doc[candidate.start - 2]
+        last = next(
+            (m for m in reversed(mentions) if m.paragraph_seq == reading.seq and not m.nested),
+            None,
+        )
+        if last is None or last.end != before.idx + len(before.text):
+            return None
+        owner = entities[last.entity]
+        if owner.type != "GPE" or owner.country in (None, actor.country):
+            return None
+        return owner
 
     @staticmethod
     def _mark_tokens(readings: list[Reading], mentions: list[Mention]) -> None:
@@ -645,7 +678,15 @@ def _shouting_sentences(doc: Doc) -> set[int]:
             continue
         long_words = [t for t in sent if t.is_alpha and len(t.text) > 3]
         capitalized = [t for t in long_words if t.text[:1].isupper()]
-        if len(long_words) >= 4 and len(capitalized) >= 0.8 * len(long_words):
+        # Names crowd a sentence too ("North Korea blew up the Inter-Korean Joint Liaison
+        # Office"): headline case capitalizes its verbs as well.
+        verbs = [t for t in sent if t.pos_ == "VERB" and t.i > sent.start]
+        if (
+            len(long_words) >= 4
+            and len(capitalized) >= 0.8 * len(long_words)
+            and verbs
+            and all(t.text[:1].isupper() for t in verbs)
+        ):
             found.add(sent.start)
     return found
 

@@ -1,0 +1,281 @@
+"""Who did what to whom, and where: an event's actors and place from the dependency parse.
+
+The clause that reports an event has a predicate (the trigger itself when it is a verb,
+the verb a trigger noun is the object of: "held talks", "imposed sanctions"). Its subject
+acts (or, passive, its agent: "was condemned by the United States"); its object, the
+subject of its passive and the objects of "against", "on", "to", "at" undergo; "with" and
+"between" name partners. A trigger noun adds its possessor and the names that modify it
+("Kim's visit", "the Trump-Kim summit"), its "of" object ("condemnation of the launch")
+and what a participle says of it ("tests conducted by Pyongyang"). Reported speech needs
+nothing special: "Seoul said Pyongyang rejected the offer" gives "rejected" the subject
+Pyongyang.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from parsers.extraction.triggers import governing_verb, lemma_of
+
+SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
+_PARTNER_PREPOSITIONS = frozenset({"with", "between", "among", "alongside"})
+_TARGET_PREPOSITIONS = frozenset(
+    {"against", "on", "to", "at", "toward", "towards", "over", "upon", "for"}
+)
+# Prepositions whose object may be where something happened.
+_PLACE_PREPOSITIONS = frozenset(
+    {
+        "in",
+        "at",
+        "on",
+        "near",
+        "inside",
+        "outside",
+        "off",
+        "over",
+        "into",
+        "toward",
+        "towards",
+        "across",
+        "from",
+        "to",
+    }
+)
+# Clause links through which a verb without a subject of its own takes its head's:
+# "agreed to halt" (xcomp), "fired a missile and warned" (conj).
+_SUBJECT_SHARING = frozenset({"xcomp", "conj", "advcl"})
+# A noun reached through a preposition takes part in its verb's clause only where the
+# preposition says the verb's subject took part: "met Putin for talks", "arrived on a
+# visit", "said in a statement"; not "protested after the launch".
+_TAKING_PART = {
+    "MEETING": frozenset({"for", "on", "at", "in", "during", "after", "before", "following"}),
+    "STATEMENT": frozenset({"in", "at", "during"}),
+}
+_STEPS = 4
+
+
+@dataclass(slots=True)
+class Arguments:
+    """Token positions of an event's parties, by the part they play."""
+
+    sources: list[Token]
+    targets: list[Token]
+    partners: list[Token]
+    place: list[tuple[str, Token]]  # (preposition or "compound", token)
+    # Subjects of the clauses further up, nearest first: who else may have acted when
+    # the event's own clause names nobody ("during a meeting", "and warned").
+    outer_sources: list[list[Token]] = field(default_factory=list)
+
+
+def predicate_of(
+    trigger: Token, event_type: str, support_verbs: frozenset[str] | set[str]
+) -> Token:
+    """The verb whose clause reports the event: the trigger itself, or the verb whose
+    subject carries out what the trigger noun names ("held talks", "arrived on a
+    visit"); a noun that a verb only speaks of ("condemned the test") stands alone."""
+    if trigger.pos_ in ("VERB", "AUX"):
+        return trigger
+    if trigger.dep_ in ("dobj", "obj", "nsubjpass", "attr", "oprd", "pobj", "conj", "dative"):
+        verb = governing_verb(trigger)
+        if verb is None:
+            return trigger
+        preposition = _through_preposition(trigger)
+        if preposition is None:
+            return verb if lemma_of(verb) in support_verbs else trigger
+        if preposition not in _TAKING_PART.get(event_type, ()):
+            return trigger
+        return verb
+    return trigger
+
+
+def _through_preposition(token: Token) -> str | None:
+    while token.dep_ == "conj" and token.head != token:
+        token = token.head
+    if token.dep_ == "pobj":
+        return token.head.lower_
+    return None
+
+
+def arguments(trigger: Token, predicate: Token) -> Arguments:
+    found = Arguments([], [], [], [])
+    noun = trigger.pos_ not in ("VERB", "AUX")
+    if noun:
+        _noun_arguments(trigger, found)
+        # "condemnations and joint drills between the U.S. and its allies": what the
+        # first of two joined nouns takes, the second shares.
+        if trigger.dep_ == "conj" and trigger.head.pos_ in ("NOUN", "PROPN"):
+            for child in trigger.head.children:
+                if child.dep_ == "prep" and child.lower_ in _PARTNER_PREPOSITIONS:
+                    found.partners.extend(_objects_of_preposition(child))
+    if predicate != trigger or not noun:
+        _verb_arguments(trigger, predicate, noun, found)
+    if noun and predicate != trigger:
+        # "arrived in Pyongyang on a state visit": the visit happens where its verb does.
+        for child in predicate.children:
+            if child.dep_ == "prep" and child.lower_ in ("in", "at"):
+                found.place.extend((child.lower_, t) for t in _objects_of_preposition(child))
+    found.outer_sources = _outer_subjects(predicate)
+    return found
+
+
+def _noun_arguments(trigger: Token, found: Arguments) -> None:
+    """ "North Korea's launch", "the Trump-Kim summit", "sanctions on Pyongyang", "talks
+    with Seoul", "a launch by the North", "tests conducted by Pyongyang"."""
+    for child in trigger.children:
+        if child.dep_ == "poss":
+            found.sources.extend(_with_conjuncts(child))
+        elif child.dep_ in ("compound", "nmod", "amod"):
+            # "South Korea-U.S. military exercises": every name of the modifier.
+            modifier = _modifier_words(child)
+            found.sources.extend(modifier)
+            found.place.extend(("compound", t) for t in modifier)
+        elif child.dep_ == "prep":
+            if child.lower_ == "of":
+                found.targets.extend(_objects_of_preposition(child))
+            else:
+                _preposition(child, found, source_by=True)
+        elif child.dep_ == "appos":
+            # "Tuesday's launch, North Korea's first ICBM test this year"
+            for grandchild in child.children:
+                if grandchild.dep_ in ("poss", "compound"):
+                    found.sources.extend(_with_conjuncts(grandchild))
+        elif child.dep_ == "acl":
+            # "the summit held in Hanoi", "tests conducted by Pyongyang", "the statement,
+            # published in ... and attributed to the foreign ministry"
+            for participle in _with_conjuncts(child):
+                for grandchild in participle.children:
+                    if grandchild.dep_ == "agent" or (
+                        grandchild.dep_ == "prep"
+                        and grandchild.lower_ == "to"
+                        and participle.lemma_.lower() == "attribute"
+                    ):
+                        found.sources.extend(_objects_of_preposition(grandchild))
+                    elif grandchild.dep_ == "prep":
+                        _preposition(grandchild, found, source_by=True, targets=False)
+    # "talks with his counterpart Biegun in Sweden": where, anywhere in the phrase.
+    for token in trigger.subtree:
+        if (
+            token.dep_ == "prep"
+            and token.lower_ in ("in", "at")
+            and token.head != trigger
+            and not any(a.dep_ in ("relcl", "acl") for a in _path(token, trigger))
+        ):
+            found.place.extend((token.lower_, t) for t in _objects_of_preposition(token))
+    # "the North's series of launches": the possessor of the phrase's head.
+    if not found.sources and trigger.dep_ == "pobj" and trigger.head.lower_ == "of":
+        owner = trigger.head.head
+        for child in owner.children:
+            if child.dep_ in ("poss", "compound"):
+                found.sources.extend(_with_conjuncts(child))
+
+
+def _verb_arguments(trigger: Token, verb: Token, noun: bool, found: Arguments) -> None:
+    # A noun that is the subject of its verb ("the talks ended") takes nothing from it.
+    if noun and trigger.dep_ in SUBJECT_DEPS:
+        return
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+    subjects = _subjects(verb)
+    if passive:
+        found.targets.extend(s for s in subjects if s.dep_ == "nsubjpass")
+        found.sources.extend(s for s in subjects if s.dep_ != "nsubjpass")
+        for child in verb.children:
+            if child.dep_ == "agent":
+                found.sources.extend(_objects_of_preposition(child))
+    else:
+        found.sources.extend(subjects)
+    for child in verb.children:
+        if child.dep_ in ("dobj", "obj", "dative", "iobj") and child != trigger:
+            found.targets.extend(_with_conjuncts(child))
+        elif child.dep_ == "prep":
+            _preposition(child, found, source_by=False)
+        elif child.dep_ == "prt":
+            for grandchild in child.children:
+                if grandchild.dep_ == "prep":
+                    _preposition(grandchild, found, source_by=False)
+    # "fired a missile into the East Sea": the place may hang on the object.
+    for child in verb.children:
+        if child.dep_ in ("dobj", "obj") and child != trigger:
+            for grandchild in child.children:
+                if grandchild.dep_ == "prep" and grandchild.lower_ in _PLACE_PREPOSITIONS:
+                    found.place.extend(
+                        (grandchild.lower_, t) for t in _objects_of_preposition(grandchild)
+                    )
+
+
+def _preposition(prep: Token, found: Arguments, *, source_by: bool, targets: bool = True) -> None:
+    word = prep.lower_
+    objects = _objects_of_preposition(prep)
+    if word == "by" and source_by:
+        found.sources.extend(objects)
+    if word in _PARTNER_PREPOSITIONS:
+        found.partners.extend(objects)
+    if targets and word in _TARGET_PREPOSITIONS:
+        found.targets.extend(objects)
+    if word in _PLACE_PREPOSITIONS:
+        found.place.extend((word, t) for t in objects)
+
+
+def _objects_of_preposition(prep: Token) -> list[Token]:
+    found = []
+    for child in prep.children:
+        if child.dep_ == "pobj":
+            found.extend(_with_conjuncts(child))
+        elif child.dep_ == "prep":  # "from inside North Korea"
+            found.extend(_objects_of_preposition(child))
+    return found
+
+
+def _subjects(verb: Token) -> list[Token]:
+    """The verb's subjects, or those of the verb it depends on when it has none."""
+    token = verb
+    for _ in range(_STEPS):
+        subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS | {"nsubjpass"}]
+        if subjects:
+            return [s for subject in subjects for s in _with_conjuncts(subject)]
+        if token.dep_ == "acl" and token.head.dep_ in ("dobj", "attr", "pobj"):
+            # "has no intention to hold talks": the subject of "has".
+            token = token.head.head
+            continue
+        if token.dep_ not in _SUBJECT_SHARING or token.head == token:
+            break
+        token = token.head
+    return []
+
+
+def _outer_subjects(verb: Token) -> list[list[Token]]:
+    """Subjects of the clauses that contain this one, nearest first."""
+    levels: list[list[Token]] = []
+    token = verb
+    for _ in range(_STEPS):
+        if token.head == token:
+            break
+        token = token.head
+        if token.pos_ not in ("VERB", "AUX"):
+            continue
+        subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS]
+        if subjects:
+            levels.append([s for subject in subjects for s in _with_conjuncts(subject)])
+    return levels
+
+
+def _modifier_words(token: Token) -> list[Token]:
+    found = [token]
+    for child in token.children:
+        if child.dep_ in ("compound", "conj", "amod", "nmod", "appos"):
+            found.extend(_modifier_words(child))
+    return found
+
+
+def _path(token: Token, top: Token) -> list[Token]:
+    """The tokens from `token` up to (not including) `top`."""
+    path = []
+    while token != top and token.head != token:
+        path.append(token)
+        token = token.head
+    return path
+
+
+def _with_conjuncts(token: Token) -> list[Token]:
+    return [token, *token.conjuncts]

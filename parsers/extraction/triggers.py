@@ -1,0 +1,297 @@
+"""Event triggers and modality words (reference/triggers.yaml), loaded once.
+
+A trigger is data: a lemma, a part of speech, an event type and the conditions under which
+the word reports that event. This module reads the file and tells whether a token of the
+model's parse meets a trigger's conditions; what the event is about is events.py's job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+from spacy.tokens import Token
+
+from parsers.extraction.analysis import WHOLE_WORDS
+
+EVENT_TYPES_KNOWN = frozenset(
+    """MEETING STATEMENT ACCUSE REQUEST THREATEN REJECT AGREE PROPOSE WEAPONS_TEST
+    MILITARY_EXERCISE SANCTION EASE_SANCTIONS AID COOPERATE PROTEST ASSAULT""".split()
+)
+_CONDITIONS = ("objects", "object_types", "modifiers", "governors", "particles", "preps")
+_KEYS = frozenset(
+    {
+        "lemma",
+        "pos",
+        "type",
+        "kind",
+        "bare",
+        "infinitive",
+        "named",
+        "unless_objects",
+        "prep_objects",
+        "example",
+        *_CONDITIONS,
+    }
+)
+# Dependency labels of a verb's object, and of the subject of its passive.
+OBJECT_DEPS = frozenset({"dobj", "obj", "nsubjpass", "attr", "oprd"})
+# Dependency labels of a noun's modifiers.
+MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "nummod", "poss", "det"})
+
+
+class TriggerDataError(ValueError):
+    """The trigger file is malformed; the message names the entry and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    lemma: str
+    pos: str  # 'VERB' or 'NOUN'
+    event_type: str
+    kind: str | None = None
+    objects: frozenset[str] = frozenset()
+    bare: bool = False
+    infinitive: bool = False
+    named: bool = False
+    object_types: frozenset[str] = frozenset()
+    modifiers: frozenset[str] = frozenset()
+    governors: frozenset[str] = frozenset()
+    particles: frozenset[str] = frozenset()
+    preps: frozenset[str] = frozenset()
+    prep_objects: frozenset[str] = frozenset()
+    unless_objects: frozenset[str] = frozenset()
+    example: str = ""
+
+    @property
+    def conditional(self) -> bool:
+        return bool(
+            self.objects
+            or self.infinitive
+            or self.named
+            or self.object_types
+            or self.modifiers
+            or self.governors
+            or self.particles
+            or self.preps
+        )
+
+
+@dataclass(frozen=True)
+class TriggerBook:
+    version: str
+    by_lemma: dict[tuple[str, str], tuple[Trigger, ...]]
+    speech_verbs: frozenset[str]
+    support_verbs: frozenset[str]
+    audiences: frozenset[str]
+    reported_verbs: frozenset[str]
+    reported_adverbs: frozenset[str]
+    planned_verbs: frozenset[str]
+    planned_modifiers: frozenset[str]
+    hypothetical_auxiliaries: frozenset[str]
+    hypothetical_verbs: frozenset[str]
+    future_auxiliaries: frozenset[str]
+    negating_verbs: frozenset[str]
+
+    @property
+    def triggers(self) -> list[Trigger]:
+        return [t for group in self.by_lemma.values() for t in group]
+
+    def match(self, token: Token, entity_type_at: dict[int, str]) -> Trigger | None:
+        """The first trigger of the token's lemma whose conditions the parse meets.
+
+        `entity_type_at` gives the entity type of the tokens that name an entity.
+        """
+        pos = part_of_speech(token)
+        if pos is None:
+            return None
+        if pos == "NOUN" and token.dep_ == "compound":
+            return None  # "a test site", "summit venue": a noun that only qualifies another
+        joined = hyphenated_lemma(token)
+        candidates = self.by_lemma.get((joined, pos), ()) if joined else ()
+        for trigger in (*candidates, *self.by_lemma.get((lemma_of(token), pos), ())):
+            if trigger.unless_objects and any(
+                lemma_of(o) in trigger.unless_objects for o in objects_of(token)
+            ):
+                continue
+            if not trigger.conditional or _meets(trigger, token, entity_type_at):
+                return trigger
+        return None
+
+
+def part_of_speech(token: Token) -> str | None:
+    if token.pos_ in ("VERB",) or (token.pos_ == "AUX" and token.dep_ == "ROOT"):
+        return "VERB"
+    if token.pos_ in ("NOUN", "PROPN"):
+        return "NOUN"
+    return None
+
+
+def lemma_of(token: Token) -> str:
+    return WHOLE_WORDS.get(token.text) or token.lemma_.lower()
+
+
+def hyphenated_lemma(token: Token) -> str | None:
+    """ "test-fired" -> "test-fire", "op-ed" -> "op-ed": the tokenizer splits at the
+    hyphen, the word is the whole."""
+    if token.i >= 2 and token.nbor(-1).text == "-" and not token.nbor(-2).whitespace_:
+        before = token.nbor(-2)
+        if before.is_alpha and not token.nbor(-1).whitespace_:
+            return f"{before.lower_}-{token.lemma_.lower()}"
+    return None
+
+
+def _meets(trigger: Trigger, token: Token, entity_type_at: dict[int, str]) -> bool:
+    objects = list(objects_of(token))
+    if trigger.bare and not objects:
+        return True
+    if trigger.infinitive and any(
+        c.dep_ in ("acl", "xcomp") and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+        for c in token.children
+    ):
+        return True
+    if trigger.objects and any(
+        lemma_of(o) in trigger.objects or lemma_of(o).split("-")[0] in trigger.objects
+        for o in objects
+    ):
+        return True  # "a missile", "a Hwasong-18"
+    if trigger.object_types and any(
+        entity_type_at.get(o.i) in trigger.object_types for o in objects
+    ):
+        return True
+    if trigger.modifiers and any(
+        c.dep_ in MODIFIER_DEPS and lemma_of(c) in trigger.modifiers for c in token.children
+    ):
+        return True
+    if trigger.governors and token.dep_ in OBJECT_DEPS | {"nsubj", "conj", "pobj"}:
+        governor = governing_verb(token)
+        if governor is not None and lemma_of(governor) in trigger.governors:
+            return True
+    # "an agreement reached in 2018", "the sanctions imposed by Washington"
+    if trigger.governors and any(
+        c.dep_ == "acl" and lemma_of(c) in trigger.governors for c in token.children
+    ):
+        return True
+    if trigger.named and any(
+        entity_type_at.get(t.i) in ("PERSON", "ORG", "GPE")
+        for c in token.children
+        if c.dep_ in ("compound", "poss", "amod", "nmod")
+        for t in c.subtree
+    ):
+        return True
+    if trigger.particles and any(
+        c.dep_ in ("prt", "advmod") and c.lower_ in trigger.particles for c in token.children
+    ):
+        return True
+    if trigger.preps:
+        for child in token.children:
+            if child.dep_ not in ("prep", "agent", "dative") or child.lower_ not in trigger.preps:
+                continue
+            if not trigger.prep_objects:
+                return True
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and (
+                    lemma_of(pobj) in trigger.prep_objects
+                    or entity_type_at.get(pobj.i) in trigger.prep_objects
+                ):
+                    return True
+    return False
+
+
+def objects_of(token: Token) -> list[Token]:
+    """A verb's direct objects (or, passive, its subjects); a noun's "of" objects."""
+    if token.pos_ in ("VERB", "AUX"):
+        found = [c for c in token.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+        if token.dep_ == "acl" and token.tag_ == "VBN":
+            found.append(token.head)  # "the missile fired from Sunan"
+        # "cut off the hotlines": the object may hang on the particle's phrase.
+        for child in token.children:
+            if child.dep_ == "prt":
+                found.extend(c for c in child.children if c.dep_ == "pobj")
+    else:
+        found = [
+            pobj
+            for child in token.children
+            if child.dep_ == "prep" and child.lower_ == "of"
+            for pobj in child.children
+            if pobj.dep_ == "pobj"
+        ]
+    return found + [c for o in found for c in o.conjuncts]
+
+
+def governing_verb(token: Token) -> Token | None:
+    """The verb a noun is the object of: "imposed sanctions", "held talks", and through a
+    conjunction ("held talks and a banquet")."""
+    while token.dep_ == "conj" and token.head != token:
+        token = token.head
+    head = token.head
+    if token.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
+        head = head.head
+    return head if head.pos_ in ("VERB", "AUX") else None
+
+
+@cache
+def default_triggers() -> TriggerBook:
+    text = resources.files("parsers.reference").joinpath("triggers.yaml").read_text("utf-8")
+    return parse_triggers(text)
+
+
+def parse_triggers(text: str) -> TriggerBook:
+    data = yaml.safe_load(text)
+    by_lemma: dict[tuple[str, str], list[Trigger]] = {}
+    for number, raw in enumerate(data["triggers"], start=1):
+        unknown = set(raw) - _KEYS
+        if unknown:
+            raise TriggerDataError(f"trigger {number} ({raw.get('lemma')}): unknown keys {unknown}")
+        if raw.get("pos") not in ("VERB", "NOUN"):
+            raise TriggerDataError(
+                f"trigger {number} ({raw.get('lemma')}): pos must be VERB or NOUN"
+            )
+        if raw.get("type") not in EVENT_TYPES_KNOWN:
+            raise TriggerDataError(
+                f"trigger {number} ({raw.get('lemma')}): unknown type {raw.get('type')!r}"
+            )
+        trigger = Trigger(
+            lemma=str(raw["lemma"]).lower(),
+            pos=raw["pos"],
+            event_type=raw["type"],
+            kind=raw.get("kind"),
+            bare=bool(raw.get("bare", False)),
+            infinitive=bool(raw.get("infinitive", False)),
+            named=bool(raw.get("named", False)),
+            prep_objects=_words(raw.get("prep_objects")),
+            unless_objects=_words(raw.get("unless_objects")),
+            example=str(raw.get("example", "")),
+            **{name: _words(raw.get(name)) for name in _CONDITIONS},
+        )
+        by_lemma.setdefault((trigger.lemma, trigger.pos), []).append(trigger)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return TriggerBook(
+        version=f"{data['version']}.{digest}",
+        by_lemma={key: tuple(group) for key, group in by_lemma.items()},
+        **{
+            name: _words(data[name])
+            for name in (
+                "speech_verbs",
+                "support_verbs",
+                "audiences",
+                "reported_verbs",
+                "reported_adverbs",
+                "planned_verbs",
+                "planned_modifiers",
+                "hypothetical_auxiliaries",
+                "hypothetical_verbs",
+                "future_auxiliaries",
+                "negating_verbs",
+            )
+        },
+    )
+
+
+def _words(values: object) -> frozenset[str]:
+    if not values:
+        return frozenset()
+    return frozenset(str(v).lower() if not str(v).isupper() else str(v) for v in values)  # type: ignore[union-attr]
