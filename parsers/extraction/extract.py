@@ -25,6 +25,7 @@ from parsers.extraction.model import Extraction
 from parsers.extraction.name_words import default_name_words
 from parsers.extraction.quotes import QuoteParagraph, find_quotes
 from parsers.extraction.reference import Reference, default_reference
+from parsers.extraction.referents import StateIndex
 from parsers.extraction.summaries import summarize
 from parsers.extraction.triggers import default_triggers
 from parsers.model import Article
@@ -69,7 +70,8 @@ class Extractor:
         self._nlp = nlp
         self.words = default_name_words()
         self._finder = MentionFinder(self.reference, self.words)
-        self._events = EventFinder(default_triggers(), self.reference, self.words)
+        self.states = StateIndex(self.reference, self.words)
+        self._events = EventFinder(default_triggers(), self.states)
 
     @property
     def nlp(self) -> Language:

@@ -1,0 +1,193 @@
+"""When an event happened: the time expression that belongs to its clause.
+
+Dates are read by dates.py (against the article's day); this module decides which of a
+sentence's dates is an event's, from where each hangs in the parse.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from spacy.tokens import Span, Token
+
+from parsers.extraction.model import UNKNOWN_DATE, EventDate
+from parsers.extraction.triggers import lemma_of
+
+_TEMPORAL_PREPOSITION = re.compile(
+    r"\b(?:after|before|since|until|ahead\s+of)\s+(?:\S+\s+){0,3}$", re.IGNORECASE
+)
+_CLAUSE_BREAK = re.compile(r"[,;]\s")
+
+
+def event_date(
+    sent: Span,
+    trigger: Token,
+    predicate: Token,
+    dates: list[tuple[int, EventDate]],
+    speech_verbs: frozenset[str],
+    *,
+    caption: bool = False,
+) -> EventDate:
+    """The time expression that belongs to the event's clause.
+
+    In order: one attached to the trigger or its verb ("met on Wednesday"); one
+    attached to the clause it happens at the same time as ("met Wednesday ... but
+    failed to agree, as China blamed"); the date of its saying, for what a speaker
+    reports ("said Tuesday it fired"); one attached to no verb in its part of the
+    sentence. A date after "since" or "after" is another event's. A caption shows one
+    moment: its date is the date of what it shows.
+    """
+    if not dates:
+        return UNKNOWN_DATE
+    doc = sent.doc
+    placed = [
+        (position, value, token)
+        for position, value in dates
+        if (token := _token_at(doc, sent.start_char + position)) is not None
+    ]
+    own = {trigger.i, predicate.i, *(c.i for c in trigger.children if c.dep_ == "acl")}
+    for _, value, token in placed:
+        if _attached(token, own):
+            return value
+    for holder in _same_time(predicate, speech_verbs):
+        for _, value, token in placed:
+            if _attached(token, {holder.i}):
+                return value
+    if caption and not _before_now(trigger):
+        offset = trigger.idx - sent.start_char
+        return min(dates, key=lambda d: abs(d[0] - offset))[1]
+    text = sent.text
+    offset = trigger.idx - sent.start_char
+    clause = _clause_of(offset, _clauses(text))
+    free = [
+        (position, value)
+        for position, value, token in placed
+        if _verb_of(token) is None
+        and not _TEMPORAL_PREPOSITION.search(text[max(0, position - 20) : position])
+    ]
+    near = [d for d in free if clause[0] <= d[0] <= clause[1]] or free
+    if not near:
+        return UNKNOWN_DATE
+    return min(near, key=lambda d: abs(d[0] - offset))[1]
+
+
+def _same_time(predicate: Token, speech_verbs: frozenset[str]) -> list[Token]:
+    """Verbs whose date is this clause's: the verb it is joined to ("met ... but
+    failed"), the verb of an "as"/"while" clause it belongs to, the verb of saying
+    whose complement it is."""
+    found = []
+    token = predicate
+    for _ in range(3):
+        if token.head == token:
+            break
+        if token.dep_ == "conj" or (
+            token.dep_ == "advcl"
+            and any(
+                c.dep_ == "mark" and c.lower_ in ("as", "while", "when") for c in token.children
+            )
+        ):
+            token = token.head
+            found.append(token)
+        elif token.dep_ in ("ccomp", "xcomp") and lemma_of(token.head) in speech_verbs:
+            found.append(token.head)
+            break
+        else:
+            break
+    return found
+
+
+def told_as_done(verb: Token) -> bool:
+    """A clause in the simple past or the present perfect: "fired", "has blown up"."""
+    if verb.tag_ == "VBD":
+        return True
+    return (
+        verb.tag_ == "VBN"
+        and any(c.dep_ in ("aux", "auxpass") and c.lemma_ == "have" for c in verb.children)
+    ) or (
+        verb.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.tag_ == "VBD" for c in verb.children)
+    )
+
+
+def _token_at(doc: object, char: int) -> Token | None:
+    for token in doc:  # type: ignore[attr-defined]
+        if token.idx <= char < token.idx + len(token.text):
+            return token
+        if token.idx > char:
+            return None
+    return None
+
+
+def _verb_of(token: Token) -> Token | None:
+    """The verb a word hangs on."""
+    for _ in range(8):
+        if token.pos_ in ("VERB", "AUX"):
+            return token
+        if token.head == token:
+            return None
+        token = token.head
+    return None
+
+
+def _attached(token: Token, targets: set[int]) -> bool:
+    """Whether a time expression hangs on the event's trigger or its verb, before it
+    reaches any other verb or passes "since" or "after" (another event's time)."""
+    for _ in range(8):
+        if token.i in targets:
+            return True
+        if token.head == token:
+            return False
+        if token.lower_ in ("since", "after", "before", "until", "following") and not _same_day(
+            token
+        ):
+            return False
+        token = token.head
+        if token.pos_ in ("VERB", "AUX") and token.i not in targets:
+            return False
+    return False
+
+
+_SOON = frozenset({"hours", "hour", "minutes", "shortly", "soon", "immediately", "just", "moments"})
+
+
+def _before_now(token: Token) -> bool:
+    """ "after nuclear talks", "since the launch": an event told as earlier than the
+    moment the sentence is about."""
+    for _ in range(4):
+        if token.head == token:
+            return False
+        token = token.head
+        if token.lower_ in ("since", "after", "before", "following") and not _same_day(token):
+            return True
+        if token.pos_ in ("VERB", "AUX"):
+            return False
+    return False
+
+
+def _same_day(preposition: Token) -> bool:
+    """ "hours after the talks", "shortly after the launch": the same day."""
+    return preposition.head.lower_ in _SOON or any(c.lower_ in _SOON for c in preposition.children)
+
+
+def after_day(value: EventDate, day: date | None) -> bool:
+    """An event dated after the article's own day has not happened yet."""
+    if value.value is None or day is None:
+        return False
+    if value.precision == "day":
+        return value.value > day
+    if value.precision == "month":
+        return (value.value.year, value.value.month) > (day.year, day.month)
+    return value.value.year > day.year
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in _CLAUSE_BREAK.finditer(text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _clause_of(position: int, clauses: list[tuple[int, int]]) -> tuple[int, int]:
+    return next((c for c in clauses if c[0] <= position <= c[1]), (0, 0))

@@ -1,0 +1,145 @@
+"""One event told in several sentences of an article is one event: mentions are merged
+when nothing they say conflicts and something ties them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parsers.extraction.mentions import Reading
+from parsers.extraction.model import ArticleEntity, ArticleEvent, EventDate
+
+
+@dataclass(slots=True)
+class EventOrigin:
+    """Where an event is reported: the paragraph's reading, the trigger and the verb of
+    its clause (what a summary is built from)."""
+
+    reading: Reading
+    trigger: int
+    predicate: int
+
+
+@dataclass(slots=True)
+class Candidate:
+    event: ArticleEvent
+    origin: EventOrigin
+    summit: bool  # a meeting of leaders vs working talks: kept apart when merging
+    month_hint: int | None
+    anaphoric: bool  # "the talks", "that summit": points back to an event already named
+    speaker: str | None = None  # a statement made by speaking: merged per speaker
+
+
+def _compatible(a: Candidate, b: Candidate, entities: dict[str, ArticleEntity]) -> bool:
+    """Nothing the two say conflicts: type, kind of meeting, modality, date, place."""
+    x, y = a.event, b.event
+    if x.event_type != y.event_type or a.summit != b.summit:
+        return False
+    if x.modality != y.modality and not (
+        b.anaphoric and _REALITY.get(x.modality) == _REALITY.get(y.modality) == "happened"
+    ):
+        # "The missile was launched from near Pyongyang, according to the JCS": what
+        # points back to a launch already asserted is that launch, also when reported.
+        return False
+    if not dates_agree(x.date, y.date):
+        return False
+    if a.month_hint and b.month_hint and a.month_hint != b.month_hint:
+        return False
+    return places_agree(x.place, y.place, entities)
+
+
+def _share_an_anchor(a: Candidate, b: Candidate, entities: dict[str, ArticleEntity]) -> bool:
+    """Positive evidence of one event: the same place, the same day, the same people, the
+    same speaker."""
+    x, y = a.event, b.event
+    if a.speaker is not None and a.speaker == b.speaker:
+        return True
+    if x.place and y.place and x.place == y.place:
+        return True
+    if x.date.precision == y.date.precision == "day" and x.date.value == y.date.value:
+        return True
+    # One shared person is weak evidence (a president attends every summit); two is not.
+    people = {k for k in x.actors if k in entities and entities[k].type == "PERSON"}
+    return len(people & set(y.actors)) >= 2
+
+
+def dates_agree(x: EventDate, y: EventDate) -> bool:
+    if x.value is None or y.value is None:
+        return True
+    precision = (
+        "day"
+        if x.precision == y.precision == "day"
+        else ("year" if "year" in (x.precision, y.precision) else "month")
+    )
+    width = {"day": 10, "month": 7, "year": 4}[precision]
+    return x.value.isoformat()[:width] == y.value.isoformat()[:width]
+
+
+def places_agree(x: str | None, y: str | None, entities: dict[str, ArticleEntity]) -> bool:
+    if x is None or y is None or x == y:
+        return True
+    cx = entities[x].country if x in entities else None
+    cy = entities[y].country if y in entities else None
+    # A sea or region of no one country fits a site on its shore: a missile is fired
+    # from Sunan "toward the East Sea".
+    return cx is None or cy is None or cx == cy
+
+
+# What one sentence asserts another reports ("according to the JCS"): the same event.
+_REALITY = {"asserted": "happened", "reported": "happened"}
+
+# Only these are merged inside one article: an accusation or a threat said twice is
+# usually two, while "the talks" and "the Stockholm talks" are one meeting; statements
+# merge only when one speaker made them.
+_MERGEABLE = frozenset({"MEETING", "WEAPONS_TEST", "MILITARY_EXERCISE", "SANCTION", "STATEMENT"})
+
+
+def merge_within(
+    candidates: list[Candidate], entities: dict[str, ArticleEntity]
+) -> list[Candidate]:
+    merged: list[Candidate] = []
+    # The same events by type, in the same order: only events of one type are compatible.
+    merged_of_type: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        target = None
+        event_type = candidate.event.event_type
+        if event_type in _MERGEABLE:
+            same_type = merged_of_type.get(event_type, [])
+            compatible = [m for m in same_type if _compatible(m, candidate, entities)]
+            if event_type == "STATEMENT":
+                target = next(
+                    (m for m in compatible if m.speaker and m.speaker == candidate.speaker), None
+                )
+            elif candidate.anaphoric and compatible:
+                target = compatible[-1]  # "the talks": the last such event named
+            else:
+                target = next(
+                    (m for m in compatible if _share_an_anchor(m, candidate, entities)),
+                    None,
+                )
+        if target is None:
+            merged.append(candidate)
+            merged_of_type.setdefault(event_type, []).append(candidate)
+            continue
+        _absorb(target, candidate)
+    return merged
+
+
+def _absorb(target: Candidate, other: Candidate) -> None:
+    """Fold a second mention into an event. A mention that only points back ("the
+    talks") adds where it is said, not who: its sentence is usually about something else."""
+    event, extra = target.event, other.event
+    if event.date.value is None or (
+        extra.date.value is not None and _rank(extra.date) > _rank(event.date)
+    ):
+        event.date = extra.date if extra.date.value is not None else event.date
+    event.place = event.place or extra.place
+    if not other.anaphoric:
+        for key, role in extra.actors.items():
+            event.actors.setdefault(key, role)
+    event.mentions.extend(m for m in extra.mentions if m not in event.mentions)
+    target.month_hint = target.month_hint or other.month_hint
+
+
+def _rank(value: EventDate) -> int:
+    return {"unknown": 0, "year": 1, "month": 2, "day": 3}[value.precision]

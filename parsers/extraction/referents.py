@@ -1,0 +1,280 @@
+"""Whom a word stands for: names, pronouns, "the two leaders", "the North Korean
+leader", "a spokesperson of the ministry", "his government"; and the state an actor acts
+for. Shared by events (who took part) and quotes (who spoke).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from parsers.extraction.descriptions import OFFICIAL_WORDS
+from parsers.extraction.mentions import Reading
+from parsers.extraction.model import ArticleEntity, ArticleEvent, Mention
+from parsers.extraction.name_words import NameWords
+from parsers.extraction.reference import Reference
+from parsers.extraction.triggers import lemma_of
+
+PERSONAL = frozenset({"he", "she", "him", "her", "his"})
+COLLECTIVE = frozenset({"it", "they", "we", "them", "us", "its", "their", "our"})
+# Words that describe someone who comments rather than speaks for a state or a body.
+_COMMENTATORS = frozenset(
+    """former ex analyst analysts professor lecturer researcher fellow expert scholar
+    historian economist strategist consultant commentator""".split()
+)
+# Nouns for a state's own bodies: "his government" acts for the state he leads.
+_BODIES = frozenset(
+    """government administration country nation military army navy forces ministry
+    cabinet regime leadership authorities state""".split()
+)
+# Nouns for those who speak or act for a body: "a spokesperson of the ministry".
+SPOKESPEOPLE = frozenset(
+    """spokesperson spokesman spokeswoman official officer representative envoy delegate
+    delegation diplomat source minister head chief director member""".split()
+)
+# Plural nouns that stand for the last two people or states named: "the two leaders".
+_COLLECTIVE_NOUNS = {
+    "leader": "PERSON",
+    "president": "PERSON",
+    "minister": "PERSON",
+    "chief": "PERSON",
+    "envoy": "PERSON",
+    "negotiator": "PERSON",
+    "country": "GPE",
+    "nation": "GPE",
+    "side": "GPE",
+    "state": "GPE",
+    "neighbor": "GPE",
+    "neighbour": "GPE",
+    "ally": "GPE",
+    "korea": "GPE",
+}
+
+
+class StateIndex:
+    """The reference's states, built once: which GPE is a state, whose state a person
+    or a body acts for, the state of a nationality adjective."""
+
+    def __init__(self, reference: Reference, words: NameWords) -> None:
+        self.reference = reference
+        self.demonyms = {
+            word: actor_id
+            for word, actor_id in words.demonyms.items()
+            if actor_id in reference.actors
+        }
+        # Country code -> the state's actor id: the GPE some place is the capital of, or
+        # the only GPE of its country (a city-state such as Singapore).
+        capitals_of = {a.capital_of for a in reference.actors.values() if a.capital_of}
+        places_of: dict[str, list[str]] = {}
+        for actor in reference.actors.values():
+            if actor.type == "GPE" and actor.country:
+                places_of.setdefault(actor.country, []).append(actor.id)
+        self.states = {
+            country: next((i for i in ids if i in capitals_of), ids[0])
+            for country, ids in places_of.items()
+            if any(i in capitals_of for i in ids) or len(ids) == 1
+        }
+        self.state_ids = frozenset(self.states.values())
+
+    def is_state(self, key: str) -> bool:
+        return key.removeprefix("ref:") in self.state_ids
+
+    def state_of(self, entity: ArticleEntity) -> str | None:
+        """The state (or, for an international official, the organization) a person or
+        a body acts for: the Secretary-General acts for the United Nations, not for the
+        state of his birth."""
+        actor = self.reference.actors.get(entity.key.removeprefix("ref:"))
+        if actor is not None and actor.offices:
+            holders = [o.of for o in actor.offices if o.of in self.reference.actors]
+            states = [h for h in holders if h in self.state_ids]
+            if states:
+                return states[0]
+            if holders:
+                return holders[0]
+        return self.states.get(entity.country or "")
+
+
+class Referents:
+    """Whom the words of one article stand for."""
+
+    def __init__(
+        self,
+        index: StateIndex,
+        entities: dict[str, ArticleEntity],
+        mentions: list[Mention],
+        speech_verbs: frozenset[str],
+    ) -> None:
+        self.index = index
+        self.reference = index.reference
+        self.entities = entities
+        self.speech_verbs = speech_verbs
+        # Per paragraph, the people named, by position: for "he" and "she".
+        self.people: dict[int, list[tuple[int, str]]] = {}
+        # Every name in order (paragraph, position, entity): for "the two leaders".
+        self.named: list[tuple[int, int, str]] = []
+        for mention in mentions:
+            if mention.nested:
+                continue
+            self.named.append((mention.paragraph_seq, mention.start, mention.entity))
+            if entities[mention.entity].type == "PERSON":
+                self.people.setdefault(mention.paragraph_seq, []).append(
+                    (mention.start, mention.entity)
+                )
+
+    def entities_of(self, token: Token, reading: Reading) -> list[str]:
+        """The entities a noun phrase names: its own name, its appositive's ("his
+        counterpart, Wang Yi"), or the state of its nationality adjective ("the North
+        Korean leader"); a pronoun resolved to whom it stands for."""
+        key = reading.entity_at[token.i]
+        if key is not None:
+            return [key]
+        if token.lower_ in ("who", "which", "that") and token.head.dep_ == "relcl":
+            # "Guterres, who called on North Korea to ...": whom the clause describes.
+            return self.entities_of(token.head.head, reading)
+        if token.pos_ == "PRON":
+            resolved = self.pronoun(token, reading)
+            return [resolved] if resolved else []
+        if token.ent_type_ == "NORP":
+            state = self._demonym(token)
+            return [state] if state else []
+        collective = self._collective(token, reading)
+        if collective:
+            return collective
+        found: list[str] = []
+        for child in token.children:
+            if child.dep_ == "appos":
+                found.extend(self.entities_of(child, reading))
+        if found:
+            return found
+        if token.lemma_.lower() in SPOKESPEOPLE:
+            # "a spokesperson of the North's foreign ministry", "an official at the ministry"
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ in ("of", "for", "at", "from"):
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj" and reading.entity_at[pobj.i] is not None:
+                            return [reading.entity_at[pobj.i]]  # type: ignore[list-item]
+        for child in token.children:
+            if child.dep_ in ("compound", "poss") and reading.entity_at[child.i] is not None:
+                found.append(reading.entity_at[child.i])  # type: ignore[arg-type]
+            elif (
+                child.dep_ == "poss" and child.pos_ == "PRON" and (token.lemma_.lower() in _BODIES)
+            ):
+                # "his government", "its military": the government of whom it stands for.
+                resolved = self.pronoun(child, reading)
+                if resolved is not None:
+                    found.append(resolved)
+        if found:
+            return found
+        for child in token.children:
+            if child.dep_ in ("amod", "compound") and child.ent_type_ == "NORP":
+                state = self._demonym(child)
+                if state is not None:
+                    return [state]
+        return []
+
+    def _demonym(self, token: Token) -> str | None:
+        """ "North Korean" -> North Korea: the state of a nationality adjective."""
+        phrase = " ".join(t.lower_ for t in token.subtree if t.ent_type_ == "NORP")
+        actor_id = self.index.demonyms.get(phrase) or self.index.demonyms.get(token.lower_)
+        return self.state_entity(actor_id) if actor_id else None
+
+    def _collective(self, token: Token, reading: Reading) -> list[str]:
+        """ "the two leaders", "both countries": the last two people or states named."""
+        if token.tag_ not in ("NNS", "NNPS") or token.lemma_.lower() not in _COLLECTIVE_NOUNS:
+            return []
+        if not any(
+            c.lower_ in ("two", "both") or (c.dep_ == "det" and c.lower_ == "the")
+            for c in token.children
+        ):
+            return []
+        wanted = _COLLECTIVE_NOUNS[token.lemma_.lower()]
+        seen: list[str] = []
+        for seq, start, key in reversed(self.named):
+            if (seq, start) >= (reading.seq, token.idx):
+                continue
+            entity = self.entities[key]
+            if entity.type != wanted or key in seen:
+                continue
+            if wanted == "GPE" and key.removeprefix("ref:") not in self.index.state_ids:
+                continue
+            seen.append(key)
+            if len(seen) == 2:
+                return seen
+        return []
+
+    def pronoun(self, token: Token, reading: Reading) -> str | None:
+        word = token.lower_
+        if word not in PERSONAL | COLLECTIVE:
+            return None
+        # "North Korea said it would ...": the speaker of the governing verb.
+        head = token.head
+        for _ in range(3):
+            if head.dep_ in ("ccomp", "xcomp") and lemma_of(head.head) in self.speech_verbs:
+                speaker = next((c for c in head.head.children if c.dep_ == "nsubj"), None)
+                if speaker is not None and speaker != token:
+                    key = reading.entity_at[speaker.i]
+                    if key is not None and pronoun_fits(word, self.entities[key].type):
+                        return key
+                break
+            if head.head == head:
+                break
+            head = head.head
+        if word in PERSONAL:
+            # The person named last before it, in this paragraph or the one before.
+            here = [k for start, k in self.people.get(reading.seq, []) if start < token.idx]
+            if here:
+                return here[-1]
+            earlier = self.people.get(reading.seq - 1, [])
+            return earlier[-1][1] if earlier else None
+        if word in ("it", "its"):
+            # The state or body named last before it, in this paragraph or the one before.
+            for seq, start, key in reversed(self.named):
+                if seq < reading.seq - 1 or (seq, start) >= (reading.seq, token.idx):
+                    continue
+                entity = self.entities[key]
+                if entity.type == "ORG" or (
+                    entity.type == "GPE" and key.removeprefix("ref:") in self.index.state_ids
+                ):
+                    return key
+        return None
+
+    def state_entity(self, actor_id: str) -> str:
+        """The entity key of a reference actor, added to the article's entities."""
+        key = f"ref:{actor_id}"
+        if key not in self.entities:
+            actor = self.reference.actors[actor_id]
+            self.entities[key] = ArticleEntity(
+                key, actor.name, actor.type, actor.country, actor.wikidata
+            )
+        return key
+
+    def normalize_actors(self, event: ArticleEvent) -> None:
+        """A capital named as an actor is its state ("Washington" -> United States), another
+        city is no actor at all, and Kim Jong Un's launch is also North Korea's."""
+        for key, role in list(event.actors.items()):
+            entity = self.entities[key]
+            if entity.type == "GPE" and key.removeprefix("ref:") not in self.index.state_ids:
+                del event.actors[key]
+                actor = self.reference.actors.get(key.removeprefix("ref:"))
+                if actor and actor.capital_of in self.index.state_ids:
+                    event.actors.setdefault(self.state_entity(actor.capital_of), role)
+                continue
+            if entity.type != "GPE":
+                state_id = self.index.state_of(entity)
+                if state_id is not None:
+                    event.actors.setdefault(self.state_entity(state_id), role)
+
+    def speaks_for_others(self, key: str) -> bool:
+        """A state, a body, or a person in office; not an analyst, nor a former official
+        speaking for no one but themselves."""
+        entity = self.entities[key]
+        if entity.type in ("GPE", "ORG"):
+            return True
+        if entity.type != "PERSON" or entity.descriptors & _COMMENTATORS:
+            return False
+        return bool(entity.descriptors & OFFICIAL_WORDS)
+
+
+def pronoun_fits(word: str, entity_type: str) -> bool:
+    if word in PERSONAL:
+        return entity_type == "PERSON"
+    return entity_type in ("GPE", "ORG")
