@@ -32,7 +32,9 @@ _KOREAN_SYLLABLE = re.compile(
     r"(?:wae|yae|yeo|a|ae|eo|eu|e|i|o|oe|ou|u|ui|wa|wo|we|wi|ya|ye|yo|yu|yi|oo|ee)"
     r"(?:ng|n|m|l|k|p|t|r|ck)?"
 )
-_CAPITALIZED_WORD = re.compile(r"[A-Z](?<!\w[A-Z])[a-z]+\b")  # \b[A-Z][a-z]+\b, faster
+# \b[A-Z][a-z]+\b, also with a capital inside ("LaCamera", "McDonald"), written so that
+# the regex engine skips straight to capitals.
+_CAPITALIZED_WORD = re.compile(r"[A-Z](?<!\w[A-Z])[a-z]+(?:[A-Z][a-z]+)?\b")
 _LEADER_WORDS = frozenset({"leader", "president", "chairman", "supreme", "premier"})
 
 

@@ -28,10 +28,8 @@ from parsers.extraction.merging import (  # noqa: F401 - dates_agree: resolve.py
 )
 from parsers.extraction.modality import modality
 from parsers.extraction.model import (
-    ArticleEntity,
     ArticleEvent,
     EventDate,
-    Mention,
 )
 from parsers.extraction.referents import Referents, StateIndex
 from parsers.extraction.triggers import Trigger, TriggerBook, lemma_of
@@ -98,17 +96,13 @@ class EventFinder:
         self.states = states
 
     def find(
-        self,
-        readings: list[Reading],
-        entities: dict[str, ArticleEntity],
-        mentions: list[Mention],
-        day: date | None,
+        self, readings: list[Reading], referents: Referents, day: date | None
     ) -> list[tuple[ArticleEvent, EventOrigin]]:
+        entities = referents.entities
         # A text that prints no date of its own is read against the latest full date it
         # names (a photo's "Jan. 16, 2024", a dateline in the body): the nearest thing to
         # its day there is.
         anchor = day if day is not None else latest_full_date(r.doc.text for r in readings)
-        referents = Referents(self.states, entities, mentions, self.book.speech_verbs)
         context = _Context(referents, anchor, published=day)
         first = next((r for r in readings if r.kind == "body"), None)
         context.lede = (first.seq, 0) if first is not None else None

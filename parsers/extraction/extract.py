@@ -18,14 +18,13 @@ from parsers.extraction.analysis import (
     text_hash,
 )
 from parsers.extraction.analysis import extracted_paragraphs as analysed_paragraphs
-from parsers.extraction.coreference import SentenceText
 from parsers.extraction.events import EventFinder
 from parsers.extraction.mentions import MentionFinder
 from parsers.extraction.model import Extraction
 from parsers.extraction.name_words import default_name_words
-from parsers.extraction.quotes import QuoteParagraph, find_quotes
+from parsers.extraction.quotes import QuoteFinder
 from parsers.extraction.reference import Reference, default_reference
-from parsers.extraction.referents import StateIndex
+from parsers.extraction.referents import Referents, StateIndex
 from parsers.extraction.summaries import summarize
 from parsers.extraction.triggers import default_triggers
 from parsers.model import Article
@@ -71,7 +70,9 @@ class Extractor:
         self.words = default_name_words()
         self._finder = MentionFinder(self.reference, self.words)
         self.states = StateIndex(self.reference, self.words)
-        self._events = EventFinder(default_triggers(), self.states)
+        self.triggers = default_triggers()
+        self._events = EventFinder(self.triggers, self.states)
+        self._quotes = QuoteFinder(self.triggers.speech_verbs)
 
     @property
     def nlp(self) -> Language:
@@ -123,20 +124,10 @@ class Extractor:
         entities, mentions, readings = self._finder.find(
             list(zip(analysis.paragraphs, analysis.docs, strict=True)), day
         )
-        paragraphs = [
-            QuoteParagraph(
-                r.seq,
-                r.doc.text,
-                [
-                    SentenceText(r.seq, i, sent.text, sent.start_char)
-                    for i, sent in enumerate(r.doc.sents)
-                ],
-            )
-            for r in readings
-        ]
-        quotes = find_quotes(paragraphs, entities, mentions)
+        referents = Referents(self.states, entities, mentions, self.triggers.speech_verbs)
+        quotes = self._quotes.find(readings, referents)
         events = []
-        for event, origin in self._events.find(readings, entities, mentions, day):
+        for event, origin in self._events.find(readings, referents, day):
             doc = origin.reading.doc
             event.summary = summarize(
                 event,

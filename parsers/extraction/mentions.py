@@ -122,7 +122,7 @@ class MentionFinder:
             token = reading.doc[candidate.start]
             if (reading.seq, token.idx) in claimed:
                 continue
-            resolved = self._single_word(candidate, token, day, aliases)
+            resolved = self._single_word(candidate, token, day, aliases, entities)
             if resolved is not None:
                 self._claim(reading, resolved, entities, mentions, aliases)
                 _describe_people([reading], entities, mentions[-1:])
@@ -153,7 +153,9 @@ class MentionFinder:
         # A longer organization, site or place the model or a pattern names around a
         # reference name is that longer thing: "United Nations Command", "Sunan
         # International Airport". Otherwise the reference wins.
-        winners = [o for o in others if any(self._contains(o, r, doc) for r in references)]
+        winners = [
+            o for o in others if any(self._contains(o, r, doc, references) for r in references)
+        ]
         for reference in references:
             if not any(_overlap(reference, w) for w in winners):
                 chosen.append(reference)
@@ -172,7 +174,9 @@ class MentionFinder:
                 chosen.append(candidate)
         return [c for c in sorted(chosen, key=lambda c: c.start) if not _is_credit(doc, c)]
 
-    def _contains(self, outer: _Candidate, inner: _Candidate, doc: Doc) -> bool:
+    def _contains(
+        self, outer: _Candidate, inner: _Candidate, doc: Doc, references: list[_Candidate]
+    ) -> bool:
         if not (outer.start <= inner.start and inner.end <= outer.end):
             return False
         if (outer.start, outer.end) == (inner.start, inner.end) or inner.label == "PERSON":
@@ -181,7 +185,12 @@ class MentionFinder:
             return False
         # The longer name must add a capitalized word of its own, and end like a name of
         # its kind ("Command", "Airport"): "U.N. Security Council Resolutions" does not.
-        extra = [t for t in doc[outer.start : outer.end] if not inner.start <= t.i < inner.end]
+        # Words another reference name covers do not count: "Supreme People's Assembly of
+        # the Democratic People's Republic of Korea" is the assembly, of that state.
+        covered = {i for r in references if r is not inner for i in range(r.start, r.end)} | set(
+            range(inner.start, inner.end)
+        )
+        extra = [t for t in doc[outer.start : outer.end] if t.i not in covered]
         return any(
             t.text[:1].isupper() and t.lower_ not in self.words.titles and not t.is_punct
             for t in extra
@@ -336,14 +345,24 @@ class MentionFinder:
 
     # -- single words ------------------------------------------------------------------
     def _single_word(
-        self, candidate: _Candidate, token: Token, day: date | None, aliases: dict[str, str]
+        self,
+        candidate: _Candidate,
+        token: Token,
+        day: date | None,
+        aliases: dict[str, str],
+        entities: dict[str, ArticleEntity],
     ) -> _Candidate | None:
         """A one-word name the article does not give in full: an acronym it introduced, a
         leader's surname, a place; a lone capitalized word the model calls a person is
         too often something else ("Twitter", "Capella") to be kept."""
         if name_key(token.text) in aliases:
             return candidate
-        leader = self._leader(token.text, day)
+        # A surname the article gives to people of its own ("Kim" beside Kim Yung-ho and
+        # Kim Jong Un) is not the leader's: it stays unresolved rather than guessed.
+        named_here = any(
+            e.type == "PERSON" and surname(e.name) == token.lower_ for e in entities.values()
+        )
+        leader = None if named_here else self._leader(token.text, day)
         if leader is not None:
             return _Candidate(candidate.start, candidate.end, "model", "PERSON", leader, token.text)
         if candidate.label in ("GPE", "LOC") and token.is_title and token.is_alpha:
