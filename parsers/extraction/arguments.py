@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from parsers.extraction.modality import SPOKEN
 from parsers.extraction.triggers import governing_verb, lemma_of
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
@@ -54,6 +55,12 @@ _TAKING_PART = {
     "STATEMENT": frozenset({"in", "at", "during"}),
 }
 _STEPS = 4
+# Verbs whose object is where their subject went.
+_VISITING = frozenset({"visit", "tour"})
+# A verb and preposition whose subject takes part in the event its object names.
+_PRESIDING = frozenset({("preside", "over"), ("participate", "in"), ("take", "in")})
+# Verbs whose subject receives what was said to it: not the one who said it.
+_RECEIVING = frozenset({"accept", "reject", "refuse", "resist", "welcome", "receive"})
 
 
 @dataclass(slots=True)
@@ -83,8 +90,17 @@ def predicate_of(
             return trigger
         preposition = _through_preposition(trigger)
         if preposition is None:
+            if event_type in SPOKEN and lemma_of(verb) in _RECEIVING:
+                return trigger  # "rejected the proposal": someone else proposed
             return verb if lemma_of(verb) in support_verbs else trigger
-        if preposition not in _TAKING_PART.get(event_type, ()):
+        if (
+            preposition not in _TAKING_PART.get(event_type, ())
+            and (
+                lemma_of(verb),
+                preposition,
+            )
+            not in _PRESIDING
+        ):
             return trigger
         return verb
     return trigger
@@ -98,7 +114,9 @@ def _through_preposition(token: Token) -> str | None:
     return None
 
 
-def arguments(trigger: Token, predicate: Token) -> Arguments:
+def arguments(
+    trigger: Token, predicate: Token, speech_verbs: frozenset[str] = frozenset()
+) -> Arguments:
     found = Arguments([], [], [], [])
     noun = trigger.pos_ not in ("VERB", "AUX")
     if noun:
@@ -116,7 +134,7 @@ def arguments(trigger: Token, predicate: Token) -> Arguments:
         for child in predicate.children:
             if child.dep_ == "prep" and child.lower_ in ("in", "at"):
                 found.place.extend((child.lower_, t) for t in _objects_of_preposition(child))
-    found.outer_sources = _outer_subjects(predicate)
+    found.outer_sources = _outer_subjects(predicate, speech_verbs)
     return found
 
 
@@ -188,6 +206,9 @@ def _verb_arguments(trigger: Token, verb: Token, noun: bool, found: Arguments) -
     for child in verb.children:
         if child.dep_ in ("dobj", "obj", "dative", "iobj") and child != trigger:
             found.targets.extend(_with_conjuncts(child))
+            if lemma_of(verb) in _VISITING and child.dep_ in ("dobj", "obj"):
+                # "visited Pyongyang": where the visit took place.
+                found.place.extend(("at", t) for t in _with_conjuncts(child))
         elif child.dep_ == "prep":
             _preposition(child, found, source_by=False)
         elif child.dep_ == "prt":
@@ -244,12 +265,15 @@ def _subjects(verb: Token) -> list[Token]:
     return []
 
 
-def _outer_subjects(verb: Token) -> list[list[Token]]:
-    """Subjects of the clauses that contain this one, nearest first."""
+def _outer_subjects(verb: Token, speech_verbs: frozenset[str]) -> list[list[Token]]:
+    """Subjects of the clauses that contain this one, nearest first; not the speaker
+    of what the clause is said in ("Xinhua said the leaders will hold talks")."""
     levels: list[list[Token]] = []
     token = verb
     for _ in range(_STEPS):
         if token.head == token:
+            break
+        if token.dep_ == "ccomp" and lemma_of(token.head) in speech_verbs:
             break
         token = token.head
         if token.pos_ not in ("VERB", "AUX"):

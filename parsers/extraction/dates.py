@@ -44,8 +44,12 @@ _MONTH_DAY = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\s+(?P<day>\d{{1,2}})\b(?!
 _MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\s+(?:of\s+)?(?P<year>\d{{4}})\b")
 # A month alone, but not "May" the verb: require a preposition or a possessive.
 _MONTH_ALONE = re.compile(
-    rf"(?:\b(?:in|since|until|by|last|early|late|mid-?|during)\s+(?P<a>{_MONTH_NAMES})\b"
+    rf"(?:\b(?i:in|since|until|by|last|early|late|mid-?|during)\s+(?P<a>{_MONTH_NAMES})\b"
     rf"|\b(?P<b>{_MONTH_NAMES})['\u2019]s\b)"
+)
+# "August last year", "in March of this year": the month of the year named.
+_MONTH_OF_YEAR = re.compile(
+    rf"\b(?P<month>{_MONTH_NAMES})\s+(?:of\s+)?(?P<which>last|this|next)\s+year\b"
 )
 _WEEKDAY = re.compile(r"\b(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _YEAR = re.compile(r"\bin\s+(?P<year>(?:19|20)\d{2})\b")
@@ -134,6 +138,10 @@ def resolve_dates(
             add(m, _safe_date(int(m["year"]), _month(m["month"]), int(m["day"]), "day"))
         for m in _MONTH_YEAR.finditer(sentence):
             add(m, _safe_date(int(m["year"]), _month(m["month"]), 1, "month"))
+        if anchor is not None and "year" in sentence:
+            for m in _MONTH_OF_YEAR.finditer(sentence):
+                year = anchor.year + {"last": -1, "this": 0, "next": 1}[m["which"]]
+                add(m, _safe_date(year, _month(m["month"]), 1, "month"))
         for m in _MONTH_DAY.finditer(sentence):
             month, day = _month(m["month"]), int(m["day"])
             add(m, _nearest_year(anchor, month, day, "day", future(m)))

@@ -131,7 +131,15 @@ def _verb_of(token: Token) -> Token | None:
 
 def _attached(token: Token, targets: set[int]) -> bool:
     """Whether a time expression hangs on the event's trigger or its verb, before it
-    reaches any other verb or passes "since" or "after" (another event's time)."""
+    reaches any other verb or passes "since" or "after" (another event's time). A date
+    that names another thing ("scrapped a 2018 pact") is that thing's."""
+    if (
+        token.dep_ in ("nummod", "amod", "compound", "nmod", "poss")
+        and token.head.pos_ in ("NOUN", "PROPN")
+        and token.head.i not in targets
+        and not token.head.ent_type_  # "Wednesday afternoon", "March 4" are one time
+    ):
+        return False
     for _ in range(8):
         if token.i in targets:
             return True
@@ -191,3 +199,25 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 
 def _clause_of(position: int, clauses: list[tuple[int, int]]) -> tuple[int, int]:
     return next((c for c in clauses if c[0] <= position <= c[1]), (0, 0))
+
+
+def governing_date(
+    sent: Span, trigger: Token, predicate: Token, dates: list[tuple[int, EventDate]]
+) -> EventDate:
+    """The date of the verb an event noun is the object of: what a dated reaction is
+    about happened then, unless it is told as earlier ("after the launch")."""
+    if _before_now(trigger):
+        return UNKNOWN_DATE
+    placed = [
+        (value, token)
+        for position, value in dates
+        if (token := _token_at(sent.doc, sent.start_char + position)) is not None
+    ]
+    token = predicate
+    for _ in range(4):
+        if token.head == token:
+            break
+        token = token.head
+        if token.pos_ in ("VERB", "AUX"):
+            return next((value for value, t in placed if _attached(t, {token.i})), UNKNOWN_DATE)
+    return UNKNOWN_DATE

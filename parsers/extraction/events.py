@@ -18,7 +18,7 @@ from spacy.tokens import Span, Token
 
 from parsers.extraction.arguments import arguments, predicate_of
 from parsers.extraction.dates import latest_full_date, resolve_dates
-from parsers.extraction.event_dates import after_day, event_date, told_as_done
+from parsers.extraction.event_dates import after_day, event_date, governing_date, told_as_done
 from parsers.extraction.mentions import Reading
 from parsers.extraction.merging import (  # noqa: F401 - dates_agree: resolve.py reads it here
     Candidate,
@@ -27,10 +27,7 @@ from parsers.extraction.merging import (  # noqa: F401 - dates_agree: resolve.py
     merge_within,
 )
 from parsers.extraction.modality import modality
-from parsers.extraction.model import (
-    ArticleEvent,
-    EventDate,
-)
+from parsers.extraction.model import UNKNOWN_DATE, ArticleEvent, EventDate
 from parsers.extraction.referents import Referents, StateIndex
 from parsers.extraction.triggers import Trigger, TriggerBook, lemma_of
 
@@ -180,7 +177,7 @@ class EventFinder:
         dates: list[tuple[int, EventDate]],
         context: _Context,
     ) -> Candidate | None:
-        found = arguments(token, predicate)
+        found = arguments(token, predicate, self.book.speech_verbs)
         place = self._place(found.place, reading, types, trigger.event_type)
         actors: dict[str, str] = {}
         symmetric = trigger.event_type in _SYMMETRIC
@@ -216,16 +213,13 @@ class EventFinder:
             self.book.speech_verbs,
             caption=reading.kind == "caption",
         )
-        mood = modality(token, predicate, self.book)
+        mood = modality(token, predicate, self.book, trigger.event_type)
         if (
             when.value is None
             and mood == "asserted"
-            and context.published is not None
             and (reading.seq, sentence_index) == context.lede
-            and told_as_done(predicate)
-            and not dates
         ):
-            when = EventDate(context.published, "day")
+            when = _lede_date(sent, token, predicate, dates, context)
         if mood == "asserted" and after_day(when, context.day):
             mood = "planned"
         event = ArticleEvent(
@@ -241,6 +235,10 @@ class EventFinder:
         summit = trigger.kind == "summit"
         if trigger.event_type == "MEETING":
             event.kind = "summit" if summit else "talks"
+        # "issued a statement", "in her statement": a statement is merged per speaker.
+        speaker = None
+        if trigger.event_type == "STATEMENT":
+            speaker = next((k for k, role in actors.items() if role == "source"), None)
         return Candidate(
             event,
             EventOrigin(reading, token.i, predicate.i),
@@ -248,6 +246,7 @@ class EventFinder:
             month_hint=when.month_hint,
             # "the talks", "the launch", or a mention naming nobody: points back.
             anaphoric=not actors,
+            speaker=speaker,
         )
 
     def _statement(
@@ -348,6 +347,23 @@ class EventFinder:
             if best is None or rank < best[0]:
                 best = (rank, key)
         return best[1] if best else None
+
+
+def _lede_date(
+    sent: Span,
+    trigger: Token,
+    predicate: Token,
+    dates: list[tuple[int, EventDate]],
+    context: _Context,
+) -> EventDate:
+    """The news a lede reports: what it tells as done without a date happened on the
+    article's day; what its dated verb is about happened then ("slammed North Korea's
+    nuclear test on Sunday")."""
+    if dates:
+        return governing_date(sent, trigger, predicate, dates)
+    if context.published is not None and told_as_done(predicate):
+        return EventDate(context.published, "day")
+    return UNKNOWN_DATE
 
 
 # Nouns of a place that name it through "of": "the outskirts of Stockholm", "the city of

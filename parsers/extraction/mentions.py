@@ -191,8 +191,13 @@ class MentionFinder:
             range(inner.start, inner.end)
         )
         extra = [t for t in doc[outer.start : outer.end] if t.i not in covered]
+        # A title word after the name makes an office, not a body ("U.N.
+        # Secretary-General"); before it, it is the body's own ("National Security
+        # Council" is not the U.N.'s "Security Council").
         return any(
-            t.text[:1].isupper() and t.lower_ not in self.words.titles and not t.is_punct
+            t.text[:1].isupper()
+            and (t.lower_ not in self.words.titles or t.i < inner.start)
+            and not t.is_punct
             for t in extra
         )
 
@@ -710,6 +715,9 @@ def _shouting_sentences(doc: Doc) -> set[int]:
     return found
 
 
+_VISITING = frozenset({"visit", "tour"})
+
+
 def _acts_as_state(token: Token) -> bool:
     """ "Pyongyang said", "talks with Washington", "Seoul's decision": a capital acting
     for its state. "arriving in Pyongyang", "the Hanoi summit", "Pyongyang's streets":
@@ -717,6 +725,8 @@ def _acts_as_state(token: Token) -> bool:
     while token.dep_ == "conj" and token.head != token:
         token = token.head
     dep = token.dep_
+    if dep in ("dobj", "obj") and token.head.lemma_.lower() in _VISITING:
+        return False  # "visited Pyongyang": the city
     if dep in ("nsubj", "nsubjpass", "dobj", "dative", "iobj"):
         return True
     if dep == "poss":

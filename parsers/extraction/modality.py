@@ -21,9 +21,14 @@ _STEPS = 3
 _HEARSAY = frozenset({"report", "source", "media", "newspaper", "outlet", "insider", "rumor"})
 
 
-def modality(trigger: Token, predicate: Token, book: TriggerBook) -> str:
+# Events that exist once said: a proposal that is rejected, an accusation that is denied
+# was still made.
+SPOKEN = frozenset({"STATEMENT", "ACCUSE", "REQUEST", "THREATEN", "PROPOSE", "PROTEST"})
+
+
+def modality(trigger: Token, predicate: Token, book: TriggerBook, event_type: str = "") -> str:
     chain = _chain(trigger, predicate)
-    if _denied(trigger, predicate, book):
+    if _denied(trigger, predicate, book, spoken=event_type in SPOKEN):
         return "denied"
     if _reported(trigger.sent, chain, book):
         return "reported"
@@ -43,7 +48,12 @@ def _chain(trigger: Token, predicate: Token) -> list[Token]:
             break
         if token.dep_ == "conj":
             # "fired a missile and warned": conjuncts share the head's governors, not
-            # the head itself.
+            # the head itself. "promised to work ... and to visit": a second infinitive
+            # the parse joins to the governing verb is governed by it.
+            if _infinitive(token) and any(
+                c.dep_ == "xcomp" and _infinitive(c) for c in token.head.children
+            ):
+                chain.append(token.head)
             token = token.head
             continue
         token = token.head
@@ -53,15 +63,30 @@ def _chain(trigger: Token, predicate: Token) -> list[Token]:
     return chain
 
 
-def _denied(trigger: Token, predicate: Token, book: TriggerBook) -> bool:
+def _infinitive(token: Token) -> bool:
+    return any(c.dep_ == "aux" and c.tag_ == "TO" for c in token.children)
+
+
+def _denied(trigger: Token, predicate: Token, book: TriggerBook, *, spoken: bool = False) -> bool:
     """ "did not meet", "no talks", "has no intention to hold talks", "refused to
     attend", "halted the drills", "denied that it had held talks". A negation reaches
     an event through its own clause and the verbs it completes ("did not agree to hold
     talks"), not through a clause beside it ("did not..., while accusing")."""
     if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in trigger.children):
         return True
+    if (
+        trigger.dep_ == "pobj"
+        and trigger.head.head.pos_ == "NOUN"
+        and any(c.dep_ == "det" and c.lower_ == "no" for c in trigger.head.head.children)
+    ):
+        return True  # "no interest in talks", "no plans for a summit"
     own = [trigger] if trigger == predicate else [trigger, predicate]
-    governors: list[Token] = [] if trigger == predicate else [predicate]
+    # The verb a noun is the object of denies it ("cancelled the talks", "refused
+    # talks"), unless the noun names something said ("rejected the proposal": it was
+    # made); a verb the noun only hangs on by a preposition does not ("in the
+    # statement, she rejected ...").
+    governs = trigger != predicate and not spoken and trigger.dep_ != "pobj"
+    governors: list[Token] = [predicate] if governs else []
     token = predicate
     for _ in range(_STEPS):
         if token.dep_ in ("xcomp", "ccomp") and token.head != token:
@@ -99,10 +124,35 @@ def _reported(sentence: Span, chain: list[Token], book: TriggerBook) -> bool:
     return False
 
 
+def _conditional(chain: list[Token]) -> bool:
+    """ "if it fires", "would impose sanctions if it fired": a condition on the clause."""
+    for token in chain:
+        for child in token.children:
+            if child.dep_ == "mark" and child.lower_ in ("if", "unless", "whether"):
+                return True
+            if child.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in child.children
+            ):
+                return True
+    return False
+
+
+def _told_future(token: Token, chain: list[Token], book: TriggerBook) -> bool:
+    """ "said they would hold talks": a "will" told in the past, not a supposition."""
+    return (
+        token.dep_ == "ccomp"
+        and lemma_of(token.head) in book.speech_verbs | {"announce", "report"}
+        and token.head.tag_ in ("VBD", "VBN")
+        and not _conditional(chain)
+    )
+
+
 def _hypothetical(chain: list[Token], book: TriggerBook) -> bool:
     for position, token in enumerate(chain):
         for child in token.children:
             if child.dep_ == "aux" and child.lower_ in book.hypothetical_auxiliaries:
+                if child.lower_ == "would" and _told_future(token, chain, book):
+                    continue
                 return True
             if child.dep_ == "mark" and child.lower_ in ("if", "unless", "whether"):
                 return True
@@ -123,7 +173,23 @@ def _planned(trigger: Token, chain: list[Token], book: TriggerBook) -> bool:
         for child in token.children:
             if child.dep_ == "aux" and child.lower_ in book.future_auxiliaries:
                 return True
+            if child.dep_ == "aux" and child.lower_ == "would" and _told_future(token, chain, book):
+                return True
         if position > 0 and lemma_of(token) in book.planned_verbs:
+            return True
+        # "Kim to visit Seoul": a headline's infinitive is what is to come.
+        if (
+            position <= 1
+            and _infinitive(token)
+            and (
+                token.dep_ == "ROOT"
+                or (
+                    token.dep_ in ("relcl", "acl")
+                    and token.head.dep_ == "ROOT"
+                    and token.head.pos_ == "PROPN"
+                )
+            )
+        ):
             return True
         # "is to visit", "are due to meet"
         if token.dep_ == "xcomp" and token.head.lemma_ == "be":

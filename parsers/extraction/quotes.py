@@ -295,14 +295,13 @@ class QuoteFinder:
             # The person named earlier in the paragraph (outside the quote); else the
             # speaker of a quote in the paragraph before; else the one person that
             # paragraph names. "she" and "he" keep to whom the text says they fit.
-            here = _fitting(
+            here = referents.fitting(
                 [
                     key
                     for start, key in referents.people.get(reading.seq, [])
                     if start < max(stretch.start, pronoun.idx) and not _within(start, stretch)
                 ],
                 word,
-                referents,
             )
             if here:
                 return here[-1]
@@ -312,8 +311,8 @@ class QuoteFinder:
             # The paragraphs before, nearest first: the person they make the subject of a
             # sentence, else the one person they name.
             for seq in range(reading.seq - 1, max(0, reading.seq - 4), -1):
-                earlier = _fitting(
-                    _distinct(k for _, k in referents.people.get(seq, [])), word, referents
+                earlier = referents.fitting(
+                    _distinct(k for _, k in referents.people.get(seq, [])), word
                 )
                 if not earlier:
                     continue
@@ -449,21 +448,6 @@ def _partial(doc: object, stretch: _Marked, text: str) -> bool:
     before = doc.text[: max(0, stretch.start - 1)].rstrip()  # type: ignore[attr-defined]
     # A few words at the head of their sentence, alone, are a quote of their own.
     return bool(before) and not before.endswith((".", ":", '"', "\u201d"))
-
-
-# Words that say a person is a woman: "she" is not her brother.
-_FEMALE = frozenset(
-    """sister wife lady daughter mother woman spokeswoman chairwoman madam ms mrs queen
-    princess congresswoman businesswoman""".split()
-)
-
-
-def _fitting(keys: list[str], pronoun: str, referents: Referents) -> list[str]:
-    """The people a "she" or a "he" can stand for, as far as the text tells."""
-    female = [k for k in keys if referents.entities[k].descriptors & _FEMALE]
-    if pronoun in ("she", "her"):
-        return female or keys
-    return [k for k in keys if k not in female]
 
 
 _ABBREVIATED = frozenset(

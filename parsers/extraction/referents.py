@@ -21,6 +21,11 @@ _COMMENTATORS = frozenset(
     """former ex analyst analysts professor lecturer researcher fellow expert scholar
     historian economist strategist consultant commentator""".split()
 )
+# Words that say a person is a woman: "she" is not her brother.
+_FEMALE = frozenset(
+    """sister wife lady daughter mother woman spokeswoman chairwoman madam ms mrs queen
+    princess congresswoman businesswoman""".split()
+)
 # Nouns for a state's own bodies: "his government" acts for the state he leads.
 _BODIES = frozenset(
     """government administration country nation military army navy forces ministry
@@ -46,7 +51,6 @@ _COLLECTIVE_NOUNS = {
     "neighbor": "GPE",
     "neighbour": "GPE",
     "ally": "GPE",
-    "korea": "GPE",
 }
 
 
@@ -153,7 +157,10 @@ class Referents:
                         if pobj.dep_ == "pobj" and reading.entity_at[pobj.i] is not None:
                             return [reading.entity_at[pobj.i]]  # type: ignore[list-item]
         for child in token.children:
-            if child.dep_ in ("compound", "poss") and reading.entity_at[child.i] is not None:
+            if (
+                child.dep_ in ("compound", "poss", "nmod")
+                and reading.entity_at[child.i] is not None
+            ):
                 found.append(reading.entity_at[child.i])  # type: ignore[arg-type]
             elif (
                 child.dep_ == "poss" and child.pos_ == "PRON" and (token.lemma_.lower() in _BODIES)
@@ -164,7 +171,11 @@ class Referents:
                     found.append(resolved)
         if found:
             return found
-        for child in token.children:
+        # "the North Korean leader", "North Korean fighter jets": the state of the
+        # nationality adjective, also on a noun that modifies the head.
+        modifiers = [c for c in token.children if c.dep_ in ("amod", "compound")]
+        nested = [g for c in modifiers if c.dep_ == "compound" for g in c.children]
+        for child in [*modifiers, *nested]:
             if child.dep_ in ("amod", "compound") and child.ent_type_ == "NORP":
                 state = self._demonym(child)
                 if state is not None:
@@ -178,7 +189,12 @@ class Referents:
         return self.state_entity(actor_id) if actor_id else None
 
     def _collective(self, token: Token, reading: Reading) -> list[str]:
-        """ "the two leaders", "both countries": the last two people or states named."""
+        """ "the two leaders", "both countries": the last two people or states named;
+        "the two Koreas": North and South Korea."""
+        if token.lower_ == "koreas" and {"north-korea", "south-korea"} <= set(
+            self.reference.actors
+        ):
+            return [self.state_entity("north-korea"), self.state_entity("south-korea")]
         if token.tag_ not in ("NNS", "NNPS") or token.lemma_.lower() not in _COLLECTIVE_NOUNS:
             return []
         if not any(
@@ -219,12 +235,16 @@ class Referents:
                 break
             head = head.head
         if word in PERSONAL:
-            # The person named last before it, in this paragraph or the one before.
+            # The person named last before it, in this paragraph or the one before, who
+            # can be a "she" or a "he".
             here = [k for start, k in self.people.get(reading.seq, []) if start < token.idx]
-            if here:
-                return here[-1]
-            earlier = self.people.get(reading.seq - 1, [])
-            return earlier[-1][1] if earlier else None
+            earlier = [k for _, k in self.people.get(reading.seq - 1, [])]
+            for keys in (here, earlier):
+                if keys:
+                    fitting = self.fitting(keys, word)
+                    if fitting:
+                        return fitting[-1]
+            return None
         if word in ("it", "its"):
             # The state or body named last before it, in this paragraph or the one before.
             for seq, start, key in reversed(self.named):
@@ -236,6 +256,13 @@ class Referents:
                 ):
                     return key
         return None
+
+    def fitting(self, keys: list[str], pronoun: str) -> list[str]:
+        """The people a "she" or a "he" can stand for, as far as the text tells."""
+        female = [k for k in keys if self.entities[k].descriptors & _FEMALE]
+        if pronoun in ("she", "her", "hers", "herself"):
+            return female or keys
+        return [k for k in keys if k not in female]
 
     def state_entity(self, actor_id: str) -> str:
         """The entity key of a reference actor, added to the article's entities."""
