@@ -154,3 +154,135 @@ def test_a_dated_reaction_in_the_lede_dates_what_it_is_about(extractor: Extracto
         day=date(2017, 9, 3),
     )
     assert one(result, "WEAPONS_TEST").date == EventDate(date(2017, 9, 3), "day")
+
+
+# -- whom the words stand for ----------------------------------------------------------
+def test_a_verb_joined_without_and_has_the_name_before_it(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Seoul urged restraint on Wednesday, a day after Kim Yo Jong, the sister of the "
+        "leader, warned that the allies would pay a price.",
+    )
+    assert "ref:kim-yo-jong" in one(result, "THREATEN").actors
+
+
+def test_the_ministry_is_the_ministry_named_before(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "The Ministry of Unification held a briefing on Monday.",
+        "Officials said the ministry is considering ways to send humanitarian aid to the North.",
+    )
+    aid = one(result, "AID")
+    assert "ref:south-korea-unification-ministry" in aid.actors
+    assert aid.modality == "hypothetical"
+
+
+def test_they_are_the_two_named_together(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Choe Son Hui and Wang Yi held talks in Beijing on Wednesday.",
+        "They denounced the United States for staging war drills.",
+    )
+    accusation = one(result, "ACCUSE")
+    assert {"ref:choe-son-hui", "ref:wang-yi"} <= set(accusation.actors)
+    # Who is blamed for doing something did it.
+    assert "ref:united-states" in one(result, "MILITARY_EXERCISE").actors
+
+
+def test_it_added_is_the_body_that_spoke(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "The Joint Chiefs of Staff said the missile was fired from near Pyongyang.",
+        "The missile flew over Japan before landing in the sea, it added.",
+    )
+    statements = [e for e in result.events if e.event_type == "STATEMENT"]
+    assert statements
+    assert all(set(s.actors) <= {"ref:south-korea-jcs", "ref:south-korea"} for s in statements)
+
+
+def test_its_is_the_state_the_clause_is_about(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "North Korea appears to be resorting to pressure in its talks with the United States, "
+        "as shown by its tough rhetoric and threats to resume its missile tests.",
+    )
+    assert one(result, "THREATEN").actors == {"ref:north-korea": "source"}
+    test = one(result, "WEAPONS_TEST")
+    assert test.actors == {"ref:north-korea": "source"}
+    assert test.modality == "hypothetical"
+
+
+def test_an_officials_state_from_the_description(extractor: Extractor) -> None:
+    result = read(
+        extractor, "Russia's deputy envoy to the UN Anna Ivanova accused Washington of hypocrisy."
+    )
+    assert one(result, "ACCUSE").actors.get("ref:russia") == "source"
+
+
+def test_a_title_before_a_name_is_the_person(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "South Korea's ambassador to the United States Park Min-ho said on Tuesday the veto "
+        "was regrettable.",
+    )
+    statement = one(result, "STATEMENT")
+    assert any(k.startswith("txt:") for k in statement.actors)
+    assert "ref:south-korea" in statement.actors
+    assert "ref:united-states" not in statement.actors
+
+
+def test_she_reaches_back_to_the_woman(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Kim Yo Jong issued a statement on Wednesday.",
+        "Choe Son Hui was also present, along with Kim Jong Un.",
+        "Officials in Seoul did not comment.",
+        "She dismissed the offer as a trick.",
+    )
+    assert "ref:choe-son-hui" in one(result, "REJECT").actors
+
+
+# -- triggers and dates through the parse ----------------------------------------------
+def test_a_series_of_sanctions_is_imposed_by_the_subject(extractor: Extractor) -> None:
+    result = read(extractor, "The Security Council has imposed a series of sanctions on the North.")
+    sanction = one(result, "SANCTION")
+    assert sanction.actors.get("ref:unsc") == "source"
+    assert sanction.date.value is None  # many sanctions, not one of the article's day
+
+
+def test_blocking_council_action_is_a_rejection(extractor: Extractor) -> None:
+    result = read(extractor, "China and Russia blocked council action on the launches.")
+    assert {"ref:china", "ref:russia"} <= set(one(result, "REJECT").actors)
+
+
+def test_neither_nor_denies(extractor: Extractor) -> None:
+    result = read(extractor, "Pyongyang said it would neither accept nor respond to any offer.")
+    assert one(result, "AGREE").modality == "denied"
+
+
+def test_talks_asked_for_have_not_happened(extractor: Extractor) -> None:
+    result = read(extractor, "Seoul repeated its proposal for talks with Pyongyang on Monday.")
+    assert one(result, "MEETING").modality == "hypothetical"
+
+
+def test_ready_for_talks_is_not_talks(extractor: Extractor) -> None:
+    result = read(extractor, "Tokyo said on Monday it was ready for talks with Pyongyang.")
+    assert one(result, "MEETING").modality == "hypothetical"
+
+
+def test_what_a_relative_clause_says_began_then(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Officials said the Freedom Shield exercise, which began on Monday, is defensive.",
+    )
+    assert one(result, "MILITARY_EXERCISE").date == EventDate(date(2024, 3, 4), "day")
+
+
+def test_what_a_statement_says_is_dated_by_the_statement(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Kim Yo Jong made public a press statement on March 5.",
+        "In the statement, she rejected the proposal.",
+    )
+    assert one(result, "REJECT").date == EventDate(date(2024, 3, 5), "day")
+    assert "ref:kim-yo-jong" in one(result, "STATEMENT").actors

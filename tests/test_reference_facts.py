@@ -38,6 +38,7 @@ ACTOR_KEYS = {
     "capital_of",
     "part_of",
     "offices",
+    "gender",
 }
 OFFICE_KEYS = {"title", "of", "start", "end"}
 # Bare words that must never be an alias or a name on their own: common Korean
@@ -182,6 +183,9 @@ def test_optional_fields_are_well_formed() -> None:
             assert WIKIDATA_RE.match(actor["wikidata"]), actor["id"]
         if actor.get("hangul") is not None:
             assert HANGUL_RE.search(actor["hangul"]), actor["id"]
+        if "gender" in actor:
+            assert actor["type"] == "PERSON", actor["id"]
+            assert actor["gender"] in ("female", "male"), actor["id"]
     wikidata_ids = [actor["wikidata"] for actor in actors() if "wikidata" in actor]
     assert len(wikidata_ids) == len(set(wikidata_ids))
 

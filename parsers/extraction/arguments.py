@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from parsers.extraction.modality import SPOKEN
-from parsers.extraction.triggers import governing_verb, lemma_of
+from parsers.extraction.triggers import QUANTITY_NOUNS, governing_verb, lemma_of
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 _PARTNER_PREPOSITIONS = frozenset({"with", "between", "among", "alongside"})
@@ -84,7 +84,18 @@ def predicate_of(
     visit"); a noun that a verb only speaks of ("condemned the test") stands alone."""
     if trigger.pos_ in ("VERB", "AUX"):
         return trigger
-    if trigger.dep_ in ("dobj", "obj", "nsubjpass", "attr", "oprd", "pobj", "conj", "dative"):
+    # "made public a statement": the parse may call the object a clause.
+    if trigger.dep_ in (
+        "dobj",
+        "obj",
+        "nsubjpass",
+        "attr",
+        "oprd",
+        "pobj",
+        "conj",
+        "dative",
+        "ccomp",
+    ):
         verb = governing_verb(trigger)
         if verb is None:
             return trigger
@@ -110,6 +121,8 @@ def _through_preposition(token: Token) -> str | None:
     while token.dep_ == "conj" and token.head != token:
         token = token.head
     if token.dep_ == "pobj":
+        if token.head.lower_ == "of" and token.head.head.lemma_.lower() in QUANTITY_NOUNS:
+            return _through_preposition(token.head.head)  # "imposed a series of sanctions"
         return token.head.lower_
     return None
 
@@ -181,6 +194,29 @@ def _noun_arguments(trigger: Token, found: Arguments) -> None:
             and not any(a.dep_ in ("relcl", "acl") for a in _path(token, trigger))
         ):
             found.place.extend((token.lower_, t) for t in _objects_of_preposition(token))
+    # "the proposal for talks made by the minister": the parse may hang the participle
+    # on the noun after "for".
+    if not found.sources:
+        for child in trigger.children:
+            if child.dep_ == "prep" and child.lower_ in ("for", "of"):
+                for pobj in _objects_of_preposition(child):
+                    for participle in pobj.children:
+                        if participle.dep_ == "acl":
+                            for agent in participle.children:
+                                if agent.dep_ == "agent":
+                                    found.sources.extend(_objects_of_preposition(agent))
+    # "its rhetoric, open display of displeasure and threats": what the first of
+    # joined nouns is said to be whose, the others are too.
+    if not found.sources and trigger.dep_ == "conj":
+        head = trigger.head
+        for _ in range(4):
+            owner = next((c for c in head.children if c.dep_ == "poss"), None)
+            if owner is not None:
+                found.sources.extend(_with_conjuncts(owner))
+                break
+            if head.dep_ not in ("conj", "appos", "pobj", "prep") or head.head == head:
+                break
+            head = head.head
     # "the North's series of launches": the possessor of the phrase's head.
     if not found.sources and trigger.dep_ == "pobj" and trigger.head.lower_ == "of":
         owner = trigger.head.head
@@ -194,7 +230,7 @@ def _verb_arguments(trigger: Token, verb: Token, noun: bool, found: Arguments) -
     if noun and trigger.dep_ in SUBJECT_DEPS:
         return
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
-    subjects = _subjects(verb)
+    subjects = clause_subjects(verb)
     if passive:
         found.targets.extend(s for s in subjects if s.dep_ == "nsubjpass")
         found.sources.extend(s for s in subjects if s.dep_ != "nsubjpass")
@@ -248,14 +284,27 @@ def _objects_of_preposition(prep: Token) -> list[Token]:
     return found
 
 
-def _subjects(verb: Token) -> list[Token]:
+def clause_subjects(verb: Token) -> list[Token]:
     """The verb's subjects, or those of the verb it depends on when it has none."""
     token = verb
     for _ in range(_STEPS):
-        subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS | {"nsubjpass"}]
+        subjects = [_past_time(c) for c in token.children if c.dep_ in SUBJECT_DEPS | {"nsubjpass"}]
         if subjects:
             return [s for subject in subjects for s in _with_conjuncts(subject)]
-        if token.dep_ == "acl" and token.head.dep_ in ("dobj", "attr", "pobj"):
+        unjoined = unjoined_subject(token)
+        if unjoined is not None:
+            return _with_conjuncts(unjoined)
+        if token.dep_ == "pcomp" and token.head.lower_ == "for":
+            # "denounced the U.S. for staging drills": the one blamed (or thanked) did it.
+            holder = token.head.head
+            if holder.pos_ in ("NOUN", "PROPN") and holder.dep_ in ("dobj", "obj"):
+                return _with_conjuncts(holder)
+            objects = [c for c in holder.children if c.dep_ in ("dobj", "obj")]
+            if objects:
+                return _with_conjuncts(objects[0])
+        if (
+            token.dep_ == "acl" or (token.dep_ == "relcl" and _infinitive(token))
+        ) and token.head.dep_ in ("dobj", "attr", "pobj"):
             # "has no intention to hold talks": the subject of "has".
             token = token.head.head
             continue
@@ -263,6 +312,54 @@ def _subjects(verb: Token) -> list[Token]:
             break
         token = token.head
     return []
+
+
+def _past_time(subject: Token) -> Token:
+    """ "a day after Kim Yo Jong warned": the parse may make the time the subject; the
+    name after "after" is."""
+    if subject.ent_type_ in ("DATE", "TIME") and subject.pos_ == "NOUN":
+        for child in subject.children:
+            if child.dep_ == "prep" and child.lower_ in ("after", "before"):
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj" and pobj.pos_ == "PROPN":
+                        return pobj
+    return subject
+
+
+def unjoined_subject(verb: Token) -> Token | None:
+    """ "urged ..., a day after Kim Yo Jong, the leader's sister, warned that ...": a
+    verb the parse joins to an earlier verb with no "and" between them has the name
+    just before it as its subject."""
+    if verb.dep_ != "conj" or verb.head.i > verb.i:
+        return None
+    if any(
+        t.dep_ == "cc" or t.lower_ in ("and", "but", "or") for t in verb.doc[verb.head.i : verb.i]
+    ):
+        return None
+    before = verb.i - 1
+    while before > verb.head.i and verb.doc[before].is_punct:
+        before -= 1
+    token = verb.doc[before]
+    # Up to the head of the noun phrase the word ends: "Kim Yo Jong, the sister of
+    # [Kim Jong Un]" -> Kim Yo Jong.
+    for _ in range(6):
+        if (
+            token.dep_ in ("pobj",)
+            and token.head.dep_ == "prep"
+            and token.head.head.dep_ in ("appos",)
+        ):
+            token = token.head.head.head
+        elif token.dep_ in ("appos", "compound", "flat"):
+            token = token.head
+        else:
+            break
+    if token.pos_ != "PROPN" or not token.ent_type_:
+        return None
+    return token
+
+
+def _infinitive(token: Token) -> bool:
+    return any(c.dep_ == "aux" and c.tag_ == "TO" for c in token.children)
 
 
 def _outer_subjects(verb: Token, speech_verbs: frozenset[str]) -> list[list[Token]]:

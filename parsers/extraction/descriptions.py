@@ -86,10 +86,15 @@ def describe(
             entity.affiliation = _affiliation(role, entities)
     before = text[max(0, start - 80) : start]
     title = last_word(before)
-    if title in ROLE_WORDS:
+    clause = _CLAUSE_OPENING.split(before)[-1]
+    # "South Korea's ambassador to the United States Cho Hyun-dong": a title a few words
+    # before the name, with where the person is sent between.
+    sent_to = re.search(
+        rf"\b(?i:{ROLE_NOUNS})\s+to\s+(?:the\s+)?(?:[A-Z][\w.'-]*\s+){{1,4}}$", clause
+    )
+    if title in ROLE_WORDS or sent_to:
         # "U.S. State Department spokesperson Morgan Ortagus": the words up to the name.
-        clause = _CLAUSE_OPENING.split(before)[-1]
-        clause = " ".join(clause.split()[-5:])
+        clause = " ".join(clause.split()[-(9 if sent_to else 5) :])
         entity.descriptors.update(words_of(clause))
         if entity.role is None:
             entity.role = clause or title

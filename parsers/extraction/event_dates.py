@@ -46,7 +46,15 @@ def event_date(
         for position, value in dates
         if (token := _token_at(doc, sent.start_char + position)) is not None
     ]
-    own = {trigger.i, predicate.i, *(c.i for c in trigger.children if c.dep_ == "acl")}
+    own = {
+        trigger.i,
+        predicate.i,
+        *(
+            c.i
+            for c in trigger.children
+            if c.dep_ == "acl" or (c.dep_ == "relcl" and lemma_of(c) in _ASPECT)
+        ),
+    }
     for _, value, token in placed:
         if _attached(token, own):
             return value
@@ -155,6 +163,12 @@ def _attached(token: Token, targets: set[int]) -> bool:
     return False
 
 
+# Verbs of a relative clause that tell when its noun took place: "the exercise, which
+# began Monday", "talks that opened on Tuesday".
+_ASPECT = frozenset(
+    """begin start end open close kick wrap conclude finish run continue resume last
+    occur happen""".split()
+)
 _SOON = frozenset({"hours", "hour", "minutes", "shortly", "soon", "immediately", "just", "moments"})
 
 

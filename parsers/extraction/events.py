@@ -18,6 +18,7 @@ from spacy.tokens import Span, Token
 
 from parsers.extraction.arguments import arguments, predicate_of
 from parsers.extraction.dates import latest_full_date, resolve_dates
+from parsers.extraction.descriptions import OFFICIAL_WORDS
 from parsers.extraction.event_dates import after_day, event_date, governing_date, told_as_done
 from parsers.extraction.mentions import Reading
 from parsers.extraction.merging import (  # noqa: F401 - dates_agree: resolve.py reads it here
@@ -29,7 +30,7 @@ from parsers.extraction.merging import (  # noqa: F401 - dates_agree: resolve.py
 from parsers.extraction.modality import modality
 from parsers.extraction.model import UNKNOWN_DATE, ArticleEvent, EventDate
 from parsers.extraction.referents import Referents, StateIndex
-from parsers.extraction.triggers import Trigger, TriggerBook, lemma_of
+from parsers.extraction.triggers import QUANTITY_NOUNS, Trigger, TriggerBook, lemma_of
 
 # Event type -> (PLOVER type, CAMEO root code). PLOVER has no category for a bare
 # public statement; CAMEO does (01).
@@ -113,6 +114,7 @@ class EventFinder:
                     self._sentence_events(reading, sentence_index, sent, types, context)
                 )
         merged = merge_within(candidates, entities)
+        _date_from_statements(candidates)
         results = []
         for candidate in merged:
             referents.normalize_actors(candidate.event)
@@ -247,6 +249,12 @@ class EventFinder:
             # "the talks", "the launch", or a mention naming nobody: points back.
             anaphoric=not actors,
             speaker=speaker,
+            definite=token.pos_ == "NOUN"
+            and any(
+                (c.dep_ == "det" and c.lower_ in ("the", "this", "that"))
+                or (c.dep_ == "poss" and c.pos_ == "PRON")
+                for c in token.children
+            ),
         )
 
     def _statement(
@@ -277,7 +285,8 @@ class EventFinder:
             key
             for subject in subjects
             for key in context.referents.entities_of(subject, reading)
-            if context.referents.speaks_for_others(key)
+            # "the ambassador ... Cho said": the subject's own title says so too.
+            if context.referents.speaks_for_others(key) or subject.lemma_.lower() in OFFICIAL_WORDS
         ]
         if not speakers:
             return None
@@ -349,6 +358,43 @@ class EventFinder:
         return best[1] if best else None
 
 
+def _date_from_statements(candidates: list[Candidate]) -> None:
+    """ "In the statement, she rejected the proposal": what a statement says happened
+    when the statement was made."""
+    statements = {
+        (id(c.origin.reading), c.origin.trigger): c
+        for c in candidates
+        if c.event.event_type == "STATEMENT"
+    }
+    for candidate in candidates:
+        event = candidate.event
+        if event.date.value is not None or candidate.merged_into is not None:
+            continue
+        predicate = candidate.origin.reading.doc[candidate.origin.predicate]
+        for child in predicate.children:
+            if child.dep_ != "prep" or child.lower_ not in ("in", "during"):
+                continue
+            for pobj in child.children:
+                statement = statements.get((id(candidate.origin.reading), pobj.i))
+                while statement is not None and statement.merged_into is not None:
+                    statement = statement.merged_into
+                if (
+                    statement is not None
+                    and statement is not candidate
+                    and statement.event.date.value is not None
+                ):
+                    event.date = statement.event.date
+
+
+def _counted(trigger: Token) -> bool:
+    """ "a series of sanctions": many events, not one of the article's day."""
+    return (
+        trigger.dep_ == "pobj"
+        and trigger.head.lower_ == "of"
+        and trigger.head.head.lemma_.lower() in QUANTITY_NOUNS
+    )
+
+
 def _lede_date(
     sent: Span,
     trigger: Token,
@@ -361,7 +407,7 @@ def _lede_date(
     nuclear test on Sunday")."""
     if dates:
         return governing_date(sent, trigger, predicate, dates)
-    if context.published is not None and told_as_done(predicate):
+    if context.published is not None and told_as_done(predicate) and not _counted(trigger):
         return EventDate(context.published, "day")
     return UNKNOWN_DATE
 

@@ -125,16 +125,18 @@ class Extractor:
             list(zip(analysis.paragraphs, analysis.docs, strict=True)), day
         )
         referents = Referents(self.states, entities, mentions, self.triggers.speech_verbs)
+        referents.readings = {reading.seq: reading for reading in readings}
         quotes = self._quotes.find(readings, referents)
         events = []
         for event, origin in self._events.find(readings, referents, day):
-            doc = origin.reading.doc
+            doc, reading = origin.reading.doc, origin.reading
             event.summary = summarize(
                 event,
                 doc[origin.trigger],
                 doc[origin.predicate],
                 entities,
-                origin.reading.entity_at,
+                reading.entity_at,
+                lambda token, reading=reading: referents.pronoun(token, reading),
             )
             events.append(event)
         return Extraction(entities, mentions, quotes, events)

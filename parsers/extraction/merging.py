@@ -28,6 +28,8 @@ class Candidate:
     month_hint: int | None
     anaphoric: bool  # "the talks", "that summit": points back to an event already named
     speaker: str | None = None  # a statement made by speaking: merged per speaker
+    definite: bool = False  # "the statement", "her statement": one named before
+    merged_into: Candidate | None = None  # the event this mention was found to be
 
 
 def _compatible(a: Candidate, b: Candidate, entities: dict[str, ArticleEntity]) -> bool:
@@ -110,6 +112,13 @@ def merge_within(
                 target = next(
                     (m for m in compatible if m.speaker and m.speaker == candidate.speaker), None
                 )
+                if target is None and candidate.definite and compatible:
+                    # "In the statement, she ...": the statement just named, whoever it
+                    # was first said to be by.
+                    target = next(
+                        (m for m in reversed(compatible) if m.speaker in (None, candidate.speaker)),
+                        None,
+                    )
             elif candidate.anaphoric and compatible:
                 target = compatible[-1]  # "the talks": the last such event named
             else:
@@ -122,6 +131,7 @@ def merge_within(
             merged_of_type.setdefault(event_type, []).append(candidate)
             continue
         _absorb(target, candidate)
+        candidate.merged_into = target
     return merged
 
 
@@ -134,7 +144,9 @@ def _absorb(target: Candidate, other: Candidate) -> None:
     ):
         event.date = extra.date if extra.date.value is not None else event.date
     event.place = event.place or extra.place
-    if not other.anaphoric:
+    if target.speaker is None and other.speaker is not None:
+        target.speaker = other.speaker  # "made public a statement ... In it, she said"
+    if not other.anaphoric or not event.actors:
         for key, role in extra.actors.items():
             event.actors.setdefault(key, role)
     event.mentions.extend(m for m in extra.mentions if m not in event.mentions)

@@ -42,6 +42,12 @@ def modality(trigger: Token, predicate: Token, book: TriggerBook, event_type: st
 def _chain(trigger: Token, predicate: Token) -> list[Token]:
     """The trigger, its predicate and the verbs that govern the predicate's clause."""
     chain = [trigger] if trigger == predicate else [trigger, predicate]
+    if _infinitive(predicate) and predicate.i >= 2:
+        # "threats to resume tests", "plans to hold talks": the noun the infinitive
+        # follows governs it, also where the parse hangs the verb elsewhere.
+        noun = predicate.doc[predicate.i - 2]
+        if noun.pos_ == "NOUN" and predicate.doc[predicate.i - 1].lower_ == "to":
+            chain.append(noun)
     token = predicate
     for _ in range(_STEPS):
         if token.dep_ not in _GOVERNING or token.head == token:
@@ -56,10 +62,16 @@ def _chain(trigger: Token, predicate: Token) -> list[Token]:
                 chain.append(token.head)
             token = token.head
             continue
+        came_by = token.dep_ if token.dep_ == "acl" or _infinitive(token) else ""
         token = token.head
         if token.dep_ == "prep":  # "for talks" -> "arrived"
             token = token.head
         chain.append(token)
+        if came_by and token.pos_ == "NOUN" and token.dep_ in ("dobj", "attr"):
+            # "is considering ways to deliver aid", "announced plans to hold talks": the
+            # verb the noun is the object of governs the clause too.
+            token = token.head
+            chain.append(token)
     return chain
 
 
@@ -74,6 +86,8 @@ def _denied(trigger: Token, predicate: Token, book: TriggerBook, *, spoken: bool
     talks"), not through a clause beside it ("did not..., while accusing")."""
     if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in trigger.children):
         return True
+    if any(c.lower_ in ("neither", "nor", "never") for c in predicate.children):
+        return True  # "would neither accept nor respond"
     if (
         trigger.dep_ == "pobj"
         and trigger.head.head.pos_ == "NOUN"
@@ -147,8 +161,33 @@ def _told_future(token: Token, chain: list[Token], book: TriggerBook) -> bool:
     )
 
 
+def _governing_noun(trigger: Token) -> Token | None:
+    """ "the proposal for talks", "plans for a summit", "calls for dialogue": the noun a
+    noun event hangs on through a preposition."""
+    if (
+        trigger.dep_ == "pobj"
+        and trigger.head.lower_ in ("for", "of", "to")
+        and (trigger.head.head.pos_ == "NOUN")
+    ):
+        return trigger.head.head
+    return None
+
+
 def _hypothetical(chain: list[Token], book: TriggerBook) -> bool:
+    noun = _governing_noun(chain[0])
+    if noun is not None and noun.lemma_.lower() in book.hypothetical_nouns:
+        return True
+    # "ready for talks", "willing to meet": an adjective between the event and its verb.
+    word = chain[0]
+    for _ in range(3):
+        if word.head == word or word.pos_ in ("VERB", "AUX"):
+            break
+        word = word.head
+        if word.pos_ == "ADJ" and word.lemma_.lower() in book.hypothetical_adjectives:
+            return True
     for position, token in enumerate(chain):
+        if token.pos_ == "ADJ" and token.lemma_.lower() in book.hypothetical_adjectives:
+            return True
         for child in token.children:
             if child.dep_ == "aux" and child.lower_ in book.hypothetical_auxiliaries:
                 if child.lower_ == "would" and _told_future(token, chain, book):
@@ -166,6 +205,9 @@ def _hypothetical(chain: list[Token], book: TriggerBook) -> bool:
 
 
 def _planned(trigger: Token, chain: list[Token], book: TriggerBook) -> bool:
+    noun = _governing_noun(trigger)
+    if noun is not None and noun.lemma_.lower() in book.planned_nouns:
+        return True
     for child in trigger.children:
         if child.dep_ in ("amod", "compound") and child.lower_ in book.planned_modifiers:
             return True

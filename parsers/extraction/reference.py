@@ -40,6 +40,7 @@ class Actor:
     capital_of: str | None = None
     part_of: str | None = None
     offices: tuple[Office, ...] = ()
+    gender: str | None = None  # "female" / "male" for people, where "she" or "he" needs it
 
     @property
     def surface_forms(self) -> tuple[str, ...]:
@@ -102,6 +103,7 @@ def _build(data: dict, origin: str, digest: str) -> Reference:
             capital_of=raw.get("capital_of"),
             part_of=raw.get("part_of"),
             offices=offices,
+            gender=raw.get("gender"),
         )
         if actor.type not in ENTITY_TYPES:
             raise ValueError(f"{origin}: actor {actor.id} has unknown type {actor.type!r}")

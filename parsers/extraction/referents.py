@@ -5,7 +5,9 @@ for. Shared by events (who took part) and quotes (who spoke).
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+import re
+
+from spacy.tokens import Span, Token
 
 from parsers.extraction.descriptions import OFFICIAL_WORDS
 from parsers.extraction.mentions import Reading
@@ -26,6 +28,12 @@ _FEMALE = frozenset(
     """sister wife lady daughter mother woman spokeswoman chairwoman madam ms mrs queen
     princess congresswoman businesswoman""".split()
 )
+# Heads of a body's name that "the ministry" or "the agency" points back with.
+_BODY_HEADS = frozenset(
+    """ministry agency committee council office command party assembly bureau department
+    commission cabinet embassy mission service secretariat""".split()
+)
+_FEMININE = frozenset({"she", "her", "hers", "herself"})
 # Nouns for a state's own bodies: "his government" acts for the state he leads.
 _BODIES = frozenset(
     """government administration country nation military army navy forces ministry
@@ -78,6 +86,12 @@ class StateIndex:
             if any(i in capitals_of for i in ids) or len(ids) == 1
         }
         self.state_ids = frozenset(self.states.values())
+        # A state's names and nationality words, for "Russia's deputy ambassador".
+        self.state_words: dict[str, str] = dict(self.demonyms)
+        for state_id in self.state_ids:
+            actor = reference.actors[state_id]
+            for name in (actor.name, *actor.aliases):
+                self.state_words.setdefault(name.lower(), state_id)
 
     def is_state(self, key: str) -> bool:
         return key.removeprefix("ref:") in self.state_ids
@@ -94,7 +108,34 @@ class StateIndex:
                 return states[0]
             if holders:
                 return holders[0]
-        return self.states.get(entity.country or "")
+        if entity.country:
+            return self.states.get(entity.country)
+        if entity.type == "PERSON" and entity.role:
+            return self.state_in(entity.role)
+        return None
+
+    def state_in(self, role: str) -> str | None:
+        """The state a description of a person names as theirs: "Russia's deputy U.N.
+        ambassador", "a North Korean diplomat"; not the state they are sent to
+        ("ambassador to the United States")."""
+        words = re.findall(r"[\w.'-]+", role.lower())
+        words = [w.removesuffix("'s").removesuffix("\u2019s") for w in words]
+        i = 0
+        while i < len(words):
+            for size in (3, 2, 1):
+                phrase = " ".join(words[i : i + size])
+                state = self.state_words.get(phrase)
+                if state is not None:
+                    if (
+                        i > 0
+                        and words[i - 1] in ("to", "the")
+                        and (words[i - 1] == "to" or (i > 1 and words[i - 2] == "to"))
+                    ):
+                        i += size - 1
+                        break
+                    return state
+            i += 1
+        return None
 
 
 class Referents:
@@ -111,6 +152,8 @@ class Referents:
         self.reference = index.reference
         self.entities = entities
         self.speech_verbs = speech_verbs
+        # The article's paragraphs by number: for what "they" and "it added" point back to.
+        self.readings: dict[int, Reading] = {}
         # Per paragraph, the people named, by position: for "he" and "she".
         self.people: dict[int, list[tuple[int, str]]] = {}
         # Every name in order (paragraph, position, entity): for "the two leaders".
@@ -135,6 +178,10 @@ class Referents:
             # "Guterres, who called on North Korea to ...": whom the clause describes.
             return self.entities_of(token.head.head, reading)
         if token.pos_ == "PRON":
+            if token.lower_ in ("they", "them", "their"):
+                group = self._group(token, reading)
+                if group:
+                    return group
             resolved = self.pronoun(token, reading)
             return [resolved] if resolved else []
         if token.ent_type_ == "NORP":
@@ -143,13 +190,27 @@ class Referents:
         collective = self._collective(token, reading)
         if collective:
             return collective
+        described = self._described(token, reading)
+        if described is not None:
+            return [described]
         found: list[str] = []
         for child in token.children:
             if child.dep_ == "appos":
                 found.extend(self.entities_of(child, reading))
         if found:
             return found
+        if token.lemma_.lower() in OFFICIAL_WORDS:
+            # "South Korea's ambassador to the United States Cho Hyun-dong": the name that
+            # ends the title's phrase is whom it describes.
+            edge = token.right_edge
+            key = reading.entity_at[edge.i]
+            if edge != token and key is not None and self.entities[key].type == "PERSON":
+                return [key]
         if token.lemma_.lower() in SPOKESPEOPLE:
+            # "Russian delegates at the United Nations": the state they are of.
+            state = self._nationality(token)
+            if state is not None:
+                return [state]
             # "a spokesperson of the North's foreign ministry", "an official at the ministry"
             for child in token.children:
                 if child.dep_ == "prep" and child.lower_ in ("of", "for", "at", "from"):
@@ -171,22 +232,89 @@ class Referents:
                     found.append(resolved)
         if found:
             return found
-        # "the North Korean leader", "North Korean fighter jets": the state of the
-        # nationality adjective, also on a noun that modifies the head.
+        state = self._nationality(token)
+        return [state] if state is not None else []
+
+    def _nationality(self, token: Token) -> str | None:
+        """ "the North Korean leader", "North Korean fighter jets": the state of the
+        nationality adjective, also on a noun that modifies the head."""
         modifiers = [c for c in token.children if c.dep_ in ("amod", "compound")]
         nested = [g for c in modifiers if c.dep_ == "compound" for g in c.children]
         for child in [*modifiers, *nested]:
             if child.dep_ in ("amod", "compound") and child.ent_type_ == "NORP":
                 state = self._demonym(child)
                 if state is not None:
-                    return [state]
-        return []
+                    return state
+        return None
 
     def _demonym(self, token: Token) -> str | None:
         """ "North Korean" -> North Korea: the state of a nationality adjective."""
         phrase = " ".join(t.lower_ for t in token.subtree if t.ent_type_ == "NORP")
         actor_id = self.index.demonyms.get(phrase) or self.index.demonyms.get(token.lower_)
         return self.state_entity(actor_id) if actor_id else None
+
+    def _sentences_before(self, token: Token, reading: Reading) -> list[tuple[Reading, Span]]:
+        """The sentences before the word, nearest first: in its paragraph, then in the
+        two paragraphs before."""
+        found = [(reading, s) for s in token.doc.sents if s.end <= token.sent.start]
+        found.reverse()
+        for seq in (reading.seq - 1, reading.seq - 2):
+            earlier = self.readings.get(seq)
+            if earlier is not None:
+                found.extend((earlier, s) for s in reversed(list(earlier.doc.sents)))
+        return found
+
+    def _group(self, token: Token, reading: Reading) -> list[str]:
+        """ "they": the two or more named together as the subject of a sentence before
+        ("Choe Son Hui and Wang Yi held talks. They denounced ...")."""
+        for earlier, sent in self._sentences_before(token, reading)[:3]:
+            for word in sent:
+                if word.dep_ != "nsubj" or not word.conjuncts:
+                    continue
+                keys = [
+                    earlier.entity_at[w.i]
+                    for w in (word, *word.conjuncts)
+                    if earlier.entity_at[w.i] is not None
+                ]
+                if len(keys) >= 2:
+                    return list(dict.fromkeys(keys))  # type: ignore[arg-type]
+        return []
+
+    def _last_speaker(self, token: Token, reading: Reading, word: str) -> str | None:
+        """ "it added", "they said": the body that was said to speak last."""
+        for earlier, sent in self._sentences_before(token, reading):
+            for verb in sent:
+                if lemma_of(verb) not in self.speech_verbs or verb.pos_ != "VERB":
+                    continue
+                for subject in verb.children:
+                    if subject.dep_ != "nsubj":
+                        continue
+                    if subject.pos_ == "PRON":
+                        keys = [k for k in [earlier.entity_at[subject.i]] if k is not None]
+                    else:  # "the North Korean regime said"
+                        keys = self.entities_of(subject, earlier)
+                    for key in keys:
+                        if pronoun_fits(word, self.entities[key].type):
+                            return key
+        return None
+
+    def _described(self, token: Token, reading: Reading) -> str | None:
+        """ "the ministry", "the agency": the body of that kind named last."""
+        word = token.lemma_.lower()
+        if (
+            token.pos_ != "NOUN"
+            or word not in _BODY_HEADS
+            or not any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+            or any(c.dep_ in ("compound", "amod", "prep", "poss") for c in token.children)
+        ):
+            return None
+        for seq, start, key in reversed(self.named):
+            if (seq, start) >= (reading.seq, token.idx):
+                continue
+            entity = self.entities[key]
+            if entity.type == "ORG" and word in entity.name.lower().split():
+                return key
+        return None
 
     def _collective(self, token: Token, reading: Reading) -> list[str]:
         """ "the two leaders", "both countries": the last two people or states named;
@@ -239,13 +367,42 @@ class Referents:
             # can be a "she" or a "he".
             here = [k for start, k in self.people.get(reading.seq, []) if start < token.idx]
             earlier = [k for _, k in self.people.get(reading.seq - 1, [])]
+            if word in _FEMININE:
+                # A woman the text has named as one, paragraphs back if need be, before
+                # a person it says nothing of; of two, the one a sentence is about.
+                if any(self.female(k) for k in here):
+                    return self._subject_of([k for k in here if self.female(k)], reading.seq)
+                for seq in range(reading.seq - 1, 0, -1):
+                    women = [k for _, k in self.people.get(seq, []) if self.female(k)]
+                    if women:
+                        return self._subject_of(women, seq)
             for keys in (here, earlier):
                 if keys:
                     fitting = self.fitting(keys, word)
                     if fitting:
                         return fitting[-1]
+            if here or earlier:
+                return None
+            # Nobody in this paragraph or the one before: the person named last.
+            for seq in range(reading.seq - 2, 0, -1):
+                fitting = self.fitting([k for _, k in self.people.get(seq, [])], word)
+                if fitting:
+                    return fitting[-1]
             return None
+        if (
+            word in ("it", "they")
+            and token.dep_ == "nsubj"
+            and lemma_of(token.head) in self.speech_verbs
+        ):
+            speaker = self._last_speaker(token, reading, word)
+            if speaker is not None:
+                return speaker
         if word in ("it", "its"):
+            # The state or body its clause, or a clause above it, is about: "North Korea
+            # appears to be resorting to ... its threats".
+            subject = self._clause_subject(token, reading)
+            if subject is not None:
+                return subject
             # The state or body named last before it, in this paragraph or the one before.
             for seq, start, key in reversed(self.named):
                 if seq < reading.seq - 1 or (seq, start) >= (reading.seq, token.idx):
@@ -257,10 +414,54 @@ class Referents:
                     return key
         return None
 
+    def _clause_subject(self, token: Token, reading: Reading) -> str | None:
+        head = token
+        for _ in range(6):
+            if head.head == head:
+                return None
+            head = head.head
+            if head.pos_ not in ("VERB", "AUX"):
+                continue
+            for child in head.children:
+                if child.dep_ != "nsubj" or child.i >= token.i:
+                    continue
+                key = reading.entity_at[child.i]
+                if key is None:
+                    return None
+                entity = self.entities[key]
+                if entity.type == "ORG" or (
+                    entity.type == "GPE" and key.removeprefix("ref:") in self.index.state_ids
+                ):
+                    return key
+                return None
+        return None
+
+    def _subject_of(self, keys: list[str], seq: int) -> str:
+        """Of these people named in paragraph `seq`, the last one a sentence has as its
+        subject; else the last named."""
+        reading = self.readings.get(seq)
+        if reading is not None:
+            subjects = [
+                key
+                for token in reading.doc
+                if token.dep_ in ("nsubj", "nsubjpass")
+                and (key := reading.entity_at[token.i]) in keys
+            ]
+            if subjects:
+                return subjects[-1]
+        return keys[-1]
+
+    def female(self, key: str) -> bool:
+        """Whether the text ("his sister") or the reference says the person is a woman."""
+        if self.entities[key].descriptors & _FEMALE:
+            return True
+        actor = self.reference.actors.get(key.removeprefix("ref:"))
+        return actor is not None and actor.gender == "female"
+
     def fitting(self, keys: list[str], pronoun: str) -> list[str]:
         """The people a "she" or a "he" can stand for, as far as the text tells."""
-        female = [k for k in keys if self.entities[k].descriptors & _FEMALE]
-        if pronoun in ("she", "her", "hers", "herself"):
+        female = [k for k in keys if self.female(k)]
+        if pronoun in _FEMININE:
             return female or keys
         return [k for k in keys if k not in female]
 

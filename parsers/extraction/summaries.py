@@ -12,9 +12,13 @@ Trump and Kim collapsed") gives its own phrase.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Token
 
+from parsers.extraction.arguments import clause_subjects
 from parsers.extraction.model import ArticleEntity, ArticleEvent
+from parsers.extraction.triggers import infinitive_after
 
 # Parts of a clause a summary keeps.
 _CLAUSE_PARTS = frozenset(
@@ -86,15 +90,29 @@ def summarize(
     predicate: Token,
     entities: dict[str, ArticleEntity],
     entity_at: list[str | None],
+    pronoun: Callable[[Token], str | None] | None = None,
 ) -> str:
+    """`pronoun` tells whom a pronoun stands for, where the mentions do not."""
     noun = trigger.pos_ not in ("VERB", "AUX")
     keep = set()
     if noun and (predicate == trigger or trigger.dep_ in _SUBJECTS):
         # The noun's own phrase: "February's summit between Trump and Kim"; for a bare
         # noun that a clause is about, that clause ("The statement also repeated ...").
         keep = _phrase(trigger, entity_at)
+        if infinitive_after(trigger) and trigger.nbor(2).i not in keep:
+            # "threats to resume its tests", where the parse hangs the verb elsewhere.
+            keep |= {trigger.i + 1} | _phrase(trigger.nbor(2), entity_at)
         if len(keep) < 4 and trigger.dep_ in _SUBJECTS and trigger.head.pos_ in ("VERB", "AUX"):
             keep = _clause(trigger.head, entity_at)
+        elif len(keep) < 3:
+            # "ready for talks": a bare noun reads in the clause it stands in.
+            verb = _verb_above(trigger)
+            if verb is not None:
+                keep = _clause(verb, entity_at) | keep
+                if not _has_subject(verb):
+                    subject = _borrowed_subject(verb)
+                    if subject is not None:
+                        keep |= _phrase(subject, entity_at)
     if not keep:
         verb = predicate
         # "North Korea appears to be resorting to ...": the clause that holds the subject.
@@ -109,7 +127,7 @@ def summarize(
     tokens = [trigger.doc[i] for i in sorted(keep)]
     if len(tokens) > _MAX_WORDS:
         tokens = _shortened(tokens, trigger)
-    words = _render(tokens, entities, entity_at)
+    words = _render(tokens, entities, entity_at, pronoun)
     if len(words.split()) < 3:
         return _fallback(event, entities)
     return words[:1].upper() + words[1:]
@@ -148,20 +166,25 @@ def _kept_punctuation(punct: Token, head: Token) -> bool:
     return punct.text == "," and any(c.dep_ == "conj" for c in head.children)
 
 
+def _verb_above(token: Token) -> Token | None:
+    for _ in range(6):
+        if token.head == token:
+            return None
+        token = token.head
+        if token.pos_ in ("VERB", "AUX"):
+            return token
+    return None
+
+
 def _has_subject(verb: Token) -> bool:
     return any(c.dep_ in _SUBJECTS for c in verb.children)
 
 
 def _borrowed_subject(verb: Token) -> Token | None:
-    token = verb
-    for _ in range(3):
-        if token.dep_ not in ("conj", "advcl", "xcomp") or token.head == token:
-            return None
-        token = token.head
-        subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
-        if subject is not None:
-            return subject
-    return None
+    """The subject a clause without one takes from the clause it depends on ("agreed to
+    hold talks", "and warned Seoul", "blamed the U.S. for staging drills")."""
+    subjects = clause_subjects(verb)
+    return subjects[0] if subjects else None
 
 
 def _is_time(prep: Token) -> bool:
@@ -178,17 +201,24 @@ def _shortened(tokens: list[Token], trigger: Token) -> list[Token]:
 
 
 def _render(
-    tokens: list[Token], entities: dict[str, ArticleEntity], entity_at: list[str | None]
+    tokens: list[Token],
+    entities: dict[str, ArticleEntity],
+    entity_at: list[str | None],
+    pronoun: Callable[[Token], str | None] | None,
 ) -> str:
     parts: list[str] = []
+    named: set[str] = set()
     for position, token in enumerate(tokens):
         if token.text in _QUOTES:
             continue
         text = token.text
         if token.lower_ in _PRONOUNS and token.dep_ in _SUBJECTS:
-            key = entity_at[token.i]
-            if key is not None and key in entities:
+            key = entity_at[token.i] or (pronoun(token) if pronoun is not None else None)
+            # "North Korea said it would": a pronoun after its name stays a pronoun.
+            if key is not None and key in entities and key not in named:
                 text = entities[key].name
+        elif entity_at[token.i] is not None:
+            named.add(entity_at[token.i])  # type: ignore[arg-type]
         following = tokens[position + 1] if position + 1 < len(tokens) else None
         gap = token.whitespace_ if following is not None else ""
         if following is not None and following.i != token.i + 1 and not gap:

@@ -93,6 +93,9 @@ class TriggerBook:
     planned_modifiers: frozenset[str]
     hypothetical_auxiliaries: frozenset[str]
     hypothetical_verbs: frozenset[str]
+    hypothetical_adjectives: frozenset[str]
+    hypothetical_nouns: frozenset[str]
+    planned_nouns: frozenset[str]
     future_auxiliaries: frozenset[str]
     negating_verbs: frozenset[str]
 
@@ -130,8 +133,16 @@ def part_of_speech(token: Token) -> str | None:
     return None
 
 
+# Forms the model's lemmatizer gets wrong ("staging" -> "stag"), by form.
+_LEMMA_FIXES = {"staging": "stage", "staged": "stage", "stages": "stage"}
+
+
 def lemma_of(token: Token) -> str:
-    return WHOLE_WORDS.get(token.text) or token.lemma_.lower()
+    return (
+        WHOLE_WORDS.get(token.text)
+        or (_LEMMA_FIXES.get(token.lower_) if token.pos_ == "VERB" else None)
+        or token.lemma_.lower()
+    )
 
 
 def hyphenated_lemma(token: Token) -> str | None:
@@ -144,13 +155,26 @@ def hyphenated_lemma(token: Token) -> str | None:
     return None
 
 
+def infinitive_after(token: Token) -> bool:
+    """ "threats to resume tests": the noun followed by "to" and a verb, also where the
+    parse hangs the verb elsewhere."""
+    if token.i + 2 >= len(token.doc):
+        return False
+    to, verb = token.nbor(1), token.nbor(2)
+    return to.lower_ == "to" and to.dep_ == "aux" and to.head == verb and verb.pos_ == "VERB"
+
+
 def _meets(trigger: Trigger, token: Token, entity_type_at: dict[int, str]) -> bool:
     objects = list(objects_of(token))
     if trigger.bare and not objects:
         return True
-    if trigger.infinitive and any(
-        c.dep_ in ("acl", "xcomp") and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
-        for c in token.children
+    if trigger.infinitive and (
+        any(
+            c.dep_ in ("acl", "xcomp")
+            and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+            for c in token.children
+        )
+        or infinitive_after(token)
     ):
         return True
     if trigger.objects and any(
@@ -230,7 +254,17 @@ def governing_verb(token: Token) -> Token | None:
     head = token.head
     if token.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
         head = head.head
+        # "imposed a series of sanctions": through a word of quantity.
+        if head.lemma_.lower() in QUANTITY_NOUNS and token.head.lower_ == "of":
+            return governing_verb(head)
     return head if head.pos_ in ("VERB", "AUX") else None
+
+
+# "a series of sanctions", "a new round of talks": nouns that count what follows.
+QUANTITY_NOUNS = frozenset(
+    """series number set round package wave raft slew range batch string spate flurry
+    host couple pair total volley barrage""".split()
+)
 
 
 @cache
@@ -284,6 +318,9 @@ def parse_triggers(text: str) -> TriggerBook:
                 "planned_modifiers",
                 "hypothetical_auxiliaries",
                 "hypothetical_verbs",
+                "hypothetical_adjectives",
+                "hypothetical_nouns",
+                "planned_nouns",
                 "future_auxiliaries",
                 "negating_verbs",
             )
