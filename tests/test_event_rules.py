@@ -286,3 +286,58 @@ def test_what_a_statement_says_is_dated_by_the_statement(extractor: Extractor) -
     )
     assert one(result, "REJECT").date == EventDate(date(2024, 3, 5), "day")
     assert "ref:kim-yo-jong" in one(result, "STATEMENT").actors
+
+
+def test_an_office_named_by_a_nationality_is_its_holder_on_the_day(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "China's foreign minister met the Japanese prime minister on Monday.",
+        day=date(2023, 9, 13),
+    )
+    meeting = one(result, "MEETING")
+    assert {"ref:wang-yi", "ref:fumio-kishida"} <= set(meeting.actors)
+
+
+def test_an_office_without_a_day_is_the_holder_the_article_names(extractor: Extractor) -> None:
+    article = Article(
+        source="test",
+        title="Rules",
+        paragraphs=(
+            Paragraph("body", "Russian President Vladimir Putin met Kim Jong Un at a cosmodrome."),
+            Paragraph("body", "The Russian president told reporters the talks went well."),
+        ),
+        parser="test",
+        parser_version="0",
+    )
+    result = extractor.extract(article)
+    assert "ref:vladimir-putin" in one(result, "STATEMENT").actors
+
+
+def test_the_governments_of_two_leaders_are_theirs(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "The pact was signed by the governments of Japanese Prime Minister Shinzo Abe and "
+        "South Korean President Park Geun-hye in 2016.",
+    )
+    assert {"ref:japan", "ref:south-korea"} <= set(one(result, "AGREE").actors)
+
+
+def test_their_is_the_two_named_with_and(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "South Korean President Moon Jae-in and North Korean leader Kim Jong Un pose for "
+        "photographs after their summit in Pyongyang.",
+    )
+    assert {"ref:moon-jae-in", "ref:kim-jong-un"} <= set(one(result, "MEETING").actors)
+
+
+def test_summit_talks_are_one_summit_with_the_meeting(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Kim Jong Un met with Vladimir Putin on Wednesday for summit talks at the Vostochny "
+        "Cosmodrome.",
+        day=date(2023, 9, 13),
+    )
+    meeting = one(result, "MEETING")
+    assert meeting.place == "ref:vostochny"
+    assert {"ref:kim-jong-un", "ref:vladimir-putin"} <= set(meeting.actors)

@@ -234,7 +234,10 @@ class EventFinder:
             mentions=[(reading.seq, sentence_index)],
             summary="",
         )
-        summit = trigger.kind == "summit"
+        # "summit talks", "a summit meeting": talks of leaders.
+        summit = trigger.kind == "summit" or any(
+            c.dep_ in ("compound", "amod") and c.lemma_.lower() == "summit" for c in token.children
+        )
         if trigger.event_type == "MEETING":
             event.kind = "summit" if summit else "talks"
         # "issued a statement", "in her statement": a statement is merged per speaker.

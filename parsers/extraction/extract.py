@@ -126,6 +126,7 @@ class Extractor:
         )
         referents = Referents(self.states, entities, mentions, self.triggers.speech_verbs)
         referents.readings = {reading.seq: reading for reading in readings}
+        referents.day = day
         quotes = self._quotes.find(readings, referents)
         events = []
         for event, origin in self._events.find(readings, referents, day):

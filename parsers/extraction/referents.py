@@ -5,7 +5,9 @@ for. Shared by events (who took part) and quotes (who spoke).
 
 from __future__ import annotations
 
+import itertools
 import re
+from datetime import date
 
 from spacy.tokens import Span, Token
 
@@ -28,6 +30,40 @@ _FEMALE = frozenset(
     """sister wife lady daughter mother woman spokeswoman chairwoman madam ms mrs queen
     princess congresswoman businesswoman""".split()
 )
+# Common nouns for an office, and the reference's titles for it, the first preferred:
+# "the North Korean leader" is its Supreme Leader, not the head of its assembly.
+_OFFICE_TITLES = {
+    "president": ("president", "president of the state affairs commission"),
+    "leader": (
+        "supreme leader",
+        "general secretary",
+        "president",
+        "prime minister",
+        "president of the state affairs commission",
+    ),
+    "premier": ("premier", "prime minister"),
+    "minister": ("prime minister",),  # "the Japanese prime minister" (with "prime")
+    "chancellor": ("chancellor",),
+}
+_FOREIGN_MINISTER = ("minister of foreign affairs", "foreign minister", "secretary of state")
+_DEFENSE_MINISTER = ("minister of national defense", "defense minister", "secretary of defense")
+
+
+def _office_titles(token: Token) -> tuple[str, ...] | None:
+    """The reference's titles for the office a noun names: "president", "leader",
+    "foreign minister", "prime minister"."""
+    role = token.lemma_.lower()
+    words = {c.lower_ for c in token.children if c.dep_ in ("compound", "amod")}
+    if role == "minister":
+        if "foreign" in words:
+            return _FOREIGN_MINISTER
+        if words & {"defense", "defence"}:
+            return _DEFENSE_MINISTER
+        if "prime" not in words:
+            return None
+    return _OFFICE_TITLES.get(role)
+
+
 # Heads of a body's name that "the ministry" or "the agency" points back with.
 _BODY_HEADS = frozenset(
     """ministry agency committee council office command party assembly bureau department
@@ -86,12 +122,40 @@ class StateIndex:
             if any(i in capitals_of for i in ids) or len(ids) == 1
         }
         self.state_ids = frozenset(self.states.values())
+        self.people = [a for a in reference.actors.values() if a.offices]
         # A state's names and nationality words, for "Russia's deputy ambassador".
         self.state_words: dict[str, str] = dict(self.demonyms)
         for state_id in self.state_ids:
             actor = reference.actors[state_id]
             for name in (actor.name, *actor.aliases):
                 self.state_words.setdefault(name.lower(), state_id)
+
+    def office_holder(
+        self,
+        state_id: str,
+        titles: tuple[str, ...],
+        day: date | None,
+        among: frozenset[str] | None = None,
+    ) -> str | None:
+        """Who held an office of a state on a day (the first of `titles` preferred); with
+        no day, who of `among` ever held it."""
+        iso = day.isoformat() if day is not None else None
+        holders = [
+            (titles.index(office.title.lower()), actor.id)
+            for actor in self.people
+            if among is None or actor.id in among
+            for office in actor.offices
+            if office.of == state_id
+            and office.title.lower() in titles
+            and (
+                iso is None
+                or (
+                    office.start[: len(iso)] <= iso[: len(office.start)]
+                    and (office.end is None or iso[: len(office.end)] <= office.end)
+                )
+            )
+        ]
+        return min(holders)[1] if holders else None
 
     def is_state(self, key: str) -> bool:
         return key.removeprefix("ref:") in self.state_ids
@@ -154,6 +218,8 @@ class Referents:
         self.speech_verbs = speech_verbs
         # The article's paragraphs by number: for what "they" and "it added" point back to.
         self.readings: dict[int, Reading] = {}
+        # The article's day: who held an office then ("the Russian president").
+        self.day: date | None = None
         # Per paragraph, the people named, by position: for "he" and "she".
         self.people: dict[int, list[tuple[int, str]]] = {}
         # Every name in order (paragraph, position, entity): for "the two leaders".
@@ -207,22 +273,41 @@ class Referents:
             if edge != token and key is not None and self.entities[key].type == "PERSON":
                 return [key]
         if token.lemma_.lower() in SPOKESPEOPLE:
-            # "Russian delegates at the United Nations": the state they are of.
+            # "Russian delegates at the United Nations": the state they are of; "the
+            # Japanese prime minister": who held the office then.
             state = self._nationality(token)
             if state is not None:
-                return [state]
+                holder = self._holder(token, state)
+                return [holder] if holder is not None else [state]
             # "a spokesperson of the North's foreign ministry", "an official at the ministry"
             for child in token.children:
                 if child.dep_ == "prep" and child.lower_ in ("of", "for", "at", "from"):
                     for pobj in child.children:
                         if pobj.dep_ == "pobj" and reading.entity_at[pobj.i] is not None:
                             return [reading.entity_at[pobj.i]]  # type: ignore[list-item]
+        if _office_titles(token) is not None:
+            # "China's foreign minister": who held the office then.
+            for child in token.children:
+                key = reading.entity_at[child.i] if child.dep_ == "poss" else None
+                if key is not None and self.index.is_state(key):
+                    holder = self._holder(token, key)
+                    if holder is not None:
+                        return [holder]
         for child in token.children:
             if (
                 child.dep_ in ("compound", "poss", "nmod")
                 and reading.entity_at[child.i] is not None
             ):
                 found.append(reading.entity_at[child.i])  # type: ignore[arg-type]
+            elif (
+                child.dep_ == "prep"
+                and child.lower_ == "of"
+                and token.lemma_.lower() in _BODIES
+                and token.tag_ == "NNS"
+            ):
+                # "the governments of Shinzo Abe and Moon Jae-in": theirs.
+                for pobj in _objects(child):
+                    found.extend(k for k in [reading.entity_at[pobj.i]] if k is not None)
             elif (
                 child.dep_ == "poss" and child.pos_ == "PRON" and (token.lemma_.lower() in _BODIES)
             ):
@@ -233,7 +318,27 @@ class Referents:
         if found:
             return found
         state = self._nationality(token)
-        return [state] if state is not None else []
+        if state is not None:
+            holder = self._holder(token, state)
+            return [holder] if holder is not None else [state]
+        return []
+
+    def _holder(self, token: Token, state: str) -> str | None:
+        """ "the Russian president", "China's foreign minister" on the article's day:
+        who held that office of that state then."""
+        if token.tag_ not in ("NN", "NNP"):
+            return None
+        titles = _office_titles(token)
+        if titles is None:
+            return None
+        # Without the article's day: whoever of the people it names held the office.
+        among = (
+            None
+            if self.day is not None
+            else frozenset(k.removeprefix("ref:") for k in self.entities if k.startswith("ref:"))
+        )
+        holder = self.index.office_holder(state.removeprefix("ref:"), titles, self.day, among)
+        return self.state_entity(holder) if holder is not None else None
 
     def _nationality(self, token: Token) -> str | None:
         """ "the North Korean leader", "North Korean fighter jets": the state of the
@@ -254,10 +359,11 @@ class Referents:
         return self.state_entity(actor_id) if actor_id else None
 
     def _sentences_before(self, token: Token, reading: Reading) -> list[tuple[Reading, Span]]:
-        """The sentences before the word, nearest first: in its paragraph, then in the
-        two paragraphs before."""
+        """The sentences before the word, nearest first: its own up to the word, those
+        before it in its paragraph, then in the two paragraphs before."""
         found = [(reading, s) for s in token.doc.sents if s.end <= token.sent.start]
         found.reverse()
+        found.insert(0, (reading, token.doc[token.sent.start : token.i]))
         for seq in (reading.seq - 1, reading.seq - 2):
             earlier = self.readings.get(seq)
             if earlier is not None:
@@ -278,6 +384,23 @@ class Referents:
                 ]
                 if len(keys) >= 2:
                     return list(dict.fromkeys(keys))  # type: ignore[arg-type]
+        # "Moon Jae-in and North Korean leader Kim Jong Un pose ... after their summit",
+        # where the parse does not join the two: the names joined by "and" before it.
+        sent = token.sent
+        named: list[tuple[int, str]] = []
+        for word in token.doc[sent.start : token.i]:
+            key = reading.entity_at[word.i]
+            if key is not None and (not named or named[-1][1] != key):
+                named.append((word.i, key))
+        for (i, first), (j, second) in itertools.pairwise(named):
+            between = token.doc[i:j]
+            if (
+                first != second
+                and self.entities[first].type == self.entities[second].type
+                and any(w.lower_ == "and" for w in between)
+                and not any(w.lower_ in (",", ";") or w.pos_ == "VERB" for w in between)
+            ):
+                return [first, second]
         return []
 
     def _last_speaker(self, token: Token, reading: Reading, word: str) -> str | None:
@@ -500,6 +623,10 @@ class Referents:
         if entity.type != "PERSON" or entity.descriptors & _COMMENTATORS:
             return False
         return bool(entity.descriptors & OFFICIAL_WORDS)
+
+
+def _objects(preposition: Token) -> list[Token]:
+    return [t for c in preposition.children if c.dep_ == "pobj" for t in (c, *c.conjuncts)]
 
 
 def pronoun_fits(word: str, entity_type: str) -> bool:
