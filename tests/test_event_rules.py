@@ -341,3 +341,84 @@ def test_summit_talks_are_one_summit_with_the_meeting(extractor: Extractor) -> N
     meeting = one(result, "MEETING")
     assert meeting.place == "ref:vostochny"
     assert {"ref:kim-jong-un", "ref:vladimir-putin"} <= set(meeting.actors)
+
+
+def test_days_after_count_back_from_the_dated_clause(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "North Korea fired two missiles into the sea on Friday, the military said, three days "
+        "after it launched an ICBM.",
+        day=date(2024, 3, 15),
+    )
+    dates = sorted(e.date.value for e in result.events if e.event_type == "WEAPONS_TEST")
+    assert dates == [date(2024, 3, 12), date(2024, 3, 15)]
+    assert all(
+        "ref:north-korea" in e.actors for e in result.events if e.event_type == "WEAPONS_TEST"
+    )
+
+
+def test_there_is_the_place_and_occasion_just_named(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "On Thursday, Defense Minister Shin Won-sik visited an army unit in Yanggu.",
+        '"We will punish any provocation," Shin told commanders there.',
+        day=date(2024, 3, 15),
+    )
+    told = [e for e in result.events if e.event_type == "STATEMENT"]
+    assert told and told[0].place == "ref:yanggu"
+    assert told[0].date == EventDate(date(2024, 3, 14), "day")
+
+
+def test_the_meeting_at_which_they_agreed_took_place(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Russia and North Korea agreed on Thursday to expand trade at a meeting in Moscow.",
+        day=date(2024, 3, 29),
+    )
+    meeting = one(result, "MEETING")
+    assert meeting.modality == "asserted"
+    assert meeting.date == EventDate(date(2024, 3, 28), "day")
+
+
+def test_who_is_accused_of_doing_it_did_it_reportedly(extractor: Extractor) -> None:
+    result = read(
+        extractor, "The United States has accused North Korea of supplying shells to Russia."
+    )
+    supply = one(result, "COOPERATE")
+    assert supply.modality == "reported"
+    assert "ref:north-korea" in supply.actors
+    assert "ref:united-states" not in supply.actors
+
+
+def test_a_participle_with_by_names_who_did_it(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Beijing supports the new line, announced by Kim Jong Un in April last year.",
+        day=date(2019, 6, 21),
+    )
+    statement = one(result, "STATEMENT")
+    assert "ref:kim-jong-un" in statement.actors
+    assert "ref:china" not in statement.actors
+
+
+def test_an_accepted_invitation_is_a_plan(extractor: Extractor) -> None:
+    result = read(extractor, "The Kremlin said Putin accepted an invitation to visit Pyongyang.")
+    assert one(result, "MEETING").modality == "planned"
+
+
+def test_a_visit_in_the_near_future_is_a_plan(extractor: Extractor) -> None:
+    result = read(extractor, "Kim Jong Un promised to visit Seoul in the near future.")
+    assert one(result, "MEETING").modality == "planned"
+
+
+def test_what_threatens_peace_is_no_threat(extractor: Extractor) -> None:
+    result = read(extractor, "The launch is a provocation that threatens peace in the region.")
+    assert not [e for e in result.events if e.event_type == "THREATEN"]
+
+
+def test_a_launch_has_no_partners(extractor: Extractor) -> None:
+    result = read(
+        extractor, "Seoul is sharing information on the launch with the United States and Japan."
+    )
+    launch = one(result, "WEAPONS_TEST")
+    assert "ref:japan" not in launch.actors

@@ -185,6 +185,16 @@ def _noun_arguments(trigger: Token, found: Arguments) -> None:
                         found.sources.extend(_objects_of_preposition(grandchild))
                     elif grandchild.dep_ == "prep":
                         _preposition(grandchild, found, source_by=True, targets=False)
+    # "the launch of an ICBM from the Sunan area": where the thing launched flew from
+    # or to.
+    for child in trigger.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for thing in _objects_of_preposition(child):
+                for grandchild in thing.children:
+                    if grandchild.dep_ == "prep" and grandchild.lower_ in _PLACE_PREPOSITIONS:
+                        found.place.extend(
+                            (grandchild.lower_, t) for t in _objects_of_preposition(grandchild)
+                        )
     # "talks with his counterpart Biegun in Sweden": where, anywhere in the phrase.
     for token in trigger.subtree:
         if (
@@ -229,8 +239,15 @@ def _verb_arguments(trigger: Token, verb: Token, noun: bool, found: Arguments) -
     # A noun that is the subject of its verb ("the talks ended") takes nothing from it.
     if noun and trigger.dep_ in SUBJECT_DEPS:
         return
-    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
-    subjects = clause_subjects(verb)
+    # "the new line, announced by Kim Jong Un": a past participle with no auxiliary
+    # hanging on a noun or a clause is passive.
+    participle = (
+        verb.tag_ == "VBN"
+        and verb.dep_ in ("acl", "advcl", "relcl")
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    )
+    passive = participle or any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+    subjects = [] if participle else clause_subjects(verb)
     if passive:
         found.targets.extend(s for s in subjects if s.dep_ == "nsubjpass")
         found.sources.extend(s for s in subjects if s.dep_ != "nsubjpass")
@@ -294,8 +311,9 @@ def clause_subjects(verb: Token) -> list[Token]:
         unjoined = unjoined_subject(token)
         if unjoined is not None:
             return _with_conjuncts(unjoined)
-        if token.dep_ == "pcomp" and token.head.lower_ == "for":
-            # "denounced the U.S. for staging drills": the one blamed (or thanked) did it.
+        if token.dep_ == "pcomp" and token.head.lower_ in ("for", "of"):
+            # "denounced the U.S. for staging drills", "accused Pyongyang of supplying
+            # shells": the one blamed (or thanked) did it.
             holder = token.head.head
             if holder.pos_ in ("NOUN", "PROPN") and holder.dep_ in ("dobj", "obj"):
                 return _with_conjuncts(holder)
@@ -367,7 +385,7 @@ def _outer_subjects(verb: Token, speech_verbs: frozenset[str]) -> list[list[Toke
     of what the clause is said in ("Xinhua said the leaders will hold talks")."""
     levels: list[list[Token]] = []
     token = verb
-    for _ in range(_STEPS):
+    for _ in range(_STEPS + 3):  # "at the end of two days of talks": prepositions too
         if token.head == token:
             break
         if token.dep_ == "ccomp" and lemma_of(token.head) in speech_verbs:

@@ -7,7 +7,7 @@ sentence's dates is an event's, from where each hangs in the parse.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from spacy.tokens import Span, Token
 
@@ -58,7 +58,18 @@ def event_date(
     for _, value, token in placed:
         if _attached(token, own):
             return value
-    for holder in _same_time(predicate, speech_verbs):
+    offset = _counted_from(predicate, placed, speech_verbs)
+    if offset is not None:
+        return offset
+    holders = _same_time(predicate, speech_verbs)
+    if trigger.dep_ == "pobj" and trigger.head.lower_ in ("at", "during"):
+        # "agreed on Thursday to expand trade at a meeting": the occasion of the clause
+        # the infinitive completes.
+        token = predicate
+        while token.dep_ == "xcomp" and token.head != token:
+            token = token.head
+            holders.append(token)
+    for holder in holders:
         for _, value, token in placed:
             if _attached(token, {holder.i}):
                 return value
@@ -103,6 +114,65 @@ def _same_time(predicate: Token, speech_verbs: frozenset[str]) -> list[Token]:
         else:
             break
     return found
+
+
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_NUMBERS |= {"seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_UNIT_DAYS = {"day": 1, "week": 7}
+
+
+def _counted_from(
+    predicate: Token,
+    placed: list[tuple[int, EventDate, Token]],
+    speech_verbs: frozenset[str],
+) -> EventDate | None:
+    """ "fired on Friday, ... three days after it launched an ICBM": the date of the
+    clause it is counted from, less (or, "before", more) the days it counts."""
+    if predicate.dep_ != "advcl":
+        return None
+    mark = next((c for c in predicate.children if c.dep_ == "mark"), None)
+    if mark is None or mark.lower_ not in ("after", "before"):
+        return None
+    span = next(
+        (c for c in predicate.children if c.dep_ == "npadvmod" and c.lemma_.lower() in _UNIT_DAYS),
+        None,
+    )
+    if span is None:
+        return None
+    count = next(
+        (
+            int(c.text) if c.text.isdigit() else _NUMBERS.get(c.lower_)
+            for c in span.children
+            if c.dep_ in ("nummod", "det")
+        ),
+        None,
+    )
+    if not count:
+        return None
+    # The clause counted from: the verb it hangs on, or what that verb says.
+    base = None
+    holders = [predicate.head]
+    if lemma_of(predicate.head) in speech_verbs:
+        holders += [c for c in predicate.head.children if c.dep_ == "ccomp"]
+    for holder in holders:
+        base = next((v for _, v, t in placed if _attached(t, {holder.i})), None)
+        if base is not None:
+            break
+    if base is None or base.value is None or base.precision != "day":
+        return None
+    days = count * _UNIT_DAYS[span.lemma_.lower()]
+    step = timedelta(days=days if mark.lower_ == "before" else -days)
+    return EventDate(base.value + step, "day")
+
+
+def told_as_earlier(trigger: Token, predicate: Token) -> bool:
+    """ "three days after it launched an ICBM", "since the launch": an event the sentence
+    tells as before the one it reports."""
+    if _before_now(trigger):
+        return True
+    return predicate.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in ("after", "since", "before") for c in predicate.children
+    )
 
 
 def told_as_done(verb: Token) -> bool:

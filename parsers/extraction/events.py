@@ -19,7 +19,13 @@ from spacy.tokens import Span, Token
 from parsers.extraction.arguments import arguments, predicate_of
 from parsers.extraction.dates import latest_full_date, resolve_dates
 from parsers.extraction.descriptions import OFFICIAL_WORDS
-from parsers.extraction.event_dates import after_day, event_date, governing_date, told_as_done
+from parsers.extraction.event_dates import (
+    after_day,
+    event_date,
+    governing_date,
+    told_as_done,
+    told_as_earlier,
+)
 from parsers.extraction.mentions import Reading
 from parsers.extraction.merging import (  # noqa: F401 - dates_agree: resolve.py reads it here
     Candidate,
@@ -55,6 +61,9 @@ EVENT_TYPES: dict[str, tuple[str | None, str]] = {
 # Types whose parties take part together rather than one acting on the other.
 _SYMMETRIC = frozenset({"MEETING", "COOPERATE", "MILITARY_EXERCISE"})
 _ACTOR_TYPES = frozenset({"PERSON", "ORG", "GPE"})
+# Types one side does: "sharing information on the launches with Japan" makes Japan no
+# partner in the launches.
+_ALONE = frozenset({"WEAPONS_TEST", "ASSAULT", "SANCTION", "EASE_SANCTIONS", "THREATEN"})
 _PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 # Where an event happened, by how surely the preposition says so.
 _PLACE_RANK = {
@@ -86,6 +95,8 @@ class _Context:
     # news a lede reports in the past tense without a date happened on that day.
     published: date | None = None
     lede: tuple[int, int] | None = None
+    # The last event of an earlier sentence said to be somewhere: where "there" is.
+    last_placed: ArticleEvent | None = None
 
 
 class EventFinder:
@@ -115,6 +126,8 @@ class EventFinder:
                 )
         merged = merge_within(candidates, entities)
         _date_from_statements(candidates)
+        # Mentions merged first may now share a day or a place with another: once more.
+        merged = merge_within(merged, entities)
         results = []
         for candidate in merged:
             referents.normalize_actors(candidate.event)
@@ -165,6 +178,9 @@ class EventFinder:
                 if statement is not None and ("STATEMENT", token.i) not in seen:
                     seen.add(("STATEMENT", token.i))
                     candidates.append(statement)
+        placed = [c for c in candidates if c.event.place is not None]
+        if placed:
+            context.last_placed = placed[-1].event
         return candidates
 
     def _event(
@@ -204,7 +220,8 @@ class EventFinder:
                 if actors:
                     break
         take(found.targets, "target")
-        take(found.partners, "participant")
+        if trigger.event_type not in _ALONE:
+            take(found.partners, "participant")
         if not actors and place is None and not _main_clause(token, predicate):
             return None  # "obstacles that threaten", "a moratorium on tests": no event
         when = event_date(
@@ -216,6 +233,7 @@ class EventFinder:
             caption=reading.kind == "caption",
         )
         mood = modality(token, predicate, self.book, trigger.event_type)
+        place, when = _there(predicate, place, when, context)
         if (
             when.value is None
             and mood == "asserted"
@@ -252,6 +270,7 @@ class EventFinder:
             # "the talks", "the launch", or a mention naming nobody: points back.
             anaphoric=not actors,
             speaker=speaker,
+            background=told_as_earlier(token, predicate),
             definite=token.pos_ == "NOUN"
             and any(
                 (c.dep_ == "det" and c.lower_ in ("the", "this", "that"))
@@ -313,12 +332,13 @@ class EventFinder:
             ):
                 return None
         when = event_date(sent, verb, verb, dates, self.book.speech_verbs)
+        place, when = _there(verb, None, when, context)
         event = ArticleEvent(
             event_type="STATEMENT",
             trigger=verb.text.lower(),
             modality="asserted",
             date=when,
-            place=None,
+            place=place,
             actors={key: "source" for key in speakers},
             mentions=[(reading.seq, sentence_index)],
             summary="",
@@ -387,6 +407,21 @@ def _date_from_statements(candidates: list[Candidate]) -> None:
                     and statement.event.date.value is not None
                 ):
                     event.date = statement.event.date
+
+
+def _there(
+    verb: Token, place: str | None, when: EventDate, context: _Context
+) -> tuple[str | None, EventDate]:
+    """ "Shin told commanders there": the place of the event the sentences before put
+    somewhere, and its day when the clause gives none: the same occasion."""
+    if place is not None or not any(
+        c.dep_ == "advmod" and c.lower_ == "there" for c in verb.children
+    ):
+        return place, when
+    earlier = context.last_placed
+    if earlier is None:
+        return place, when
+    return earlier.place, when if when.value is not None else earlier.date
 
 
 def _counted(trigger: Token) -> bool:

@@ -30,6 +30,7 @@ class Candidate:
     speaker: str | None = None  # a statement made by speaking: merged per speaker
     definite: bool = False  # "the statement", "her statement": one named before
     merged_into: Candidate | None = None  # the event this mention was found to be
+    background: bool = False  # told as earlier than what its sentence reports
 
 
 def _compatible(a: Candidate, b: Candidate, entities: dict[str, ArticleEntity]) -> bool:
@@ -120,7 +121,10 @@ def merge_within(
                         None,
                     )
             elif candidate.anaphoric and compatible:
-                target = compatible[-1]  # "the talks": the last such event named
+                # "the talks": the last such event named, the one the news is about
+                # before one told as earlier ("three days after it launched ...").
+                current = [m for m in compatible if not m.background]
+                target = (current or compatible)[-1]
             else:
                 target = next(
                     (m for m in compatible if _share_an_anchor(m, candidate, entities)),

@@ -199,9 +199,38 @@ def _hypothetical(chain: list[Token], book: TriggerBook) -> bool:
             c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children
         ):
             return True
-        if position > 0 and lemma_of(token) in book.hypothetical_verbs:
+        if (
+            position > 0
+            and lemma_of(token) in book.hypothetical_verbs
+            and not _beside(chain, position)
+        ):
             return True
+        if (
+            position > 0
+            and token.pos_ == "NOUN"
+            and token.lemma_.lower() in book.hypothetical_nouns
+            and not _accepted(token)
+        ):
+            return True  # "an invitation to visit", "an offer to talk"
     return False
+
+
+def _accepted(noun: Token) -> bool:
+    """ "accepted an invitation to visit": what is offered and accepted is planned."""
+    return noun.dep_ in ("dobj", "obj") and lemma_of(noun.head) in ("accept", "agree", "approve")
+
+
+def _beside(chain: list[Token], position: int) -> bool:
+    """The verb a noun event only hangs on by a preposition does not govern it; nor do
+    the verbs above, where the noun is the occasion ("agreed to expand trade at a meeting
+    in Moscow": the meeting took place)."""
+    first = chain[0]
+    if first.dep_ != "pobj" or first.pos_ != "NOUN":
+        return False
+    return position == 1 or first.head.lower_ in _OCCASION
+
+
+_OCCASION = frozenset({"at", "during"})
 
 
 def _planned(trigger: Token, chain: list[Token], book: TriggerBook) -> bool:
@@ -217,7 +246,20 @@ def _planned(trigger: Token, chain: list[Token], book: TriggerBook) -> bool:
                 return True
             if child.dep_ == "aux" and child.lower_ == "would" and _told_future(token, chain, book):
                 return True
-        if position > 0 and lemma_of(token) in book.planned_verbs:
+        if position > 0 and lemma_of(token) in book.planned_verbs and not _beside(chain, position):
+            return True
+        if position > 0 and token.pos_ == "NOUN" and _accepted(token):
+            return True
+        # "to visit Seoul in the near future", "will meet soon"
+        if position <= 1 and any(
+            (c.dep_ == "advmod" and c.lower_ == "soon")
+            or (
+                c.dep_ == "prep"
+                and c.lower_ == "in"
+                and any(g.lemma_.lower() == "future" for g in c.children)
+            )
+            for c in token.children
+        ):
             return True
         # "Kim to visit Seoul": a headline's infinitive is what is to come.
         if (

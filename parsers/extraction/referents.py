@@ -545,7 +545,14 @@ class Referents:
             head = head.head
             if head.pos_ not in ("VERB", "AUX"):
                 continue
+            # "X fired ..., the JCS said, three days after it launched": not the speaker
+            # but the subject of what is said.
+            speaking = lemma_of(head) in self.speech_verbs
             for child in head.children:
+                if speaking and child.dep_ == "ccomp":
+                    child = next((c for c in child.children if c.dep_ == "nsubj"), child)
+                elif child.dep_ != "nsubj" or speaking:
+                    continue
                 if child.dep_ != "nsubj" or child.i >= token.i:
                     continue
                 key = reading.entity_at[child.i]

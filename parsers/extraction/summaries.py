@@ -99,6 +99,12 @@ def summarize(
         # The noun's own phrase: "February's summit between Trump and Kim"; for a bare
         # noun that a clause is about, that clause ("The statement also repeated ...").
         keep = _phrase(trigger, entity_at)
+        for child in trigger.children:
+            if child.dep_ == "acl" and any(c.dep_ == "agent" for c in child.children):
+                # "the sanctions imposed by Washington": who is in the participle.
+                keep |= {child.i} | {
+                    i for c in child.children if c.dep_ == "agent" for i in _phrase(c, entity_at)
+                }
         if infinitive_after(trigger) and trigger.nbor(2).i not in keep:
             # "threats to resume its tests", where the parse hangs the verb elsewhere.
             keep |= {trigger.i + 1} | _phrase(trigger.nbor(2), entity_at)
@@ -113,6 +119,11 @@ def summarize(
                     subject = _borrowed_subject(verb)
                     if subject is not None:
                         keep |= _phrase(subject, entity_at)
+    if not keep and _passive_participle(predicate):
+        # "the new line, announced by Kim Jong Un": who did it, the verb, what.
+        line = _participle_line(predicate, entities, entity_at, pronoun)
+        if line:
+            return line
     if not keep:
         verb = predicate
         # "North Korea appears to be resorting to ...": the clause that holds the subject.
@@ -164,6 +175,45 @@ def _kept_punctuation(punct: Token, head: Token) -> bool:
         return True
     # The commas of a list ("Canada, Germany and France"), not of an aside.
     return punct.text == "," and any(c.dep_ == "conj" for c in head.children)
+
+
+def _passive_participle(verb: Token) -> bool:
+    return (
+        verb.tag_ == "VBN"
+        and verb.dep_ in ("acl", "advcl", "relcl")
+        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+        and any(c.dep_ == "agent" for c in verb.children)
+    )
+
+
+def _participle_line(
+    verb: Token,
+    entities: dict[str, ArticleEntity],
+    entity_at: list[str | None],
+    pronoun: Callable[[Token], str | None] | None,
+) -> str:
+    agent = next(c for c in verb.children if c.dep_ == "agent")
+    doers = [c for c in agent.children if c.dep_ == "pobj"]
+    if not doers:
+        return ""
+    parts = [
+        _render(
+            [verb.doc[i] for i in sorted(_phrase(doers[0], entity_at))],
+            entities,
+            entity_at,
+            pronoun,
+        ),
+        verb.text,
+    ]
+    if verb.dep_ == "acl":
+        thing = {
+            i
+            for i in _phrase(verb.head, entity_at)
+            if not (verb.left_edge.i <= i <= verb.right_edge.i)
+        }
+        parts.append(_render([verb.doc[i] for i in sorted(thing)], entities, entity_at, pronoun))
+    line = " ".join(p for p in parts if p)
+    return line[:1].upper() + line[1:] if len(line.split()) >= 3 else ""
 
 
 def _verb_above(token: Token) -> Token | None:
