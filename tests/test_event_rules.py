@@ -422,3 +422,38 @@ def test_a_launch_has_no_partners(extractor: Extractor) -> None:
     )
     launch = one(result, "WEAPONS_TEST")
     assert "ref:japan" not in launch.actors
+
+
+def test_when_clause_of_a_date_is_dated_by_it(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "It was the North's first long-range launch since December, when it test-fired a "
+        "solid-fuel missile.",
+        day=date(2024, 3, 12),
+    )
+    fired = [e for e in result.events if e.trigger == "test-fired"]
+    assert fired and fired[0].date == EventDate(date(2023, 12, 1), "month")
+
+
+def test_they_after_the_two_sides(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Choe Son Hui held talks with Wang Yi in Beijing on March 27.",
+        "The two sides exchanged views on the situation.",
+        "They denounced the United States for its pressure.",
+        day=date(2024, 3, 28),
+    )
+    assert {"ref:north-korea", "ref:china"} <= set(one(result, "ACCUSE").actors)
+
+
+def test_what_is_said_without_a_time_is_said_on_the_news_day(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "The U.N. Security Council met on Wednesday to discuss the launch.",
+        "China's ambassador, Zhang Jun, said the parties should return to dialogue.",
+        "Russia's deputy ambassador accused Washington of hypocrisy.",
+        day=date(2024, 3, 13),
+    )
+    wednesday = EventDate(date(2024, 3, 13), "day")
+    assert one(result, "STATEMENT").date == wednesday
+    assert one(result, "ACCUSE").date == wednesday

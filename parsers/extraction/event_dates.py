@@ -46,6 +46,12 @@ def event_date(
         for position, value in dates
         if (token := _token_at(doc, sent.start_char + position)) is not None
     ]
+    if predicate.dep_ == "relcl" and predicate.head.ent_type_ == "DATE":
+        # "since December, when it test-fired a Hwasong-18": the date the clause describes.
+        head = predicate.head
+        for _, value, token in placed:
+            if head.left_edge.i <= token.i <= head.i:
+                return value
     own = {
         trigger.i,
         predicate.i,

@@ -128,6 +128,7 @@ class EventFinder:
         _date_from_statements(candidates)
         # Mentions merged first may now share a day or a place with another: once more.
         merged = merge_within(merged, entities)
+        _said_on_the_news_day(merged, candidates, context)
         results = []
         for candidate in merged:
             referents.normalize_actors(candidate.event)
@@ -407,6 +408,46 @@ def _date_from_statements(candidates: list[Candidate]) -> None:
                     and statement.event.date.value is not None
                 ):
                     event.date = statement.event.date
+
+
+# What is said, charged or asked for without a time of its own: "Zhang said",
+# "Evstigneeva accused Washington".
+_SAYING = frozenset({"STATEMENT", "ACCUSE", "REQUEST"})
+
+
+def _said_on_the_news_day(
+    merged: list[Candidate], candidates: list[Candidate], context: _Context
+) -> None:
+    """News reports what was said as said on the day of its news: a statement in the past
+    tense with no time of its own is of the day the lede's event is dated to, when that
+    day is the article's own or one of the two before it."""
+    if context.published is None or context.lede is None:
+        return
+    news_day = next(
+        (
+            c.event.date.value
+            for c in candidates
+            if c.event.mentions[0] == context.lede
+            and c.event.modality == "asserted"
+            and c.event.date.precision == "day"
+            and not c.background
+        ),
+        None,
+    )
+    if news_day is None or not 0 <= (context.published - news_day).days <= 2:
+        return
+    for candidate in merged:
+        event = candidate.event
+        verb = candidate.origin.reading.doc[candidate.origin.predicate]
+        if (
+            event.event_type in _SAYING
+            and event.date.value is None
+            and event.modality == "asserted"
+            and not candidate.background
+            and verb.tag_ == "VBD"
+            and candidate.origin.reading.kind == "body"
+        ):
+            event.date = EventDate(news_day, "day")
 
 
 def _there(

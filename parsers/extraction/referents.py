@@ -375,7 +375,13 @@ class Referents:
         ("Choe Son Hui and Wang Yi held talks. They denounced ...")."""
         for earlier, sent in self._sentences_before(token, reading)[:3]:
             for word in sent:
-                if word.dep_ != "nsubj" or not word.conjuncts:
+                if word.dep_ != "nsubj":
+                    continue
+                if not word.conjuncts:
+                    # "The two sides exchanged views ... They denounced": whom they are.
+                    collective = self._collective(word, earlier)
+                    if collective:
+                        return collective
                     continue
                 keys = [
                     earlier.entity_at[w.i]
@@ -459,7 +465,15 @@ class Referents:
             if (seq, start) >= (reading.seq, token.idx):
                 continue
             entity = self.entities[key]
-            if entity.type != wanted or key in seen:
+            if wanted == "GPE" and entity.type == "PERSON":
+                # "Choe held talks with Wang. The two sides ...": the states they act for.
+                state = self.index.state_of(entity)
+                if state is None:
+                    continue
+                key = self.state_entity(state)
+            elif entity.type != wanted:
+                continue
+            if key in seen:
                 continue
             if wanted == "GPE" and key.removeprefix("ref:") not in self.index.state_ids:
                 continue
