@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from parsers import Article, Paragraph
 from parsers.extraction import ArticleEvent, Extraction, Extractor
 from parsers.extraction.dates import resolve_dates
 from parsers.extraction.model import EventDate
+from tests.stories import story
 
 
 @pytest.fixture(scope="module")
@@ -21,15 +21,7 @@ def extractor() -> Extractor:
 
 
 def read(extractor: Extractor, *paragraphs: str, day: date = date(2024, 3, 6)) -> Extraction:
-    article = Article(
-        source="test",
-        title="Rules",
-        paragraphs=tuple(Paragraph("body", p) for p in paragraphs),
-        parser="test",
-        parser_version="0",
-        published_date=day,
-    )
-    return extractor.extract(article)
+    return extractor.extract(story(*paragraphs, day=day))
 
 
 def one(result: Extraction, event_type: str) -> ArticleEvent:
@@ -299,15 +291,9 @@ def test_an_office_named_by_a_nationality_is_its_holder_on_the_day(extractor: Ex
 
 
 def test_an_office_without_a_day_is_the_holder_the_article_names(extractor: Extractor) -> None:
-    article = Article(
-        source="test",
-        title="Rules",
-        paragraphs=(
-            Paragraph("body", "Russian President Vladimir Putin met Kim Jong Un at a cosmodrome."),
-            Paragraph("body", "The Russian president told reporters the talks went well."),
-        ),
-        parser="test",
-        parser_version="0",
+    article = story(
+        "Russian President Vladimir Putin met Kim Jong Un at a cosmodrome.",
+        "The Russian president told reporters the talks went well.",
     )
     result = extractor.extract(article)
     assert "ref:vladimir-putin" in one(result, "STATEMENT").actors

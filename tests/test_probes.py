@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from parsers import Article, Paragraph
 from parsers.extraction import ArticleEvent, Extraction, Extractor
 from parsers.extraction.reference import load_reference
+from tests.stories import story
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +38,7 @@ def bare_extractor(extractor: Extractor, tmp_path_factory: pytest.TempPathFactor
 
 
 def read(extractor: Extractor, *paragraphs: str, day: date = date(2019, 6, 20)) -> Extraction:
-    article = Article(
-        source="test",
-        title="Probe",
-        paragraphs=tuple(Paragraph("body", p) for p in paragraphs),
-        parser="test",
-        parser_version="0",
-        published_date=day,
-    )
-    return extractor.extract(article)
+    return extractor.extract(story(*paragraphs, day=day, title="Probe"))
 
 
 def events_of(result: Extraction, event_type: str) -> list[ArticleEvent]:

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from parsers import Article, Paragraph
 from parsers.extraction import Extractor, Quote
+from tests.stories import story
 
 
 @pytest.fixture(scope="module")
@@ -18,15 +18,7 @@ def extractor() -> Extractor:
 
 
 def quotes(extractor: Extractor, *paragraphs: str) -> list[Quote]:
-    article = Article(
-        source="test",
-        title="Quotes",
-        paragraphs=tuple(Paragraph("body", p) for p in paragraphs),
-        parser="test",
-        parser_version="0",
-        published_date=date(2024, 3, 15),
-    )
-    return extractor.extract(article).quotes
+    return extractor.extract(story(*paragraphs, day=date(2024, 3, 15), title="Quotes")).quotes
 
 
 def speaker_of(found: list[Quote], start: str) -> str | None:

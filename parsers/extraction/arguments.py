@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from parsers.extraction.modality import SPOKEN
-from parsers.extraction.triggers import QUANTITY_NOUNS, governing_verb, lemma_of
+from parsers.extraction.triggers import QUANTITY_NOUNS, governing_verb, infinitive, lemma_of
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 _PARTNER_PREPOSITIONS = frozenset({"with", "between", "among", "alongside"})
@@ -321,7 +321,7 @@ def clause_subjects(verb: Token) -> list[Token]:
             if objects:
                 return _with_conjuncts(objects[0])
         if (
-            token.dep_ == "acl" or (token.dep_ == "relcl" and _infinitive(token))
+            token.dep_ == "acl" or (token.dep_ == "relcl" and infinitive(token))
         ) and token.head.dep_ in ("dobj", "attr", "pobj"):
             # "has no intention to hold talks": the subject of "has".
             token = token.head.head
@@ -374,10 +374,6 @@ def unjoined_subject(verb: Token) -> Token | None:
     if token.pos_ != "PROPN" or not token.ent_type_:
         return None
     return token
-
-
-def _infinitive(token: Token) -> bool:
-    return any(c.dep_ == "aux" and c.tag_ == "TO" for c in token.children)
 
 
 def _outer_subjects(verb: Token, speech_verbs: frozenset[str]) -> list[list[Token]]:

@@ -35,7 +35,8 @@ from parsers.extraction.merging import (  # noqa: F401 - dates_agree: resolve.py
 )
 from parsers.extraction.modality import modality
 from parsers.extraction.model import UNKNOWN_DATE, ArticleEvent, EventDate
-from parsers.extraction.referents import Referents, StateIndex
+from parsers.extraction.referents import Referents
+from parsers.extraction.states import StateIndex
 from parsers.extraction.triggers import QUANTITY_NOUNS, Trigger, TriggerBook, lemma_of
 
 # Event type -> (PLOVER type, CAMEO root code). PLOVER has no category for a bare

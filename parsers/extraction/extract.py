@@ -24,14 +24,15 @@ from parsers.extraction.model import Extraction
 from parsers.extraction.name_words import default_name_words
 from parsers.extraction.quotes import QuoteFinder
 from parsers.extraction.reference import Reference, default_reference
-from parsers.extraction.referents import Referents, StateIndex
+from parsers.extraction.referents import Referents
+from parsers.extraction.states import StateIndex
 from parsers.extraction.summaries import summarize
 from parsers.extraction.triggers import default_triggers
 from parsers.model import Article
 
 # Bump when a rule changes what extraction produces: derived rows carry it, and
 # `peninsula reprocess` re-derives rows made by another version.
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 
 
 def extractor_version(reference: Reference | None = None) -> str:

@@ -17,27 +17,38 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from parsers.extraction.analysis import ParagraphText
 from parsers.extraction.coreference import (
-    KOREAN_SURNAMES,
     SentenceText,
-    is_korean_syllable,
     pronoun_references,
     short_references,
     surname,
 )
-from parsers.extraction.descriptions import ROLE_WORDS, describe
+from parsers.extraction.descriptions import describe
 from parsers.extraction.gazetteer import Gazetteer
 from parsers.extraction.model import ArticleEntity, Mention
+from parsers.extraction.name_spans import (
+    POSSESSIVE,
+    NameSpan,
+    acronym_after,
+    extend_with_of,
+    is_credit,
+    korean_names,
+    looks_like_a_person,
+    name_word,
+    named_as_region,
+    overlap,
+    part_of_a_title,
+    remainders,
+    shouting_sentences,
+)
 from parsers.extraction.name_words import NameWords
 from parsers.extraction.names import name_key
 from parsers.extraction.reference import Actor, Reference
 
 MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
-_POSSESSIVE = frozenset({"'s", "\u2019s", "'", "\u2019"})
-_PLURAL_POSSESSORS = frozenset({"people", "women", "children", "men"})
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 # Nouns a city owns as a place, not as a state: "Pyongyang's streets".
 _PLACE_NOUNS = frozenset(
@@ -51,10 +62,6 @@ _MOTION_VERBS = frozenset(
     take""".split()
 )
 _STATE_PREPOSITIONS = frozenset({"with", "against", "between", "by", "on", "toward", "towards"})
-# Words of a photo or story credit next to an agency's name: "Photo: Yonhap".
-_CREDIT_WORDS = frozenset(
-    {"photo", "photos", "picture", "pictures", "image", "video", "file", "source", "courtesy"}
-)
 
 
 @dataclass(slots=True)
@@ -67,16 +74,6 @@ class Reading:
     doc: Doc
     entity_at: list[str | None] = field(default_factory=list)
     sentence_of: list[int] = field(default_factory=list)  # token -> sentence index
-
-
-@dataclass(slots=True)
-class _Candidate:
-    start: int  # token span [start, end)
-    end: int
-    source: str  # 'reference', 'model', 'pattern'
-    label: str
-    actor: Actor | None = None
-    name: str = ""
 
 
 class MentionFinder:
@@ -99,7 +96,7 @@ class MentionFinder:
         mentions: list[Mention] = []
         readings: list[Reading] = []
         sentences: list[SentenceText] = []
-        deferred: list[tuple[Reading, _Candidate]] = []
+        deferred: list[tuple[Reading, NameSpan]] = []
         # Name keys of the text entities' surfaces and acronyms -> their entity key.
         aliases: dict[str, str] = {}
         for paragraph, doc in paragraphs:
@@ -133,23 +130,21 @@ class MentionFinder:
         return entities, mentions, readings
 
     # -- candidates ----------------------------------------------------------------------
-    def _candidates(self, doc: Doc) -> list[_Candidate]:
-        shouting = _shouting_sentences(doc)
+    def _candidates(self, doc: Doc) -> list[NameSpan]:
+        shouting = shouting_sentences(doc)
         references = []
         for start_char, end_char, actor in self.gazetteer.matches(doc.text):
             span = doc.char_span(start_char, end_char, alignment_mode="expand")
             if span is not None:
                 references.append(
-                    _Candidate(span.start, span.end, "reference", actor.type, actor, span.text)
+                    NameSpan(span.start, span.end, "reference", actor.type, actor, span.text)
                 )
         others = [
             c
-            for c in self._model_candidates(doc)
-            + self._pattern_candidates(doc)
-            + _korean_names(doc)
+            for c in self._model_candidates(doc) + self._pattern_candidates(doc) + korean_names(doc)
             if not (shouting and doc[c.start].sent.start in shouting)
         ]
-        chosen: list[_Candidate] = []
+        chosen: list[NameSpan] = []
         # A longer organization, site or place the model or a pattern names around a
         # reference name is that longer thing: "United Nations Command", "Sunan
         # International Airport". Otherwise the reference wins.
@@ -157,7 +152,7 @@ class MentionFinder:
             o for o in others if any(self._contains(o, r, doc, references) for r in references)
         ]
         for reference in references:
-            if not any(_overlap(reference, w) for w in winners):
+            if not any(overlap(reference, w) for w in winners):
                 chosen.append(reference)
         # What a model span holds besides the reference name it lost to may be a name
         # of its own: "the UN Robert Wood" after "Ambassador to".
@@ -165,17 +160,17 @@ class MentionFinder:
             rest
             for o in others
             if o not in winners
-            for rest in _remainders(doc, o, [c for c in chosen if _overlap(c, o)], self.words)
+            for rest in remainders(doc, o, [c for c in chosen if overlap(c, o)], self.words)
         ]
         for candidate in sorted(
             winners + others, key=lambda c: (c.start - c.end, c.source != "model", c.start)
         ):
-            if not any(_overlap(candidate, c) for c in chosen):
+            if not any(overlap(candidate, c) for c in chosen):
                 chosen.append(candidate)
-        return [c for c in sorted(chosen, key=lambda c: c.start) if not _is_credit(doc, c)]
+        return [c for c in sorted(chosen, key=lambda c: c.start) if not is_credit(doc, c)]
 
     def _contains(
-        self, outer: _Candidate, inner: _Candidate, doc: Doc, references: list[_Candidate]
+        self, outer: NameSpan, inner: NameSpan, doc: Doc, references: list[NameSpan]
     ) -> bool:
         if not (outer.start <= inner.start and inner.end <= outer.end):
             return False
@@ -201,7 +196,7 @@ class MentionFinder:
             for t in extra
         )
 
-    def _model_candidates(self, doc: Doc) -> list[_Candidate]:
+    def _model_candidates(self, doc: Doc) -> list[NameSpan]:
         found = []
         for ent in doc.ents:
             if ent.label_ not in MODEL_LABELS:
@@ -218,7 +213,7 @@ class MentionFinder:
         International Airport") and, for places, at "of" before a known place
         ("Sentosa Island of Singapore")."""
         for i in range(start + 1, end - 1):
-            if doc[i].text in _POSSESSIVE and (
+            if doc[i].text in POSSESSIVE and (
                 label in ("GPE", "LOC", "FAC") or self.gazetteer.lookup(doc[start:i].text)
             ):
                 return self._clean(doc, start, i, label) + self._clean(doc, i + 1, end, label)
@@ -241,7 +236,7 @@ class MentionFinder:
         ):
             start += 1
         while start < end and (
-            doc[end - 1].text in _POSSESSIVE
+            doc[end - 1].text in POSSESSIVE
             or (doc[end - 1].is_punct and doc[end - 1].text != ")")
             or doc[end - 1].lower_ in connectors
             or (doc[end - 1].is_lower and doc[end - 1].pos_ not in ("NOUN", "PROPN"))
@@ -249,7 +244,7 @@ class MentionFinder:
             end -= 1
         return [(start, end)] if start < end else []
 
-    def _named(self, doc: Doc, start: int, end: int, label: str, source: str) -> _Candidate | None:
+    def _named(self, doc: Doc, start: int, end: int, label: str, source: str) -> NameSpan | None:
         span = doc[start:end]
         text = span.text
         actor = self.gazetteer.lookup(text)
@@ -259,22 +254,22 @@ class MentionFinder:
             actor = self.gazetteer.lookup(f"{words[0]} {words[-1]}")
             actor = actor if actor is not None and actor.type == "PERSON" else None
         if actor is not None:
-            return _Candidate(start, end, source, actor.type, actor, text)
-        if label in ("ORG", "GPE") and _looks_like_a_person(span, self.words):
+            return NameSpan(start, end, source, actor.type, actor, text)
+        if label in ("ORG", "GPE") and looks_like_a_person(span, self.words):
             label = "PERSON"
         head = doc[end - 1]
         if head.tag_ == "JJ" or (head.tag_ == "NNPS" and label in ("GPE", "LOC")):
             return None  # "North Korean", "the two Koreas": no name of one thing
         if not any(t.text[:1].isupper() for t in span) or text.lower() in self.words.not_names:
             return None
-        if label == "ORG" and _part_of_a_title(span):
+        if label == "ORG" and part_of_a_title(span):
             return None  # "minister of Foreign Affairs": a title, not a ministry
-        kind = self._head_type(doc, _Candidate(start, end, source, label))
-        if kind is None and label == "GPE" and _named_as_region(span, self.words):
+        kind = self._head_type(doc, NameSpan(start, end, source, label))
+        if kind is None and label == "GPE" and named_as_region(span, self.words):
             kind = "LOC"  # "the northern province of Jagang"
-        return _Candidate(start, end, source, kind or label, None, text)
+        return NameSpan(start, end, source, kind or label, None, text)
 
-    def _head_type(self, doc: Doc, candidate: _Candidate) -> str | None:
+    def _head_type(self, doc: Doc, candidate: NameSpan) -> str | None:
         """The type the name's head word gives it: the last word, or the last before
         "of" ("Sea of Japan", "Victoria University of Wellington")."""
         end = candidate.end
@@ -284,7 +279,7 @@ class MentionFinder:
                 break
         return self.words.head_type(doc[end - 1].text)
 
-    def _pattern_candidates(self, doc: Doc) -> list[_Candidate]:
+    def _pattern_candidates(self, doc: Doc) -> list[NameSpan]:
         """Names by their last word, where the model saw none: "Amur Oblast", "Capella
         Hotel", "Committee for the Peaceful Reunification of the Country"."""
         found = []
@@ -293,13 +288,13 @@ class MentionFinder:
             if kind is None or not token.text[:1].isupper():
                 continue
             start = token.i
-            while start > 0 and _name_word(doc[start - 1]):
+            while start > 0 and name_word(doc[start - 1]):
                 start -= 1
             end = token.i + 1
             # "Committee for the Peaceful Reunification of the Country", "Sea of Japan";
             # not "Amur Oblast of the Far Eastern Region", two places.
             if kind == "ORG" or (kind == "LOC" and start == token.i):
-                end = _extend_with_of(doc, end, self.words)
+                end = extend_with_of(doc, end, self.words)
             while start < end and (
                 doc[start].lower_ in _DETERMINERS or doc[start].lower_ in self.words.titles
             ):
@@ -319,7 +314,7 @@ class MentionFinder:
                         found.append(candidate)
         return found
 
-    def _nested(self, doc: Doc, candidate: _Candidate) -> list[_Candidate]:
+    def _nested(self, doc: Doc, candidate: NameSpan) -> list[NameSpan]:
         """Names inside an organization's or a site's name that the text also names:
         "Central Committee of the Workers' Party of Korea", "Seoul's foreign ministry"."""
         if candidate.label not in ("ORG", "FAC") or candidate.end - candidate.start < 3:
@@ -330,7 +325,7 @@ class MentionFinder:
             if token.lower_ == "of":
                 start = i + 1 + (doc[i + 1].lower_ == "the")
                 part = (start, candidate.end)
-            elif token.text in _POSSESSIVE and i > candidate.start:
+            elif token.text in POSSESSIVE and i > candidate.start:
                 part = (candidate.start, i)
             else:
                 continue
@@ -342,7 +337,7 @@ class MentionFinder:
                 (candidate.start, candidate.end),
             ):
                 found.append(
-                    _Candidate(*part, "reference", actor.type, actor, doc[part[0] : part[1]].text)
+                    NameSpan(*part, "reference", actor.type, actor, doc[part[0] : part[1]].text)
                 )
                 if token.lower_ == "of":
                     break
@@ -351,12 +346,12 @@ class MentionFinder:
     # -- single words ------------------------------------------------------------------
     def _single_word(
         self,
-        candidate: _Candidate,
+        candidate: NameSpan,
         token: Token,
         day: date | None,
         aliases: dict[str, str],
         entities: dict[str, ArticleEntity],
-    ) -> _Candidate | None:
+    ) -> NameSpan | None:
         """A one-word name the article does not give in full: an acronym it introduced, a
         leader's surname, a place; a lone capitalized word the model calls a person is
         too often something else ("Twitter", "Capella") to be kept."""
@@ -369,7 +364,7 @@ class MentionFinder:
         )
         leader = None if named_here else self._leader(token.text, day)
         if leader is not None:
-            return _Candidate(candidate.start, candidate.end, "model", "PERSON", leader, token.text)
+            return NameSpan(candidate.start, candidate.end, "model", "PERSON", leader, token.text)
         if candidate.label in ("GPE", "LOC") and token.is_title and token.is_alpha:
             # Not a word that only qualifies a thing: "an Angara carrier rocket".
             if token.dep_ == "compound" and token.head.is_lower:
@@ -389,7 +384,7 @@ class MentionFinder:
     def _claim(
         self,
         reading: Reading,
-        candidate: _Candidate,
+        candidate: NameSpan,
         entities: dict[str, ArticleEntity],
         mentions: list[Mention],
         aliases: dict[str, str],
@@ -428,7 +423,7 @@ class MentionFinder:
         )
         if candidate.actor is None:
             aliases[name_key(span.text)] = entity.key
-            acronym = _acronym_after(doc, candidate.end)
+            acronym = acronym_after(doc, candidate.end)
             if acronym is not None:
                 entity.surfaces.add(acronym.text)
                 aliases[name_key(acronym.text)] = entity.key
@@ -436,7 +431,7 @@ class MentionFinder:
     @staticmethod
     def _other_owner(
         reading: Reading,
-        candidate: _Candidate,
+        candidate: NameSpan,
         entities: dict[str, ArticleEntity],
         mentions: list[Mention],
     ) -> ArticleEntity | None:
@@ -446,7 +441,7 @@ class MentionFinder:
         if actor is None or actor.type != "ORG" or actor.country is None or candidate.start < 2:
             return None
         doc = reading.doc
-        if doc[candidate.start - 1].text not in _POSSESSIVE:
+        if doc[candidate.start - 1].text not in POSSESSIVE:
             return None
         before = doc[candidate.start - 2]
         last = next(
@@ -517,202 +512,6 @@ def _text_entity(entities: dict[str, ArticleEntity], name: str, type_: str) -> A
         entity = ArticleEntity(key=key, name=name, type=type_)
         entities[key] = entity
     return entity
-
-
-def _part_of_a_title(span: Span) -> bool:
-    """ "minister of Foreign Affairs", "president of the State Affairs": in wire copy
-    that writes titles in lower case, the capitalized rest is part of the title."""
-    root = span.root
-    if root.dep_ != "pobj" or root.head.lower_ != "of":
-        return False
-    holder = root.head.head
-    return holder.is_lower and holder.lower_ in ROLE_WORDS
-
-
-def _remainders(
-    doc: Doc, candidate: _Candidate, covering: list[_Candidate], words: NameWords
-) -> list[_Candidate]:
-    """Runs of two or three capitalized proper nouns of a model span that no reference
-    name covers: a person's name the model ran together with an institution's."""
-    if not covering:
-        return []
-    found = []
-    run: list[Token] = []
-    for token in [*doc[candidate.start : candidate.end], None]:
-        free = token is not None and not any(c.start <= token.i < c.end for c in covering)
-        if free and token.pos_ == "PROPN" and token.is_title and token.is_alpha:
-            run.append(token)
-            continue
-        if 2 <= len(run) <= 3 and not any(words.head_type(t.text) for t in run):
-            span = doc[run[0].i : run[-1].i + 1]
-            found.append(_Candidate(span.start, span.end, "pattern", "PERSON", None, span.text))
-        run = []
-    return found
-
-
-def _korean_names(doc: Doc) -> list[_Candidate]:
-    """Korean names the model misses or cuts: "Ri Pyong Chol", "No Kwang-chol" (a
-    surname and two romanized syllables, spaced or hyphenated)."""
-    found = []
-    for i, token in enumerate(doc[:-2]):
-        if not (token.is_title and token.lower_ in KOREAN_SURNAMES):
-            continue
-        first, second = doc[i + 1], doc[i + 2]
-        if not (first.is_title and is_korean_syllable(first.lower_)):
-            continue
-        if second.is_title and is_korean_syllable(second.lower_):
-            end = i + 3
-        elif (
-            second.text == "-"
-            and i + 3 < len(doc)
-            and doc[i + 3].is_lower
-            and is_korean_syllable(doc[i + 3].text)
-        ):
-            end = i + 4
-        else:
-            continue
-        span = doc[i:end]
-        found.append(_Candidate(i, end, "pattern", "PERSON", None, span.text))
-    return found
-
-
-def _named_as_region(span: Span, words: NameWords) -> bool:
-    """ "the province of Jagang", "Jagang, a province": the text says it is a region."""
-    root = span.root
-    if root.dep_ == "pobj" and root.head.lower_ == "of":
-        return words.head_type(root.head.head.text) == "LOC"
-    return any(
-        child.dep_ == "appos" and words.head_type(child.text) == "LOC" for child in root.children
-    )
-
-
-def _looks_like_a_person(span: Span, words: NameWords) -> bool:
-    """A name the model calls an organization or a place that the text presents as a
-    person: "Minister Alexander Kozlov", "Alexandr Kozlov, minister of ..."."""
-    if not 2 <= len(span) <= 4 or not all(t.pos_ == "PROPN" and t.is_title for t in span):
-        return False
-    if any(words.head_type(t.text) for t in span):
-        return False
-    doc = span.doc
-    before = doc[span.start - 1] if span.start > 0 else None
-    if before is not None and before.lower_ in words.titles and before.text[:1].isupper():
-        return True
-    after = doc[span.end : span.end + 4]
-    return (
-        len(after) >= 2 and after[0].text == "," and any(t.lower_ in ROLE_WORDS for t in after[1:])
-    )
-
-
-def _overlap(a: _Candidate, b: _Candidate) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
-def _name_word(token: Token) -> bool:
-    """A word that can stand inside a name before its last word: a capitalized noun,
-    adjective or number, the hyphen of "Inter-Korean", the apostrophe of "Workers'"."""
-    if token.text in ("-", "&"):
-        return True
-    if token.text in _POSSESSIVE:
-        # The plural's possessive of "People's Army", "Workers' Party", "Women's
-        # Union"; not "Germany's Foreign Ministry" or "Pyongyang's Sunan International
-        # Airport", where the possessor is a name of its own.
-        before = token.nbor(-1) if token.i > 0 else None
-        if before is None:
-            return False
-        if token.text in ("'", "\u2019"):
-            return before.text.endswith("s")
-        return before.lower_ in _PLURAL_POSSESSORS
-    return token.text[:1].isupper() and token.pos_ in ("PROPN", "NOUN", "ADJ", "NUM")
-
-
-def _extend_with_of(doc: Doc, end: int, words: NameWords) -> int:
-    """ "Committee for the Peaceful Reunification of the Country", "Sea of Okhotsk"."""
-    best = end
-    i = end
-    # The first connector must be a preposition: "and the Korean Central News Agency"
-    # after "Rodong Sinmun" is another name.
-    while i < len(doc) and doc[i].lower_ in ("of", "for", "on"):
-        j = i
-        while j < len(doc) and doc[j].lower_ in words.connectors:
-            j += 1
-        k = j
-        while k < len(doc) and doc[k].text[:1].isupper() and doc[k].is_alpha:
-            k += 1
-        if k == j:
-            break
-        best = i = k
-    return best
-
-
-def _acronym_after(doc: Doc, end: int) -> Token | None:
-    """ "Korean Central News Agency (KCNA)": the acronym the text gives a name."""
-    if end + 2 < len(doc):
-        opening, word, closing = doc[end], doc[end + 1], doc[end + 2]
-        if opening.text == "(" and closing.text == ")" and word.text.isupper() and word.is_alpha:
-            return word
-    return None
-
-
-def _is_credit(doc: Doc, candidate: _Candidate) -> bool:
-    """An agency named as the credit of a photo or story, not as an actor: "(Yonhap)",
-    "(Pool via AP)", "Yonhap/AP", "/TASS/", "Photo: Yonhap", "Source: Xinhua", "photo
-    taken by Kyodo". Also an acronym in brackets after a common noun ("ballistic missile
-    (IRBM)"), which names no organization."""
-    if candidate.label != "ORG":
-        return False
-    span = doc[candidate.start : candidate.end]
-    if "/" in span.text or "|" in span.text:
-        return True
-    before = doc[candidate.start - 1] if candidate.start > 0 else None
-    after = doc[candidate.end] if candidate.end < len(doc) else None
-    if before is not None and before.text in ("/", "|"):
-        return True
-    if after is not None and after.text in ("/", "|"):
-        return True
-    if after is not None and after.text == ")":
-        opening = next(
-            (
-                t
-                for t in reversed(doc[max(0, candidate.start - 8) : candidate.start])
-                if t.text == "("
-            ),
-            None,
-        )
-        if opening is not None:
-            rest = doc[candidate.end + 1 : after.sent.end]
-            if all(t.is_punct or t.is_space for t in rest):
-                return True  # a credit in brackets closing its sentence
-            if opening.i == candidate.start - 1 and opening.i > 0 and doc[opening.i - 1].is_lower:
-                return True  # "(IRBM)" after "missile"
-    window = doc[max(0, candidate.start - 4) : candidate.start]
-    credited = any(t.lower_ in _CREDIT_WORDS for t in window)
-    return credited and any(t.text == ":" or t.lower_ in ("by", "via") for t in window)
-
-
-def _shouting_sentences(doc: Doc) -> set[int]:
-    """Starts of sentences written all in capitals ("PHOTO NOT FOR SALE") or in headline
-    case ("Kim Suggests Occupying South Korea in the Event of War"): page chrome and
-    headlines, where the model sees names in every capital, and only names the reference
-    knows are taken."""
-    found = set()
-    for sent in doc.sents:
-        letters = [t.text for t in sent if t.is_alpha and len(t.text) > 1]
-        if len(letters) >= 3 and all(w.isupper() for w in letters):
-            found.add(sent.start)
-            continue
-        long_words = [t for t in sent if t.is_alpha and len(t.text) > 3]
-        capitalized = [t for t in long_words if t.text[:1].isupper()]
-        # Names crowd a sentence too ("North Korea blew up the Inter-Korean Joint Liaison
-        # Office"): headline case capitalizes its verbs as well.
-        verbs = [t for t in sent if t.pos_ == "VERB" and t.i > sent.start]
-        if (
-            len(long_words) >= 4
-            and len(capitalized) >= 0.8 * len(long_words)
-            and verbs
-            and all(t.text[:1].isupper() for t in verbs)
-        ):
-            found.add(sent.start)
-    return found
 
 
 _VISITING = frozenset({"visit", "tour"})

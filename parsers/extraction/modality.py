@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from parsers.extraction.triggers import TriggerBook, lemma_of
+from parsers.extraction.triggers import TriggerBook, infinitive, lemma_of
 
 # Links from a clause up to the word that governs it: "agreed [to hold] talks",
 # "said [it would] meet", "refused [to attend]".
@@ -42,7 +42,7 @@ def modality(trigger: Token, predicate: Token, book: TriggerBook, event_type: st
 def _chain(trigger: Token, predicate: Token) -> list[Token]:
     """The trigger, its predicate and the verbs that govern the predicate's clause."""
     chain = [trigger] if trigger == predicate else [trigger, predicate]
-    if _infinitive(predicate) and predicate.i >= 2:
+    if infinitive(predicate) and predicate.i >= 2:
         # "threats to resume tests", "plans to hold talks": the noun the infinitive
         # follows governs it, also where the parse hangs the verb elsewhere.
         noun = predicate.doc[predicate.i - 2]
@@ -56,13 +56,13 @@ def _chain(trigger: Token, predicate: Token) -> list[Token]:
             # "fired a missile and warned": conjuncts share the head's governors, not
             # the head itself. "promised to work ... and to visit": a second infinitive
             # the parse joins to the governing verb is governed by it.
-            if _infinitive(token) and any(
-                c.dep_ == "xcomp" and _infinitive(c) for c in token.head.children
+            if infinitive(token) and any(
+                c.dep_ == "xcomp" and infinitive(c) for c in token.head.children
             ):
                 chain.append(token.head)
             token = token.head
             continue
-        came_by = token.dep_ if token.dep_ == "acl" or _infinitive(token) else ""
+        came_by = token.dep_ if token.dep_ == "acl" or infinitive(token) else ""
         token = token.head
         if token.dep_ == "prep":  # "for talks" -> "arrived"
             token = token.head
@@ -73,10 +73,6 @@ def _chain(trigger: Token, predicate: Token) -> list[Token]:
             token = token.head
             chain.append(token)
     return chain
-
-
-def _infinitive(token: Token) -> bool:
-    return any(c.dep_ == "aux" and c.tag_ == "TO" for c in token.children)
 
 
 def _denied(trigger: Token, predicate: Token, book: TriggerBook, *, spoken: bool = False) -> bool:
@@ -264,7 +260,7 @@ def _planned(trigger: Token, chain: list[Token], book: TriggerBook) -> bool:
         # "Kim to visit Seoul": a headline's infinitive is what is to come.
         if (
             position <= 1
-            and _infinitive(token)
+            and infinitive(token)
             and (
                 token.dep_ == "ROOT"
                 or (

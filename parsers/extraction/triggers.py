@@ -155,6 +155,11 @@ def hyphenated_lemma(token: Token) -> str | None:
     return None
 
 
+def infinitive(token: Token) -> bool:
+    """A verb with its "to": "to visit", "(agreed) to hold"."""
+    return any(c.dep_ == "aux" and c.tag_ == "TO" for c in token.children)
+
+
 def infinitive_after(token: Token) -> bool:
     """ "threats to resume tests": the noun followed by "to" and a verb, also where the
     parse hangs the verb elsewhere."""
