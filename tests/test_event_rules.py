@@ -443,3 +443,46 @@ def test_what_is_said_without_a_time_is_said_on_the_news_day(extractor: Extracto
     wednesday = EventDate(date(2024, 3, 13), "day")
     assert one(result, "STATEMENT").date == wednesday
     assert one(result, "ACCUSE").date == wednesday
+
+
+def test_no_plans_to_continue_until_another_acts_rejects_them(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Pyongyang said it has no plans to continue the talks unless Washington ends its "
+        "hostile policy.",
+    )
+    rejection = one(result, "REJECT")
+    assert rejection.modality == "asserted"
+    assert rejection.actors.get("ref:north-korea") == "source"
+    assert rejection.actors.get("ref:united-states") == "target"
+
+
+def test_walking_away_from_talks_with_a_state_targets_it(extractor: Extractor) -> None:
+    result = read(extractor, "North Korea walked away from nuclear talks with the United States.")
+    assert one(result, "REJECT").actors.get("ref:united-states") == "target"
+
+
+def test_a_signed_joint_statement_is_an_agreement_where_the_meeting_was(
+    extractor: Extractor,
+) -> None:
+    result = read(
+        extractor,
+        "At their first meeting in Singapore in June 2018, Trump and Kim signed a short joint "
+        "statement.",
+    )
+    assert not [e for e in result.events if e.event_type == "STATEMENT"]
+    assert one(result, "AGREE").place == "ref:singapore"
+
+
+def test_a_summit_named_after_a_city_state_was_held_there(extractor: Extractor) -> None:
+    result = read(extractor, "Little has changed since the Singapore summit between the leaders.")
+    summit = one(result, "MEETING")
+    assert summit.place == "ref:singapore"
+    assert "ref:singapore" not in summit.actors
+
+
+def test_a_nationality_on_a_launch_is_who_launched(extractor: Extractor) -> None:
+    result = read(extractor, "Tokyo condemned the North Korean launches on Friday.")
+    launch = one(result, "WEAPONS_TEST")
+    assert launch.place is None
+    assert "ref:north-korea" in launch.actors

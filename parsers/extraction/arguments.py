@@ -268,6 +268,15 @@ def _verb_arguments(trigger: Token, verb: Token, noun: bool, found: Arguments) -
             for grandchild in child.children:
                 if grandchild.dep_ == "prep":
                     _preposition(grandchild, found, source_by=False)
+    # "signed a statement at their meeting in Singapore": where the occasion was.
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("at", "during"):
+            for occasion in _objects_of_preposition(child):
+                for grandchild in occasion.children:
+                    if grandchild.dep_ == "prep" and grandchild.lower_ in ("in", "at"):
+                        found.place.extend(
+                            (grandchild.lower_, t) for t in _objects_of_preposition(grandchild)
+                        )
     # "fired a missile into the East Sea": the place may hang on the object.
     for child in verb.children:
         if child.dep_ in ("dobj", "obj") and child != trigger:

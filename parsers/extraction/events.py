@@ -224,6 +224,13 @@ class EventFinder:
         take(found.targets, "target")
         if trigger.event_type not in _ALONE:
             take(found.partners, "participant")
+        if trigger.event_type == "REJECT":
+            # "walked away from talks with the United States", "rejected dialogue with
+            # Seoul": the other side of what is rejected is the rejection's target.
+            take(_other_side(predicate), "target")
+            # "no intention to hold talks before the U.S. takes a step", "no plans to
+            # continue unless the U.S. ends its policy": whom the condition waits on.
+            take(_conditioned_on(token, predicate), "target")
         if not actors and place is None and not _main_clause(token, predicate):
             return None  # "obstacles that threaten", "a moratorium on tests": no event
         when = event_date(
@@ -234,7 +241,9 @@ class EventFinder:
             self.book.speech_verbs,
             caption=reading.kind == "caption",
         )
-        mood = modality(token, predicate, self.book, trigger.event_type)
+        mood = modality(
+            token, predicate, self.book, trigger.event_type, negative="no" in trigger.modifiers
+        )
         place, when = _there(predicate, place, when, context)
         if (
             when.value is None
@@ -371,8 +380,14 @@ class EventFinder:
             key = reading.entity_at[token.i]
             if key is None or types.get(token.i) not in _PLACE_TYPES:
                 continue
-            if word == "compound" and self.states.is_state(key):
-                continue  # "U.S.-South Korea drills": the states take part
+            if (
+                word == "compound"
+                and self.states.is_state(key)
+                and not (event_type == "MEETING" and token.pos_ == "PROPN" and _named_alone(token))
+            ):
+                # "U.S.-South Korea drills", "North Korean launches": the states take
+                # part; "the Singapore summit" was held there.
+                continue
             if word == "on" and types.get(token.i) == "GPE" and not routed:
                 continue  # "sanctions on North Korea", "talks on Washington's stance"
             if _opposed(token):
@@ -449,6 +464,63 @@ def _said_on_the_news_day(
             and candidate.origin.reading.kind == "body"
         ):
             event.date = EventDate(news_day, "day")
+
+
+def _conditioned_on(trigger: Token, predicate: Token) -> list[Token]:
+    found = []
+    for top in {trigger, predicate}:
+        for clause in top.subtree:
+            if clause.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in ("unless", "until", "before")
+                for c in clause.children
+            ):
+                found += [c for c in clause.children if c.dep_ == "nsubj"]
+    return found
+
+
+def _named_alone(token: Token) -> bool:
+    """ "the Singapore summit": one name before the noun, the place it was held; "the
+    South Korea-U.S. drills" name those who take part."""
+    noun = token
+    while noun.dep_ in ("compound", "nmod", "amod") and noun.head != noun:
+        noun = noun.head
+    modifier = [
+        t
+        for c in noun.children
+        if c.dep_ in ("compound", "nmod", "amod") and c.i < noun.i
+        for t in c.subtree
+    ]
+    names = sum(1 for t in modifier if t.ent_iob_ == "B")
+    return names <= 1 and not any(
+        t.text in ("-", "/") or t.dep_ in ("conj", "cc") for t in modifier
+    )
+
+
+def _other_side(verb: Token) -> list[Token]:
+    rejected = [
+        t
+        for c in verb.children
+        for t in (
+            [c]
+            if c.dep_ in ("dobj", "obj")
+            else [g for g in c.children if g.dep_ == "pobj"]
+            if c.dep_ == "prep" and c.lower_ in ("from", "out")
+            else []
+        )
+    ]
+    for prt in (c for c in verb.children if c.dep_ in ("prt", "advmod")):
+        for prep in prt.children:
+            if prep.dep_ == "prep" and prep.lower_ == "from":
+                rejected += [g for g in prep.children if g.dep_ == "pobj"]
+    return [
+        partner
+        for thing in rejected
+        for prep in thing.children
+        if prep.dep_ == "prep" and prep.lower_ in ("with", "between")
+        for partner in prep.children
+        if partner.dep_ == "pobj"
+        for partner in (partner, *partner.conjuncts)
+    ]
 
 
 def _there(

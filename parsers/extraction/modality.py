@@ -26,9 +26,18 @@ _HEARSAY = frozenset({"report", "source", "media", "newspaper", "outlet", "insid
 SPOKEN = frozenset({"STATEMENT", "ACCUSE", "REQUEST", "THREATEN", "PROPOSE", "PROTEST"})
 
 
-def modality(trigger: Token, predicate: Token, book: TriggerBook, event_type: str = "") -> str:
+def modality(
+    trigger: Token,
+    predicate: Token,
+    book: TriggerBook,
+    event_type: str = "",
+    *,
+    negative: bool = False,
+) -> str:
+    """`negative`: the trigger's own "no" makes it the event ("has no intention of
+    meeting" is a rejection), so that "no" does not deny it."""
     chain = _chain(trigger, predicate)
-    if _denied(trigger, predicate, book, spoken=event_type in SPOKEN):
+    if _denied(trigger, predicate, book, spoken=event_type in SPOKEN, negative=negative):
         return "denied"
     if _reported(trigger.sent, chain, book):
         return "reported"
@@ -75,12 +84,21 @@ def _chain(trigger: Token, predicate: Token) -> list[Token]:
     return chain
 
 
-def _denied(trigger: Token, predicate: Token, book: TriggerBook, *, spoken: bool = False) -> bool:
+def _denied(
+    trigger: Token,
+    predicate: Token,
+    book: TriggerBook,
+    *,
+    spoken: bool = False,
+    negative: bool = False,
+) -> bool:
     """ "did not meet", "no talks", "has no intention to hold talks", "refused to
     attend", "halted the drills", "denied that it had held talks". A negation reaches
     an event through its own clause and the verbs it completes ("did not agree to hold
     talks"), not through a clause beside it ("did not..., while accusing")."""
-    if any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in trigger.children):
+    if not negative and any(
+        c.dep_ == "det" and c.lower_ in ("no", "neither") for c in trigger.children
+    ):
         return True
     if any(c.lower_ in ("neither", "nor", "never") for c in predicate.children):
         return True  # "would neither accept nor respond"

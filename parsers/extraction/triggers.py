@@ -32,6 +32,7 @@ _KEYS = frozenset(
         "infinitive",
         "named",
         "unless_objects",
+        "unless_governors",
         "prep_objects",
         "example",
         *_CONDITIONS,
@@ -64,6 +65,7 @@ class Trigger:
     preps: frozenset[str] = frozenset()
     prep_objects: frozenset[str] = frozenset()
     unless_objects: frozenset[str] = frozenset()
+    unless_governors: frozenset[str] = frozenset()
     example: str = ""
 
     @property
@@ -120,6 +122,10 @@ class TriggerBook:
                 lemma_of(o) in trigger.unless_objects for o in objects_of(token)
             ):
                 continue
+            if trigger.unless_governors and token.dep_ in OBJECT_DEPS:
+                governor = governing_verb(token)
+                if governor is not None and lemma_of(governor) in trigger.unless_governors:
+                    continue  # "signed a joint statement": a document agreed, not a saying
             if not trigger.conditional or _meets(trigger, token, entity_type_at):
                 return trigger
         return None
@@ -303,6 +309,7 @@ def parse_triggers(text: str) -> TriggerBook:
             named=bool(raw.get("named", False)),
             prep_objects=_words(raw.get("prep_objects")),
             unless_objects=_words(raw.get("unless_objects")),
+            unless_governors=_words(raw.get("unless_governors")),
             example=str(raw.get("example", "")),
             **{name: _words(raw.get(name)) for name in _CONDITIONS},
         )
