@@ -21,6 +21,7 @@ from rich.text import Text
 
 from parsers.extraction.reference import Reference
 from parsers.highlight import snippet
+from parsers.name_lookup import REFERENCE_ENTITY_PREFIX
 from warehouse.browse import EntityRecord, QuoteRow, TimelineEvent
 from warehouse.digest import Digest
 from warehouse.search import SearchResult
@@ -143,14 +144,27 @@ def show_search(result: SearchResult, fmt: OutputFormat, out: Console) -> None:
                 "marked": cut.marked("**", "**"),
             }
         )
-    _write_records(records, fmt)
+    _write_records(records, fmt, SEARCH_COLUMNS)
 
 
-def _write_records(records: list[dict[str, Any]], fmt: OutputFormat) -> None:
+# The columns of each listing in CSV (the keys of each JSON object), in order: a CSV of
+# nothing found still has its header.
+SEARCH_COLUMNS = ("rank", "score", "published_at", "source", "title", "url", "article_id",
+                  "kind", "speaker", "passage", "matched", "marked")  # fmt: skip
+TIMELINE_COLUMNS = ("date", "event_date", "date_precision", "event_type", "modality", "summary",
+                    "actors", "place", "sources", "articles", "event_id")  # fmt: skip
+QUOTE_COLUMNS = ("published_at", "speaker", "text", "partial", "source", "title", "url",
+                 "article_id")  # fmt: skip
+DIGEST_COLUMNS = ("kind", "date", "source", "title", "text", "url", "id")
+
+
+def _write_records(
+    records: list[dict[str, Any]], fmt: OutputFormat, columns: Sequence[str]
+) -> None:
     if fmt == "json":
         write_json_lines(records)
-    elif records:
-        write_csv(list(records[0]), ([_flat(v) for v in r.values()] for r in records))
+    else:
+        write_csv(columns, ([_flat(r[c]) for c in columns] for r in records))
 
 
 def _flat(value: Any) -> Any:
@@ -213,7 +227,7 @@ def show_timeline(
     if fmt == "csv":
         for record in records:
             record["actors"] = "; ".join(f"{a['name']} ({a['role']})" for a in record["actors"])
-    _write_records(records, fmt)
+    _write_records(records, fmt, TIMELINE_COLUMNS)
 
 
 # -- quotes -----------------------------------------------------------------------------
@@ -239,7 +253,7 @@ def show_quotes(quotes: Sequence[QuoteRow], fmt: OutputFormat, out: Console, tit
     if fmt == "table":
         out.print(_quotes_table(quotes, title))
         return
-    _write_records(quote_records(quotes), fmt)
+    _write_records(quote_records(quotes), fmt, QUOTE_COLUMNS)
 
 
 def _quotes_table(quotes: Sequence[QuoteRow], title: str | None = None) -> Table:
@@ -261,8 +275,8 @@ def who_record(
     """The whole answer to `who` as one plain structure (the JSON, and what the table
     and CSV show)."""
     actor = None
-    if entity_id.startswith("ref:"):
-        actor = reference.actors.get(entity_id.removeprefix("ref:"))
+    if entity_id.startswith(REFERENCE_ENTITY_PREFIX):
+        actor = reference.actors.get(entity_id.removeprefix(REFERENCE_ENTITY_PREFIX))
     aliases = list(actor.aliases) if actor else []
     if record:
         aliases += [a for a in record.aliases if a not in aliases and a != name]
@@ -400,4 +414,4 @@ def show_digest(digest: Digest, fmt: OutputFormat, out: Console) -> None:
             {"kind": "quote", "date": display_day(q.published_at), "source": q.source,
              "title": q.speaker, "text": q.text, "url": q.url, "id": q.article_id}
         )  # fmt: skip
-    _write_records(records, fmt)
+    _write_records(records, fmt, DIGEST_COLUMNS)

@@ -76,17 +76,18 @@ def _feed(warehouse: Warehouse) -> str:
 
 def recent_weeks(warehouse: Warehouse, today: date | None = None) -> tuple[EventFilter, str]:
     """The last PICTURE_WEEKS weeks; when none of them has a dated event (a backfill of
-    old articles), the weeks up to the latest dated event, so the picture says something."""
+    old articles), the weeks up to the latest dated event, so the picture says something.
+    Returns the range and a note on which weeks these are."""
     today = today or date.today()
     window = timedelta(weeks=PICTURE_WEEKS)
     chosen = EventFilter(since=today - window, until=today)
     latest = latest_event_date(warehouse, until=today)
     if latest is None or latest >= chosen.since:  # type: ignore[operator]
-        return chosen, f"the last {PICTURE_WEEKS} weeks"
+        return chosen, f"The last {PICTURE_WEEKS} weeks."
     return (
         EventFilter(since=latest - window, until=latest),
-        f"no dated events in the last {PICTURE_WEEKS} weeks: the {PICTURE_WEEKS} weeks "
-        f"up to the latest one ({latest})",
+        f"No dated events in the last {PICTURE_WEEKS} weeks: the {PICTURE_WEEKS} weeks up "
+        f"to the latest one ({latest}).",
     )
 
 
@@ -97,7 +98,6 @@ def publish_picture(warehouse: Warehouse) -> bool:
 
     chosen, window = recent_weeks(warehouse)
     counts = event_counts(warehouse, chosen, per="week")
-    total = sum(counts.counts.values())
     title = f"Events per week by type, {chosen.since} to {chosen.until}"
     png = events_picture(counts, title, window)
     lines = [
@@ -105,22 +105,19 @@ def publish_picture(warehouse: Warehouse) -> bool:
         "",
         f"![Events per week by type]({data_uri(png)})",
         "",
-        f"{total} dated events in {window}" + _coarse_note(counts.too_coarse),
+        window,
+        f"{sum(counts.counts.values())} events dated to the day" + _coarse_note(counts.too_coarse),
         "",
         "`peninsula timeline --plot FILE.png` draws any range; `peninsula timeline` lists it.",
     ]
-    create_markdown_artifact(
-        key=PICTURE_ARTIFACT,
-        markdown="\n".join(lines),
-        description=f"Events per week by type ({window})",
-    )
+    create_markdown_artifact(key=PICTURE_ARTIFACT, markdown="\n".join(lines), description=title)
     return True
 
 
 def _coarse_note(too_coarse: int) -> str:
     if not too_coarse:
         return "."
-    return f"; {too_coarse} more are dated only to the month or year and not drawn."
+    return f"; {too_coarse} more are dated only to the month or year, not drawn."
 
 
 def data_uri(png: bytes) -> str:

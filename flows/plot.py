@@ -63,7 +63,12 @@ def events_picture(
     axes.yaxis.get_major_locator().set_params(integer=True)
     locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    # The title says the years; the formatter's "2024-May" corner label would repeat them.
+    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+    tallest = (
+        max(bottoms.values(), default=0) if stacked else max(counts.counts.values(), default=0)
+    )
+    axes.set_ylim(0, max(tallest * 1.08, 1))
     if counts.periods:
         axes.set_xlim(counts.periods[0], counts.periods[-1] + width + timedelta(days=1))
     axes.spines[["top", "right"]].set_visible(False)

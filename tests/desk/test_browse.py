@@ -130,3 +130,21 @@ def test_quotes_newest_first_since_a_day(desk_db: Path) -> None:
     )
     days = [q["published_at"] for q in quotes]
     assert days and days == sorted(days, reverse=True) and min(days) >= "2024-03-19"
+
+
+def test_who_for_someone_the_warehouse_never_met_shows_the_reference(desk_db: Path) -> None:
+    result = peninsula("who", "김영삼", "--db", desk_db, "-f", "json")
+    assert result.returncode == 0, result.stderr
+    who = json.loads(result.stdout)
+    assert (who["name"], who["in_warehouse"], who["events"]) == ("Kim Young-sam", False, 0)
+    assert {o["title"] for o in who["offices"]} == {"President"}
+    table = peninsula("who", "Kim Young-sam", "--db", desk_db)
+    assert "Not mentioned in this warehouse yet." in table.stdout
+
+
+def test_an_empty_listing_in_csv_still_has_its_header(desk_db: Path) -> None:
+    result = peninsula("search", "zzyzx", "--db", desk_db, "-f", "csv")
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        "rank,score,published_at,source,title,url,article_id,kind,speaker,passage,matched,marked"
+    ]
