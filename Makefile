@@ -11,7 +11,7 @@ export PREFECT_HOME ?= $(CURDIR)/data/prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test serve browser bench bench-extract bench-feeds eval lint install clean
+.PHONY: run test serve browser bench bench-extract bench-feeds bench-search eval lint install tool clean
 
 run: $(SYNCED)
 	$(VENV)/bin/peninsula ingest
@@ -35,6 +35,9 @@ bench-extract: $(SYNCED)
 bench-feeds: $(SYNCED)
 	$(VENV)/bin/python -m bench.feeds
 
+bench-search: $(SYNCED)
+	$(VENV)/bin/python -m bench.search
+
 eval: $(SYNCED)
 	$(VENV)/bin/peninsula eval ../shared/gold/seeds.gold.json
 	$(VENV)/bin/peninsula eval tests/passages/passages.gold.json
@@ -44,6 +47,15 @@ lint: $(SYNCED)
 	$(VENV)/bin/ruff format --check .
 
 install: $(SYNCED)
+
+# `peninsula` on your PATH (uv's tool folder, ~/.local/bin by default), with the versions
+# of uv.lock: the lock is exported as constraints. Needs the package index once (uv
+# caches its answers; the wheels come from the cache `make install` filled), then works
+# with UV_OFFLINE=1.
+tool: $(SYNCED)
+	$(UV) export --frozen --no-dev --no-emit-project --no-hashes --quiet -o $(VENV)/tool-constraints.txt
+	$(UV) tool install --force --reinstall-package peninsula --python $(PYTHON) \
+	  --constraints $(VENV)/tool-constraints.txt .
 
 # The dashboard test drives Debian's Chromium through its own chromedriver (nothing is
 # downloaded at run time). Installed from Debian's packages when missing, as root; without

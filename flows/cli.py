@@ -11,14 +11,19 @@ import json
 import os
 import shutil
 import sys
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from warehouse import Warehouse, WarehouseError
+
+if TYPE_CHECKING:
+    from parsers.name_lookup import NameMatch
+    from warehouse.browse import EventFilter
 
 DEFAULT_DB = Path(os.environ.get("PENINSULA_DB", "data/peninsula.duckdb"))
 DEFAULT_SOURCES = Path(os.environ.get("PENINSULA_SOURCES", "sources.yaml"))
@@ -368,6 +373,366 @@ def status(db: DbOption = DEFAULT_DB) -> None:
     for run in runs:
         if run.message:
             out.print(f"{run.run_id}: {run.message}", highlight=False, markup=False)
+
+
+# -- the analyst's desk: search, browse, export, digest -------------------------------
+
+DeskFormat = Annotated[
+    str, typer.Option("--format", "-f", help="table (for reading), csv or json (one per line).")
+]
+SinceOption = Annotated[
+    str | None,
+    typer.Option("--since", help="From this day on: YYYY-MM-DD, YYYY-MM or YYYY."),
+]
+SourceOption = Annotated[str | None, typer.Option("--source", help="Only this outlet.")]
+# How long a desk command waits for a running ingest before searching a stale index.
+INDEX_LOCK_WAIT_SECONDS = 3.0
+DEFAULT_TIMELINE_DAYS = 30
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words to find, e.g. "Yongbyon enrichment".')],
+    since: SinceOption = None,
+    source: SourceOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="Articles to show.")] = 10,
+    db: DbOption = DEFAULT_DB,
+    output: DeskFormat = "table",
+) -> None:
+    """Full-text search over titles, paragraphs and quotes, ranked by BM25: each article
+    once, with its best passage and the matching words highlighted."""
+    from flows.briefing import show_search
+    from warehouse.search import search as search_index
+
+    fmt = _desk_format(output)
+    warehouse = Warehouse(db)
+    try:
+        _index_current(warehouse)
+        _check_source(warehouse, source)
+        result = search_index(
+            warehouse, query, since=_day(since, "--since"), source=source, limit=limit
+        )
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    if not result.query_stems:
+        raise fail(f"{query!r}: nothing to search for (only stopwords or punctuation)")
+    show_search(result, fmt, out)
+    if not result.hits and fmt == "table":
+        err.print(f"no article matches {query!r}", style="dim", highlight=False, markup=False)
+
+
+@app.command()
+def timeline(
+    since: SinceOption = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Up to this day: YYYY-MM-DD, YYYY-MM or YYYY.")
+    ] = None,
+    actor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--actor",
+            help="Only events with this actor (any romanization or Hangul); repeat for several.",
+        ),
+    ] = None,
+    event_type: Annotated[
+        str | None, typer.Option("--type", help="Only this event type, e.g. WEAPONS_TEST.")
+    ] = None,
+    source: SourceOption = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot",
+            help="Draw events per week (by type, or per actor with "
+            "--actor) into this PNG file instead of listing them.",
+        ),
+    ] = None,
+    per: Annotated[str, typer.Option("--per", help="Bars of the picture: week or month.")] = "week",
+    db: DbOption = DEFAULT_DB,
+    output: DeskFormat = "table",
+) -> None:
+    """What happened, in date order: date, what, who, where, which outlets (default: the
+    last 30 days). Dates known only to the month show as the month."""
+    from flows.briefing import show_timeline
+    from parsers.extraction.events import EVENT_TYPES
+    from warehouse.browse import EventFilter, undated_events
+    from warehouse.browse import timeline as read_timeline
+
+    fmt = _desk_format(output)
+    if per not in ("week", "month"):
+        raise fail(f"--per {per!r}: expected week or month")
+    kind = event_type.upper() if event_type else None
+    if kind and kind not in EVENT_TYPES:
+        from flows.briefing import closest
+
+        raise fail(
+            f"--type {event_type!r}: no such event type{closest(kind, EVENT_TYPES)}"
+            f" (types: {', '.join(EVENT_TYPES)})"
+        )
+    warehouse = Warehouse(db)
+    try:
+        until_day = _day(until, "--until", end=True)
+        since_day = _day(since, "--since") or (
+            (until_day or date.today()) - timedelta(days=DEFAULT_TIMELINE_DAYS)
+        )
+        _check_source(warehouse, source)
+        actors = _resolve(warehouse, actor or [])
+        chosen = EventFilter(
+            since=since_day,
+            until=until_day,
+            event_type=kind,
+            actor_ids=tuple(m.entity_id for m in actors),
+            source=source,
+        )
+        if plot is not None:
+            _plot_timeline(warehouse, chosen, actors, plot, per)  # type: ignore[arg-type]
+            return
+        events = read_timeline(warehouse, chosen)
+        undated = undated_events(warehouse, chosen)
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    span = f"{since_day} to {until_day or 'today'}"
+    who = f" with {', '.join(m.name for m in actors)}" if actors else ""
+    show_timeline(events, fmt, out, f"{len(events)} events, {span}{who}")  # type: ignore[arg-type]
+    if undated and fmt == "table":
+        err.print(
+            f"{undated} matching events have no date and are not listed",
+            style="dim",
+            highlight=False,
+        )
+
+
+def _plot_timeline(
+    warehouse: Warehouse, chosen: EventFilter, actors: list[NameMatch], path: Path, per: str
+) -> None:
+    from flows.plot import events_picture
+    from warehouse.browse import event_counts
+
+    names = {m.entity_id: m.name for m in actors} if actors else None
+    counts = event_counts(warehouse, chosen, per=per, series_names=names)  # type: ignore[arg-type]
+    by = "per actor" if actors else "by type"
+    title = f"Events per {per} {by}, {chosen.since} to {chosen.until or date.today()}"
+    coarse = "month or year" if per == "week" else "year"
+    note = (
+        f"{counts.too_coarse} events dated only to the {coarse} are not drawn"
+        if counts.too_coarse
+        else None
+    )
+    try:
+        path.write_bytes(events_picture(counts, title, note, stacked=not actors))
+    except OSError as exc:
+        raise fail(f"{path}: cannot write the picture: {exc.strerror}") from None
+    drawn = sum(counts.counts.values())
+    what = "appearances of the actors" if actors else "events"
+    out.print(f"wrote {path}: {title} ({drawn} {what} drawn)", highlight=False, markup=False)
+
+
+@app.command()
+def who(
+    name: Annotated[str, typer.Argument(help="A name in any romanization, or in Hangul.")],
+    db: DbOption = DEFAULT_DB,
+    output: DeskFormat = "table",
+) -> None:
+    """Who someone (or an organization, a place) is: canonical name, aliases, offices,
+    what the texts called them, their latest events and quotes, mentions per month."""
+    from flows.briefing import show_who, who_record
+    from parsers.extraction.reference import default_reference
+    from warehouse.browse import entity_record
+
+    fmt = _desk_format(output)
+    warehouse = Warehouse(db)
+    try:
+        (match,) = _resolve(warehouse, [name])
+        record = entity_record(warehouse, match.entity_id)
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    show_who(who_record(match.entity_id, match.name, record, default_reference()), fmt, out)  # type: ignore[arg-type]
+
+
+@app.command()
+def quotes(
+    speaker: Annotated[
+        str | None, typer.Option("--speaker", help="Only quotes of this person (any romanization).")
+    ] = None,
+    since: SinceOption = None,
+    source: SourceOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="Quotes to show.")] = 50,
+    db: DbOption = DEFAULT_DB,
+    output: DeskFormat = "table",
+) -> None:
+    """Who said what: quotes with speaker, outlet and article, newest first."""
+    from flows.briefing import show_quotes
+    from warehouse.browse import quotes_said
+
+    fmt = _desk_format(output)
+    warehouse = Warehouse(db)
+    try:
+        speakers = _resolve(warehouse, [speaker] if speaker else [])
+        _check_source(warehouse, source)
+        found = quotes_said(
+            warehouse,
+            speaker_ids=[m.entity_id for m in speakers],
+            since=_day(since, "--since"),
+            source=source,
+            limit=limit,
+        )
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    title = f"{len(found)} quotes" + (f" of {speakers[0].name}" if speakers else "")
+    show_quotes(found, fmt, out, title)  # type: ignore[arg-type]
+
+
+@app.command(name="export")
+def export_dataset(
+    dataset: Annotated[str, typer.Argument(help="events, quotes, articles or entities.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="parquet or csv.")] = "parquet",
+    since: SinceOption = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder to write into (default: exports/ beside the warehouse)."
+        ),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write one dataset as one file (Parquet or CSV) with a schema note beside it."""
+    from flows.briefing import closest
+    from warehouse.export import DATASETS, FORMATS, export
+
+    if dataset not in DATASETS:
+        raise fail(
+            f"{dataset!r}: no such dataset{closest(dataset, DATASETS)} "
+            f"(datasets: {', '.join(DATASETS)})"
+        )
+    if fmt not in FORMATS:
+        raise fail(f"--format {fmt!r}: expected {' or '.join(FORMATS)}")
+    target = out_dir if out_dir is not None else db.parent / "exports"
+    try:
+        written = export(Warehouse(db), dataset, fmt, target, since=_day(since, "--since"))  # type: ignore[arg-type]
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"{target}: cannot write there: {exc.strerror}") from None
+    out.print(
+        f"wrote {written.path} ({written.rows} rows of {written.table_rows} in {dataset}); "
+        f"schema: {written.note}",
+        highlight=False,
+        markup=False,
+    )
+
+
+@app.command()
+def digest(
+    since_last: Annotated[
+        bool,
+        typer.Option(
+            "--since-last",
+            help="What is new since the previous --since-last digest "
+            "(the cursor is kept in the warehouse, and moves).",
+        ),
+    ] = False,
+    days: Annotated[
+        float, typer.Option(min=0, help="Without --since-last: new in the last N days.")
+    ] = 1.0,
+    db: DbOption = DEFAULT_DB,
+    output: DeskFormat = "table",
+) -> None:
+    """New articles, events and quotes (first seen after the previous digest, or in the
+    last day); also rewrites the Atom feed of new events beside the warehouse."""
+    from flows.atom import write_events_feed
+    from flows.briefing import show_digest
+    from warehouse.digest import digest_since_cursor, digest_since_time
+
+    fmt = _desk_format(output)
+    warehouse = Warehouse(db)
+    try:
+        warehouse.check_writable(must_exist=True)
+        found = (
+            digest_since_cursor(warehouse)
+            if since_last
+            else digest_since_time(warehouse, datetime.now(UTC) - timedelta(days=days))
+        )
+        feed, entries = write_events_feed(warehouse)
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    show_digest(found, fmt, out)  # type: ignore[arg-type]
+    err.print(
+        f"feed of new events: {feed} ({entries} entries)",
+        style="dim",
+        highlight=False,
+        markup=False,
+    )
+
+
+def _desk_format(output: str) -> str:
+    from flows.briefing import OUTPUT_FORMATS
+
+    if output not in OUTPUT_FORMATS:
+        raise fail(f"--format {output!r}: expected table, csv or json")
+    return output
+
+
+def _day(text: str | None, option: str, *, end: bool = False) -> date | None:
+    from flows.briefing import parse_day
+
+    if text is None:
+        return None
+    try:
+        return parse_day(text, option, end=end)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+
+
+def _resolve(warehouse: Warehouse, names: list[str]) -> list[NameMatch]:
+    """Each name to the entity extraction would link it to; a clear error otherwise."""
+    if not names:
+        return []
+    from parsers.extraction.reference import default_reference
+    from parsers.name_lookup import NameBook
+    from warehouse.browse import known_names
+
+    book = NameBook(default_reference(), known_names(warehouse))
+    try:
+        return [book.resolve(name) for name in names]
+    except LookupError as exc:
+        raise fail(str(exc)) from None
+
+
+def _check_source(warehouse: Warehouse, source: str | None) -> None:
+    if source is None:
+        return
+    from flows.briefing import closest
+    from warehouse.browse import known_sources
+
+    sources = known_sources(warehouse)
+    if source not in sources:
+        raise fail(
+            f"--source {source!r}: no articles from it{closest(source, sources)} "
+            f"(outlets: {', '.join(sources)})"
+        )
+
+
+def _index_current(warehouse: Warehouse) -> None:
+    """Bring the search index up to the warehouse if it lags (a run normally does); when
+    a run holds the file, search what is indexed and say so."""
+    from warehouse.search import index_lag, refresh_index
+
+    lag = index_lag(warehouse)
+    if lag == 0:
+        return
+    try:
+        refresh = refresh_index(
+            Warehouse(warehouse.path, lock_wait_seconds=INDEX_LOCK_WAIT_SECONDS)
+        )
+        err.print(refresh.describe(), style="dim", highlight=False, markup=False)
+    except WarehouseError as exc:
+        if lag is None:
+            raise
+        err.print(
+            f"searching an index {lag} articles behind ({exc})",
+            style="yellow",
+            highlight=False,
+            markup=False,
+        )
 
 
 def _report_end(derive_message: str | None, failures: list[tuple[str, str]], ok: bool) -> None:

@@ -16,6 +16,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from flows import progress
+from flows.desk import refresh_desk
 from flows.load_files import DEFAULT_DB, NAMED_FAILURES
 from flows.pipeline import (
     BatchReport,
@@ -89,6 +90,7 @@ def _derive(
 
 
 def _finish(summary: DeriveSummary, flow_name: str, started: datetime, db: str) -> State:
+    refresh_desk(db)
     failed = bool(summary.failures)
     message = (
         f"{len(summary.failures)} articles not derived: "

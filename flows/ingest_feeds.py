@@ -20,6 +20,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from flows.derive import derive_flow
+from flows.desk import refresh_desk
 from flows.feed_pipeline import (
     MAX_PAGE_ATTEMPTS,
     FeedRunReport,
@@ -140,6 +141,7 @@ def ingest_feeds(
     publish_feed_run(report)
     if derive:
         derive_flow(db=db, return_state=True)  # its own run, with its own report
+    refresh_desk(db)
     warehouse.record_run(
         run_id,
         FLOW_NAME,

@@ -16,6 +16,7 @@ from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import progress
+from flows.desk import refresh_desk
 from flows.pipeline import (
     BatchReport,
     FileBatch,
@@ -114,6 +115,7 @@ def load_files(
         from flows.derive import derive_flow  # imported here: derive imports this module
 
         derive_flow(db=db, return_state=True)
+    refresh_desk(db)
     warehouse.record_run(
         run_id,
         "load-files",
