@@ -16,7 +16,7 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
-from flows.briefing import display_date, event_title
+from flows.briefing import display_date, event_title, headline
 from warehouse import Warehouse
 from warehouse.digest import FeedItem, recent_new_events
 
@@ -80,7 +80,7 @@ def _entry_html(item: FeedItem) -> str:
     parts.append("</dl><p>Reported by:</p><ul>")
     for source, title, url, published in item.reports:
         when = f", {published:%Y-%m-%d}" if published else ""
-        label = f"{escape(title)} ({escape(source)}{when})"
+        label = f"{escape(headline(title))} ({escape(source)}{when})"
         parts.append(
             f'<li><a href="{escape(url)}">{label}</a></li>' if url else f"<li>{label}</li>"
         )

@@ -50,6 +50,14 @@ def display_day(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d") if moment else "undated"
 
 
+# Saved text that starts at its dateline has no headline; tables and feeds still need words.
+NO_HEADLINE = "(no headline)"
+
+
+def headline(title: str | None) -> str:
+    return title or NO_HEADLINE
+
+
 def event_title(event: TimelineEvent) -> str:
     when = display_date(event.event_date, event.date_precision) or "undated"
     return f"{when} {event.event_type}: {event.summary}"
@@ -109,7 +117,7 @@ def show_search(result: SearchResult, fmt: OutputFormat, out: Console) -> None:
         table = Table("#", "date", "outlet", "article and passage", show_lines=True)
         for rank, hit in enumerate(result.hits, 1):
             cut = snippet(hit.passage, result.matches)
-            cell = Text(hit.title, style="bold")
+            cell = Text(headline(hit.title), style="bold")
             detail = f"{hit.kind}"
             if hit.speaker:
                 detail += f", {hit.speaker}"
@@ -261,7 +269,11 @@ def _quotes_table(quotes: Sequence[QuoteRow], title: str | None = None) -> Table
     for q in quotes:
         words = f"\u201c{q.text}\u201d" if not q.partial else f"\u201c\u2026{q.text}\u2026\u201d"
         table.add_row(
-            display_day(q.published_at), Text(q.speaker), Text(words), q.source, Text(q.title)
+            display_day(q.published_at),
+            Text(q.speaker),
+            Text(words),
+            q.source,
+            Text(headline(q.title)),
         )
     return table
 
@@ -392,7 +404,7 @@ def show_digest(digest: Digest, fmt: OutputFormat, out: Console) -> None:
         out.print(Text(f"New since {digest.since}:", style="bold"))
         articles = Table("published", "outlet", "title", title=f"articles ({len(digest.articles)})")
         for a in digest.articles:
-            articles.add_row(display_day(a.published_at), a.source, Text(a.title))
+            articles.add_row(display_day(a.published_at), a.source, Text(headline(a.title)))
         out.print(articles)
         show_timeline(digest.events, "table", out, f"events ({len(digest.events)})")
         out.print(_quotes_table(digest.quotes, f"quotes ({len(digest.quotes)})"))

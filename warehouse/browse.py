@@ -294,7 +294,7 @@ class QuoteRow:
     text: str
     partial: bool
     source: str
-    title: str
+    title: str | None
     url: str | None
     article_id: str
 

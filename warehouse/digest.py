@@ -54,7 +54,7 @@ def record_sightings(warehouse: Warehouse) -> Sighting:
 class NewArticle:
     published_at: datetime | None
     source: str
-    title: str
+    title: str | None
     url: str | None
     article_id: str
     seen_at: datetime

@@ -351,7 +351,7 @@ class SearchHit:
 
     score: float
     article_id: str
-    title: str
+    title: str | None
     source: str
     published_at: datetime | None
     url: str | None
