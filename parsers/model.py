@@ -36,7 +36,11 @@ class Article:
     editor_note: str | None = None
     # None when the document itself carries no date: never a file time, never "now".
     published_at: datetime | None = None
+    # Where the article was found (the fetched URL, a sidecar's url), else what the page says.
     url: str | None = None
+    # The address the page declares for itself (link rel=canonical, og:url): one story
+    # fetched under two URLs, or saved to disk and fetched, is one article by it.
+    canonical_url: str | None = None
     language: str = "en"
     # U+FFFD characters left in the text: information lost before it reached us.
     replacement_chars: int = 0
