@@ -573,13 +573,14 @@ def _count_outcomes(conn: duckdb.DuckDBPyConnection, *, replace: bool = False) -
         """
         SELECT
             count(*) FILTER (WHERE d.status = 'failed'),
-            -- unchanged: bytes loaded before, or the same article from the same bytes
-            count(*) FILTER (WHERE d.status = 'parsed'
-                                   AND (known.doc_id IS NOT NULL OR same.article_id IS NOT NULL)),
+            -- unchanged: bytes loaded before, the same article from the same bytes, or
+            -- a copy of the bytes that win in this batch (one page under two URLs)
+            count(*) FILTER (WHERE d.status = 'parsed' AND (known.doc_id IS NOT NULL
+                                   OR same.article_id IS NOT NULL OR copy.doc_id IS NOT NULL)),
             -- updated: a new version of a stored article, or a version this batch
             -- holds twice of which the other one wins
             count(*) FILTER (WHERE d.status = 'parsed' AND known.doc_id IS NULL
-                                   AND same.article_id IS NULL
+                                   AND same.article_id IS NULL AND copy.doc_id IS NULL
                                    AND (a.article_id IS NOT NULL OR w.doc_id <> d.doc_id)),
             count(*) FILTER (WHERE d.status = 'parsed' AND known.doc_id IS NULL
                                    AND a.article_id IS NULL AND w.doc_id = d.doc_id)
@@ -587,6 +588,9 @@ def _count_outcomes(conn: duckdb.DuckDBPyConnection, *, replace: bool = False) -
         LEFT JOIN (SELECT doc_id FROM documents WHERE status = 'parsed') known USING (doc_id)
         LEFT JOIN articles a ON a.article_id = d.article_id
         LEFT JOIN batch_articles w ON w.article_id = d.article_id
+        LEFT JOIN batch_documents copy
+               ON copy.doc_id = w.doc_id AND copy.doc_id <> d.doc_id
+              AND copy.content_hash = d.content_hash
         LEFT JOIN same_articles same ON same.article_id = d.article_id AND w.doc_id = d.doc_id
         """
     ).fetchone()
