@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -46,6 +47,8 @@ from tests.feed_site import Site, rss, write_sources, yonhap_page
 
 T = TypeVar("T")
 PENINSULA = Path(sys.executable).parent / "peninsula"
+# The logs of each soak are kept here (the rest of its temporary folder is not).
+KEEP_LOGS = Path("data") / "soak"
 PER_MINUTE = 2
 SAMPLE_SECONDS = 5.0
 FINISHED = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
@@ -238,6 +241,10 @@ def soak(work: Path, site: Site, publisher: Publisher, minutes: float) -> None:
             process.kill()
     slots = int(datetime.now(UTC).timestamp() // 60 - serving_since.timestamp() // 60)
     report(work, db, runs, slots, watch, publisher, published, ui_ok, stop_seconds, code)
+    kept = KEEP_LOGS / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    shutil.copytree(work / "prefect" / "logs", kept)
+    shutil.copy(work / "serve.out", kept)
+    print(f"logs kept in {kept}")
 
 
 def _note(home: Path) -> dict | None:

@@ -373,6 +373,9 @@ def evaluate(
     gold: Annotated[Path, typer.Argument(help="A gold file in the peninsula-gold/1 format.")],
 ) -> None:
     """Ingest a gold file's articles into a temporary warehouse and print the scores."""
+    from flows.prefect_env import configure
+
+    configure(verbose=True)  # Prefect's state in the one Prefect home, like every command
     from flows.evaluate import GoldError, evaluate, report
 
     try:

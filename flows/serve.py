@@ -183,19 +183,22 @@ def run(settings: ServeSettings, api: str, say: Callable[[str], object], stopper
     for name in pause_stale_deployments(served):
         say(f"paused {name}: served no more (its schedule would make runs nobody runs)")
     say(f"Dashboard: {api.removesuffix('/api')}")
-    say(
+    serving = (
         f"Serving ingest-feeds/{settings.feeds_deployment} ({settings.feeds_cron}), "
         f"reprocess/nightly ({REPROCESS_CRON}), both in {TIME_ZONE}, and load-files/on-demand."
         " Ctrl-C stops; the schedules stay on."
     )
     with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
-        asyncio.run(_serve(served, stopper))
+        asyncio.run(_serve(served, stopper, lambda: say(serving)))
 
 
-async def _serve(served: list[RunnerDeployment], stopper: Stopper) -> None:
+async def _serve(
+    served: list[RunnerDeployment], stopper: Stopper, ready: Callable[[], object]
+) -> None:
     runner = Runner(pause_on_shutdown=False)  # stopping leaves the schedules on
     for deployment in served:
         await runner.aadd_deployment(deployment)
+    ready()
     main = asyncio.current_task()
     assert main is not None
 

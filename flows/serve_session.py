@@ -162,6 +162,9 @@ def serve_until_stopped(
             api = server.start()
         except ServerError as exc:
             raise ServeError(str(exc)) from None
+        except KeyboardInterrupt:  # Ctrl-C while it starts: it runs in a session of its own
+            server.stop()
+            raise
         os.environ["PREFECT_API_URL"] = api
     os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", RUNNER_POLL_SECONDS)
     write_serve_note(
@@ -190,7 +193,7 @@ def serve_until_stopped(
             say("Stopping the Prefect server...")
             server.stop()
         remove_serve_note(os.getpid())
-        own_log.close()
     if way_out.server_code is None:
         say("Stopped. The schedules stay on: the next `peninsula serve` picks them up.")
+    own_log.close()
     return way_out.code
