@@ -10,20 +10,35 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
+from uuid import UUID
 
 from prefect import get_client
 from prefect.automations import Automation
-from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.client.schemas.filters import (
+    FlowRunFilter,
+    FlowRunFilterDeploymentId,
+    FlowRunFilterExpectedStartTime,
+    FlowRunFilterState,
+    FlowRunFilterStateType,
+)
+from prefect.client.schemas.objects import (
+    ConcurrencyLimitConfig,
+    ConcurrencyLimitStrategy,
+    StateType,
+)
 from prefect.deployments.runner import RunnerDeployment
 from prefect.events.actions import DoNothing
 from prefect.events.schemas.automations import EventTrigger, Posture
+from prefect.exceptions import ObjectNotFound
 from prefect.runner import Runner
 from prefect.schedules import Cron
+from prefect.states import Cancelled
 
 from flows.derive import reprocess_flow
 from flows.ingest_feeds import ingest_feeds
@@ -40,6 +55,10 @@ def every_minutes_cron(minutes: int) -> str:
 
 FEEDS_CRON = every_minutes_cron(FEEDS_EVERY_MINUTES)
 REPROCESS_CRON = "30 3 * * *"  # nightly, 03:30 Seoul time: does work only after an upgrade
+# A run due longer ago than this when serve starts was missed while it was stopped (the
+# server's late-runs service marks runs Late 15 s after their time).
+MISSED_AFTER = timedelta(seconds=20)
+LATE_MARKING_WAIT_SECONDS = 30.0
 # Ctrl-C: the runner gets this long to stop cleanly before it is cancelled.
 RUNNER_STOP_SECONDS = 3.5
 FAILED_INGEST = "peninsula: a scheduled ingest failed"
@@ -166,6 +185,56 @@ def pause_stale_deployments(served: list[RunnerDeployment]) -> list[str]:
     return paused
 
 
+async def known_deployment_ids(served: list[RunnerDeployment]) -> list[UUID]:
+    """The ids of the deployments an earlier serve created under these names."""
+    ids = []
+    async with get_client() as client:
+        for deployment in served:
+            with contextlib.suppress(ObjectNotFound):
+                known = await client.read_deployment_by_name(
+                    f"{deployment.flow_name}/{deployment.name}"
+                )
+                ids.append(known.id)
+    return ids
+
+
+async def cancel_missed_runs(deployment_ids: list[UUID]) -> int:
+    """Cancel the scheduled runs whose time passed while serve was stopped; returns how
+    many. Started now, forty of them would run one and cancel the others (concurrency
+    limit), and their burst of state changes locks the server's SQLite database
+    ("database is locked" in its log at every such restart, measured). The next slot
+    runs on time; `peninsula run` runs one at once.
+    """
+    if not deployment_ids:
+        return 0
+    missed = FlowRunFilter(
+        deployment_id=FlowRunFilterDeploymentId(any_=deployment_ids),
+        state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED])),
+        expected_start_time=FlowRunFilterExpectedStartTime(
+            before_=datetime.now(UTC) - MISSED_AFTER
+        ),
+    )
+    cancelled = 0
+    async with get_client() as client:
+        # The server's late-runs service marks these Late as it starts; changing them at
+        # the same time is what locks SQLite. Its pass comes first (bounded wait).
+        deadline = time.monotonic() + LATE_MARKING_WAIT_SECONDS
+        while any(
+            r.state_name != "Late" for r in await client.read_flow_runs(flow_run_filter=missed)
+        ):
+            if time.monotonic() > deadline:
+                break
+            await asyncio.sleep(1)
+        # A page at a time: a long stop leaves up to 100 runs per deployment.
+        while runs := await client.read_flow_runs(flow_run_filter=missed):
+            for run in runs:
+                await client.set_flow_run_state(
+                    run.id, Cancelled(message="missed: peninsula serve was not running then")
+                )
+            cancelled += len(runs)
+    return cancelled
+
+
 class Stopper(Protocol):
     """How serve is told to stop (Ctrl-C, the server's death): see flows/serve_session.py."""
 
@@ -188,17 +257,29 @@ def run(settings: ServeSettings, api: str, say: Callable[[str], object], stopper
         f"reprocess/nightly ({REPROCESS_CRON}), both in {TIME_ZONE}, and load-files/on-demand."
         " Ctrl-C stops; the schedules stay on."
     )
+
+    def ready(missed: int) -> None:
+        if missed:
+            say(
+                f"{missed} scheduled runs were due while serve was stopped: cancelled; the "
+                "next ones run on time (`peninsula run DEPLOYMENT` runs one now)"
+            )
+        say(serving)
+
     with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
-        asyncio.run(_serve(served, stopper, lambda: say(serving)))
+        asyncio.run(_serve(served, stopper, ready))
 
 
 async def _serve(
-    served: list[RunnerDeployment], stopper: Stopper, ready: Callable[[], object]
+    served: list[RunnerDeployment], stopper: Stopper, ready: Callable[[int], object]
 ) -> None:
     runner = Runner(pause_on_shutdown=False)  # stopping leaves the schedules on
+    # Before the deployments are applied: applying them sets the server's scheduler to
+    # work at once, and SQLite takes one writer at a time.
+    missed = await cancel_missed_runs(await known_deployment_ids(served))
     for deployment in served:
         await runner.aadd_deployment(deployment)
-    ready()
+    ready(missed)
     main = asyncio.current_task()
     assert main is not None
 

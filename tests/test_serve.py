@@ -513,3 +513,77 @@ def test_ctrl_c_stops_everything_within_10_s_and_keeps_the_schedules(served: Ser
         assert active == [(1,), (1,)]
     out = (served.work / "serve.out").read_text()
     assert "Stopped. The schedules stay on" in out
+
+
+def start_serve(home: Path, port: int, db: Path, out: Path) -> subprocess.Popen:
+    """`peninsula serve --feeds-every 1` (no feed to poll), once it says it is serving."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(home)
+    with open(out, "w") as sink:
+        process = subprocess.Popen(
+            [
+                *(str(PENINSULA), "serve", "--port", str(port), "--db", str(db)),
+                *("--feeds-every", "1", "--sources"),
+                str(write_sources(out.with_suffix(".yaml"), [])),
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 180
+    while "Serving " not in out.read_text():
+        assert process.poll() is None and time.monotonic() < deadline, out.read_text()
+        time.sleep(0.5)
+    return process
+
+
+@pytest.mark.prefect
+def test_serve_exits_when_its_server_dies_and_a_restart_skips_the_missed_runs(
+    tmp_path: Path,
+) -> None:
+    """A serve of its own (the module's is stopped by now): its server is killed, slots
+    pass, and the next serve cancels the runs that were due meanwhile."""
+    home, port, db = tmp_path / "prefect", free_port(), tmp_path / "d.duckdb"
+    first = start_serve(home, port, db, tmp_path / "first.out")
+    api = f"http://127.0.0.1:{port}/api"
+    try:
+        # The scheduler has made the next runs (they will be due while nothing serves).
+        deadline = time.monotonic() + 60
+        while not httpx.post(f"{api}/flow_runs/filter", json={}, timeout=30).json():
+            assert time.monotonic() < deadline, "the scheduler made no run"
+            time.sleep(1)
+        note = (home / "serve.json").read_text()
+        os.kill(int(re.search(r'"server_pid": (\d+)', note).group(1)), signal.SIGKILL)
+        started = time.monotonic()
+        assert first.wait(timeout=30) == 1
+        print(f"serve exited {time.monotonic() - started:.1f} s after its server died")
+    finally:
+        if first.poll() is None:
+            first.kill()
+    out = (tmp_path / "first.out").read_text()
+    assert "error: the Prefect server exited (code -9); serve stops." in out
+    assert not (home / "serve.json").exists()
+
+    # Let a minute slot pass, and the 20 s after which a run counts as missed.
+    now = time.time()
+    time.sleep(60 - now % 60 + 25)
+    second = start_serve(home, port, db, tmp_path / "second.out")
+    try:
+        out = (tmp_path / "second.out").read_text()
+        missed = re.search(r"(\d+) scheduled runs were due while serve was stopped: cancelled", out)
+        assert missed and int(missed.group(1)) >= 1, out
+        cancelled = httpx.post(
+            f"{api}/flow_runs/filter",
+            json={"flow_runs": {"state": {"type": {"any_": ["CANCELLED"]}}}},
+            timeout=30,
+        ).json()
+        assert {r["state"]["message"] for r in cancelled} == {
+            "missed: peninsula serve was not running then"
+        }
+        assert len(cancelled) == int(missed.group(1))
+        second.send_signal(signal.SIGINT)
+        assert second.wait(timeout=30) == 0
+    finally:
+        if second.poll() is None:
+            second.kill()
