@@ -33,6 +33,11 @@ FOUND_NEW_EVENT = "peninsula.ingest.found-new"
 UNHEALTHY_EVENT = "peninsula.feed.unhealthy"
 # Shown per list in a markdown report; the rest are counted.
 LISTED = 50
+# The new-events table fits a laptop's browser window without scrolling sideways (the
+# UI does not wrap a cell's text): long summaries are cut, the full ones are in the
+# run's report; a few actors are named, the others counted.
+TABLE_TEXT_CHARS = 60
+TABLE_ACTORS = 3
 
 
 @dataclass(slots=True)
@@ -150,8 +155,8 @@ def publish_new_events(rows: Sequence[dict[str, Any]]) -> None:
     table = [
         {
             "date": event_date(row),
-            "what happened": str(row.get("summary") or row.get("event_type") or ""),
-            "who": row.get("actors") or "",
+            "what happened": _shortened(str(row.get("summary") or row.get("event_type") or "")),
+            "who": _first_names(str(row.get("actors") or "")),
             "where": row.get("place") or "",
             "sources": row.get("sources") or "",
         }
@@ -164,6 +169,20 @@ def publish_new_events(rows: Sequence[dict[str, Any]]) -> None:
         table=table,
         description=f"{len(rows)} new event{'s' if len(rows) != 1 else ''}",
     )
+
+
+def _shortened(text: str, limit: int = TABLE_TEXT_CHARS) -> str:
+    """At most `limit` characters, cut at a word: the UI's table cells do not wrap."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _first_names(actors: str, shown: int = TABLE_ACTORS) -> str:
+    """'A; B; C; D; E' -> 'A; B; C +2'."""
+    names = [n for n in actors.split("; ") if n]
+    more = f" +{len(names) - shown}" if len(names) > shown else ""
+    return "; ".join(names[:shown]) + more
 
 
 def headline(counts: LoadCounts, news: RunNews) -> str:
