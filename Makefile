@@ -6,25 +6,28 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 SYNCED := $(VENV)/.synced
 
-# Keep Prefect's own state inside the project, and off the network.
-export PREFECT_HOME ?= $(CURDIR)/data/prefect
+# Prefect's own state is in data/prefect (flows/prefect_env.py; PREFECT_HOME overrides),
+# for every command alike: one run history. Off the network.
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test serve browser bench bench-extract bench-feeds bench-search eval lint install tool clean
+.PHONY: run test serve soak browser bench bench-extract bench-feeds bench-search eval lint install tool clean
 
 run: $(SYNCED)
 	$(VENV)/bin/peninsula ingest
 	$(VENV)/bin/peninsula status
 
 test: $(SYNCED) browser
-	@mkdir -p "$(PREFECT_HOME)"
 	$(VENV)/bin/pytest
 
 # Leave peninsula running: Prefect server, UI and the scheduled deployments (Ctrl-C stops).
 serve: $(SYNCED)
-	@mkdir -p "$(PREFECT_HOME)"
 	$(VENV)/bin/peninsula serve
+
+# serve for SOAK_MINUTES (30) with ingest-feeds every minute against a feed of our own
+# on loopback; prints what ran, what loaded, memory and API latency.
+soak: $(SYNCED)
+	$(VENV)/bin/python -m bench.soak
 
 bench: $(SYNCED)
 	$(VENV)/bin/python -m bench.ingest

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -19,9 +20,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.serve_session import FEEDS_EVERY_MINUTES
 from warehouse import Warehouse, WarehouseError
 
 if TYPE_CHECKING:
+    from flows.serve import Stopper
     from parsers.name_lookup import NameMatch
     from warehouse.browse import EventFilter
 
@@ -29,6 +32,8 @@ DEFAULT_DB = Path(os.environ.get("PENINSULA_DB", "data/peninsula.duckdb"))
 DEFAULT_SOURCES = Path(os.environ.get("PENINSULA_SOURCES", "sources.yaml"))
 # Above this many files, `ingest` shows a progress bar.
 PROGRESS_BAR_MIN_FILES = 50
+# Skipped files named on the terminal; the run's report on the dashboard lists more.
+SKIPPED_LISTED = 20
 
 app = typer.Typer(
     help="Korea-diplomacy news into DuckDB: ingest saved articles, query, inspect.",
@@ -49,6 +54,15 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+PatternOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="Glob (repeatable) of the files of a folder to load, of any type: '*.md'. "
+        "Without it, a folder's article files (.txt, .html).",
+    ),
+]
+
+
 @app.command()
 def ingest(
     paths: Annotated[
@@ -57,19 +71,24 @@ def ingest(
     ] = None,
     db: DbOption = DEFAULT_DB,
     batch_size: Annotated[int, typer.Option(min=1, help="Files per load transaction.")] = 1000,
+    include: PatternOption = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(help="Glob (repeatable) of files not to load: 'drafts/*'."),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
-    """Parse saved article files and load them (the `load-files` Prefect flow)."""
-    _configure_prefect(verbose)
+    """Parse saved article files and load them (the `load-files` Prefect flow), then
+    derive entities, quotes and events. Uses the server of a running `peninsula serve`."""
+    _refuse_missing(paths or [])
     try:
         # Fail before starting Prefect when the file cannot be written (a lock, a
         # file that is not DuckDB): the flow would only report it less clearly.
         Warehouse(db).check_writable()
     except WarehouseError as exc:
         raise fail(str(exc)) from None
-    if not os.environ.get("PREFECT_API_URL"):
-        err.print("Starting a temporary Prefect server (10-30 s)...", style="dim")
-    from flows.runner import run_derive, run_load_files  # Prefect is imported only here
+    _use_prefect(verbose)
+    from flows.runner import run_load_files  # Prefect is imported only here
 
     try:
         summary, state_message, ok = run_load_files(
@@ -78,10 +97,9 @@ def ingest(
             batch_size=batch_size,
             progress_console=err,
             progress_min_files=PROGRESS_BAR_MIN_FILES,
+            include=include,
+            exclude=exclude,
         )
-        derive_message, derive_ok = None, True
-        if summary is not None:
-            _, derive_message, derive_ok = run_derive(str(db))
     except Exception as exc:
         raise _crash("load-files", exc, verbose) from None
     if summary is None:
@@ -93,7 +111,18 @@ def ingest(
         highlight=False,
         markup=False,
     )
-    _report_end(derive_message, summary.report.failures, ok and derive_ok)
+    if summary.skipped:
+        err.print(
+            f"{len(summary.skipped)} {'file' if len(summary.skipped) == 1 else 'files'} "
+            "skipped, not articles (--include loads others):",
+            highlight=False,
+            markup=False,
+        )
+        for path, reason in summary.skipped[:SKIPPED_LISTED]:
+            err.print(f"  {path}: {reason}", highlight=False, markup=False, style="dim")
+        if len(summary.skipped) > SKIPPED_LISTED:
+            err.print(f"  ... and {len(summary.skipped) - SKIPPED_LISTED} more", style="dim")
+    _report_end(summary.derive_message, summary.report.failures, ok and summary.derive_ok)
 
 
 @app.command()
@@ -106,11 +135,11 @@ def reprocess(
 ) -> None:
     """Re-derive every article from the stored raw documents (after the reference or
     the rules changed): no refetching, no duplicates, stale rows gone."""
-    _configure_prefect(verbose)
     try:
         Warehouse(db).check_writable(must_exist=True)
     except WarehouseError as exc:
         raise fail(str(exc)) from None
+    _use_prefect(verbose)
     from flows.runner import run_reprocess
 
     try:
@@ -145,16 +174,11 @@ def ingest_feeds(
         Warehouse(db).check_writable()
     except (SourcesError, WarehouseError) as exc:
         raise fail(str(exc)) from None
-    _configure_prefect(verbose)
-    if not os.environ.get("PREFECT_API_URL"):
-        err.print("Starting a temporary Prefect server (10-30 s)...", style="dim")
-    from flows.runner import run_derive, run_ingest_feeds
+    _use_prefect(verbose)
+    from flows.runner import run_ingest_feeds
 
     try:
         report, message, ok = run_ingest_feeds(source, str(sources_file), str(db))
-        derive_ok = True
-        if report is not None:
-            _, derive_message, derive_ok = run_derive(str(db))
     except Exception as exc:
         raise _crash("ingest-feeds", exc, verbose) from None
     if report is None:
@@ -171,7 +195,7 @@ def ingest_feeds(
         highlight=False,
         markup=False,
     )
-    _report_end(derive_message, report.page_failures, ok and derive_ok)
+    _report_end(report.derive_message, report.page_failures, ok and report.derive_ok)
 
 
 sources_app = typer.Typer(help="The feeds peninsula polls, and their health.")
@@ -262,36 +286,89 @@ def serve(
     db: DbOption = DEFAULT_DB,
     sources_file: SourcesOption = DEFAULT_SOURCES,
     port: Annotated[int, typer.Option(help="Port of the Prefect server and its UI.")] = 4200,
+    feeds_every: Annotated[
+        int, typer.Option("--feeds-every", help="Poll the feeds every this many minutes.")
+    ] = FEEDS_EVERY_MINUTES,
+    console: Annotated[
+        bool,
+        typer.Option("--console", help="Show the server's and the runs' logs here too."),
+    ] = False,
 ) -> None:
     """Start a Prefect server (unless PREFECT_API_URL names one) and serve the scheduled
     deployments until Ctrl-C: ingest-feeds every 15 minutes, reprocess nightly (Asia/Seoul),
-    load-files on demand."""
+    load-files on demand. Logs go to data/prefect/logs/ (server.log, serve.log)."""
+    from flows.prefect_env import configure
+    from flows.serve_session import ServeError, check_feeds_interval, serve_until_stopped
     from flows.sources import SourcesError, load_sources
 
     try:
         load_sources(sources_file)
     except SourcesError as exc:
         raise fail(str(exc)) from None
-    _configure_prefect(verbose=True)
-    from flows.server_process import start_server, stop_server
+    if problem := check_feeds_interval(feeds_every):
+        raise fail(problem)
+    configure(verbose=True)
 
-    server = None
-    api = os.environ.get("PREFECT_API_URL")
-    if not api:
-        out.print(f"Starting the Prefect server on port {port} (its data: $PREFECT_HOME)...")
-        try:
-            server = start_server(port)
-        except RuntimeError as exc:
-            raise fail(str(exc), code=1) from None
-        api = os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
-    try:
+    def run(api: str, say: Callable[[str], None], stopper: Stopper) -> None:
         from flows.serve import ServeSettings, run  # Prefect now reads PREFECT_API_URL
 
-        run(ServeSettings(db=db, sources=sources_file), api, say=out.print)
-    finally:
-        if server is not None:
-            out.print("Stopping the Prefect server...")
-            stop_server(server)
+        settings = ServeSettings(db=db, sources=sources_file, feeds_every_minutes=feeds_every)
+        run(settings, api, say, stopper)
+
+    try:
+        code = serve_until_stopped(run, port=port, terminal=sys.stdout, echo_logs=console)
+    except ServeError as exc:
+        raise fail(str(exc), code=1) from None
+    raise typer.Exit(code)
+
+
+@app.command(name="run")
+def run_now(
+    deployment: Annotated[
+        str,
+        typer.Argument(
+            help="load-files/on-demand, ingest-feeds/every-15-minutes or reprocess/nightly "
+            "(the part after / is enough)."
+        ),
+    ],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="For load-files: files, folders or glob patterns to load."),
+    ] = None,
+    wait: Annotated[
+        bool, typer.Option("--wait/--no-wait", help="Wait for the run's outcome.")
+    ] = True,
+) -> None:
+    """Run a deployment of the running `peninsula serve` now, in its process, and print
+    the outcome: the run shows on the dashboard like a scheduled one."""
+    from flows.prefect_env import configure, prefect_home, use_running_server
+
+    _refuse_missing(paths or [])
+    configure(verbose=False)
+    api = use_running_server()
+    if api is None:
+        raise fail(
+            f"no `peninsula serve` is running on {prefect_home()}: start it (`make serve`) "
+            "first; the deployments run in its process",
+            code=1,
+        )
+    from flows.runner import DeploymentNotFound, trigger_deployment
+
+    absolute = [str(p.resolve()) if p.exists() else str(Path.cwd() / p) for p in paths or []]
+    try:
+        flow_run = trigger_deployment(deployment, absolute or None, wait)
+    except DeploymentNotFound as exc:
+        raise fail(str(exc)) from None
+    state = flow_run.state
+    url = f"{api.removesuffix('/api')}/runs/flow-run/{flow_run.id}"
+    outcome = (
+        f"{state.name}: {state.message}"
+        if state and state.message
+        else (state.name if state else "unknown")
+    )
+    out.print(f"{flow_run.name} ({url}): {outcome}", highlight=False, markup=False)
+    if wait and not (state and state.is_completed()):
+        raise typer.Exit(1)
 
 
 @app.command(name="eval")
@@ -299,6 +376,9 @@ def evaluate(
     gold: Annotated[Path, typer.Argument(help="A gold file in the peninsula-gold/1 format.")],
 ) -> None:
     """Ingest a gold file's articles into a temporary warehouse and print the scores."""
+    from flows.prefect_env import configure
+
+    configure(verbose=True)  # Prefect's state in the one Prefect home, like every command
     from flows.evaluate import GoldError, evaluate, report
 
     try:
@@ -757,19 +837,24 @@ def _crash(flow_name: str, exc: Exception, verbose: bool) -> Exception:
     )
 
 
-def _configure_prefect(verbose: bool) -> None:
-    """Defaults for a command-line run, each one overridable by the environment."""
-    # There is no telemetry endpoint to reach offline, and users did not ask for one.
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    # A new PREFECT_HOME migrates its database on first start: 20 s is not always enough.
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    if not verbose:
-        # The command prints its own one-line outcome; Prefect's log (with tracebacks
-        # of failed tasks) is there with --verbose, and in the Prefect UI.
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
-    # Prefect creates its home folder but not the folders above it (data/ on a fresh clone).
-    if home := os.environ.get("PREFECT_HOME"):
-        Path(home).expanduser().mkdir(parents=True, exist_ok=True)
+def _use_prefect(verbose: bool) -> None:
+    """Settle Prefect's home and server before Prefect is imported: the server of a
+    running `peninsula serve` when there is one (seconds), else a temporary one."""
+    from flows.prefect_env import configure, use_running_server
+
+    configure(verbose)
+    if api := use_running_server():
+        err.print(f"Using the Prefect server at {api}", style="dim", highlight=False)
+    else:
+        err.print("Starting a temporary Prefect server (10-30 s)...", style="dim")
+
+
+def _refuse_missing(paths: list[Path]) -> None:
+    """Paths that name nothing stop the command before anything starts."""
+    from flows.files import missing_inputs
+
+    if problems := missing_inputs(paths):
+        raise fail("; ".join(f"{p.path}: {p.reason}" for p in problems))
 
 
 def main() -> None:  # pragma: no cover - console entry point

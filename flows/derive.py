@@ -41,6 +41,9 @@ class DeriveSummary:
     events: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     reparsed: BatchReport | None = None
+    # Rows of the event_timeline view for the events this run added (for the report of
+    # the run that started this one).
+    new_events: list[dict] = field(default_factory=list)
 
 
 class ArticleIds:
@@ -85,7 +88,8 @@ def _derive(
         before = event_ids(warehouse)
         summary.events = resolve_events_task(db)
         new = sorted(event_ids(warehouse) - before)
-        publish_new_events(timeline_rows(warehouse, new))
+        summary.new_events = timeline_rows(warehouse, new)
+        publish_new_events(summary.new_events)
     return summary
 
 
