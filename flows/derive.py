@@ -16,6 +16,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from flows import progress
+from flows.desk import refresh_desk
 from flows.extract_workers import ExtractionWorkers
 from flows.load_files import DEFAULT_DB, NAMED_FAILURES
 from flows.pipeline import (
@@ -45,6 +46,9 @@ class DeriveSummary:
     events: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     reparsed: BatchReport | None = None
+    # Rows of the event_timeline view for the events this run added (for the report of
+    # the run that started this one).
+    new_events: list[dict] = field(default_factory=list)
 
 
 class ArticleIds:
@@ -99,11 +103,13 @@ def _derive(
         before = event_ids(warehouse)
         summary.events = resolve_events_task(db)
         new = sorted(event_ids(warehouse) - before)
-        publish_new_events(timeline_rows(warehouse, new))
+        summary.new_events = timeline_rows(warehouse, new)
+        publish_new_events(summary.new_events)
     return summary
 
 
 def _finish(summary: DeriveSummary, flow_name: str, started: datetime, db: str) -> State:
+    refresh_desk(db)
     failed = bool(summary.failures)
     message = (
         f"{len(summary.failures)} articles not derived: "

@@ -41,7 +41,11 @@ class Article:
     # The day of publication, whenever the text gives it (with or without a time): what
     # "on Thursday" is read against. With published_at, its date in the outlet's zone.
     published_date: date | None = None
+    # Where the article was found (the fetched URL, a sidecar's url), else what the page says.
     url: str | None = None
+    # The address the page declares for itself (link rel=canonical, og:url): one story
+    # fetched under two URLs, or saved to disk and fetched, is one article by it.
+    canonical_url: str | None = None
     language: str = "en"
     # U+FFFD characters left in the text: information lost before it reached us.
     replacement_chars: int = 0

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 
-from warehouse.batch import ParsedDocument, article_id_for
+from warehouse.batch import ParsedDocument, article_id_for, article_url
 
 _TIMESTAMP = pa.timestamp("us", tz="UTC")
 
@@ -50,6 +50,8 @@ ARTICLE_SCHEMA = pa.schema(
         ("parser_version", pa.string()),
     ]
 )
+
+ARTICLE_URL_SCHEMA = pa.schema([("url", pa.string()), ("article_id", pa.string())])
 
 FILE_INDEX_SCHEMA = pa.schema(
     [("path", pa.string()), ("signature", pa.string()), ("doc_id", pa.string())]
@@ -99,7 +101,7 @@ def article_tables(batch: list[ParsedDocument]) -> tuple[pa.Table, pa.Table]:
                 "article_id": article_id,
                 "doc_id": parsed.document.doc_id,
                 "source": article.source,
-                "url": article.url,
+                "url": article_url(article),
                 "title": article.title,
                 "label": article.label,
                 "section": article.section,
@@ -149,3 +151,21 @@ def file_index_table(batch: list[ParsedDocument]) -> pa.Table:
         if p.article is not None and p.document.signature is not None
     ]
     return pa.Table.from_pylist(rows, schema=FILE_INDEX_SCHEMA)
+
+
+def article_urls_table(batch: list[ParsedDocument]) -> pa.Table:
+    """Every address each parsed document's article is known by: the one its page
+    declares and the one it was found under (kept as an alias)."""
+    rows = {}
+    for parsed in batch:
+        article = parsed.article
+        if article is None:
+            continue
+        article_id = article_id_for(parsed)
+        for url in (article.canonical_url, article.url):
+            if url:
+                rows[url] = article_id
+    return pa.Table.from_pylist(
+        [{"url": url, "article_id": article_id} for url, article_id in rows.items()],
+        schema=ARTICLE_URL_SCHEMA,
+    )
