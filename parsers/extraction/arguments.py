@@ -355,13 +355,16 @@ def _past_time(subject: Token) -> Token:
 
 def unjoined_subject(verb: Token) -> Token | None:
     """ "urged ..., a day after Kim Yo Jong, the leader's sister, warned that ...": a
-    verb the parse joins to an earlier verb with no "and" between them has the name
-    just before it as its subject."""
+    verb of a clause opened by "after", "before", "as"... that the parse joins to an
+    earlier verb with no "and" between them has the name just before it as its subject.
+    Verbs merely listed ("arrived in Vladivostok on Monday, met Putin") share the first
+    verb's subject instead."""
     if verb.dep_ != "conj" or verb.head.i > verb.i:
         return None
-    if any(
-        t.dep_ == "cc" or t.lower_ in ("and", "but", "or") for t in verb.doc[verb.head.i : verb.i]
-    ):
+    between = verb.doc[verb.head.i : verb.i]
+    if any(t.dep_ == "cc" or t.lower_ in ("and", "but", "or") for t in between):
+        return None
+    if not any(t.lower_ in _SUBORDINATORS for t in between):
         return None
     before = verb.i - 1
     while before > verb.head.i and verb.doc[before].is_punct:
@@ -380,9 +383,15 @@ def unjoined_subject(verb: Token) -> Token | None:
             token = token.head
         else:
             break
-    if token.pos_ != "PROPN" or not token.ent_type_:
+    if token.pos_ != "PROPN" or token.ent_type_ not in _ACTING_TYPES:
         return None
     return token
+
+
+# Words that open a clause of its own inside a sentence: "a day after X warned".
+_SUBORDINATORS = frozenset({"after", "before", "since", "as", "while", "when", "because"})
+# Names that can be the subject of what is done ("Monday" cannot).
+_ACTING_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
 
 def _outer_subjects(verb: Token, speech_verbs: frozenset[str]) -> list[list[Token]]:

@@ -87,7 +87,7 @@ def describe(
     before = text[max(0, start - 80) : start]
     title = last_word(before)
     clause = _CLAUSE_OPENING.split(before)[-1]
-    # "South Korea's ambassador to the United States Cho Hyun-dong": a title a few words
+    # "Japan's ambassador to South Korea Sato Kenji": a title a few words
     # before the name, with where the person is sent between.
     sent_to = re.search(
         rf"\b(?i:{ROLE_NOUNS})\s+to\s+(?:the\s+)?(?:[A-Z][\w.'-]*\s+){{1,4}}$", clause

@@ -429,6 +429,8 @@ def _date_from_statements(candidates: list[Candidate]) -> None:
 # What is said, charged or asked for without a time of its own: "Zhang said",
 # "Evstigneeva accused Washington".
 _SAYING = frozenset({"STATEMENT", "ACCUSE", "REQUEST"})
+# ("earlier" is left out: in wire copy "Seoul earlier said" is earlier the same day.)
+_EARLIER_ADVERBS = frozenset({"once", "previously", "formerly", "repeatedly", "long", "often"})
 
 
 def _said_on_the_news_day(
@@ -461,6 +463,8 @@ def _said_on_the_news_day(
             and event.modality == "asserted"
             and not candidate.background
             and verb.tag_ == "VBD"
+            # "Trump once said", "had earlier warned": told as said before the news.
+            and not any(c.lower_ in _EARLIER_ADVERBS for c in verb.children)
             and candidate.origin.reading.kind == "body"
         ):
             event.date = EventDate(news_day, "day")
@@ -555,8 +559,8 @@ def _lede_date(
     context: _Context,
 ) -> EventDate:
     """The news a lede reports: what it tells as done without a date happened on the
-    article's day; what its dated verb is about happened then ("slammed North Korea's
-    nuclear test on Sunday")."""
+    article's day; what its dated verb is about happened then ("denounced North
+    Korea's missile launch on Saturday")."""
     if dates:
         return governing_date(sent, trigger, predicate, dates)
     if context.published is not None and told_as_done(predicate) and not _counted(trigger):

@@ -191,7 +191,8 @@ def _hypothetical(chain: list[Token], book: TriggerBook) -> bool:
     noun = _governing_noun(chain[0])
     if noun is not None and noun.lemma_.lower() in book.hypothetical_nouns:
         return True
-    # "ready for talks", "willing to meet": an adjective between the event and its verb.
+    # "ready for talks", "willing to meet": an adjective between the event and its verb;
+    # "if Pyongyang returns to talks": a condition on the verb a noun event hangs on.
     word = chain[0]
     for _ in range(3):
         if word.head == word or word.pos_ in ("VERB", "AUX"):
@@ -199,6 +200,13 @@ def _hypothetical(chain: list[Token], book: TriggerBook) -> bool:
         word = word.head
         if word.pos_ == "ADJ" and word.lemma_.lower() in book.hypothetical_adjectives:
             return True
+    if (
+        chain[0].dep_ == "pobj"
+        and word != chain[0]
+        and word.pos_ in ("VERB", "AUX")
+        and _conditional([word])
+    ):
+        return True
     for position, token in enumerate(chain):
         if token.pos_ == "ADJ" and token.lemma_.lower() in book.hypothetical_adjectives:
             return True

@@ -62,12 +62,17 @@ def _office_titles(token: Token) -> tuple[str, ...] | None:
     return _OFFICE_TITLES.get(role)
 
 
+# Words that say an office's holder is not the one of the article's day.
+_NOT_SITTING = frozenset(
+    {"former", "late", "then", "ex", "previous", "past", "next", "future", "incoming"}
+)
 # Heads of a body's name that "the ministry" or "the agency" points back with.
 _BODY_HEADS = frozenset(
     """ministry agency committee council office command party assembly bureau department
     commission cabinet embassy mission service secretariat""".split()
 )
 _FEMININE = frozenset({"she", "her", "hers", "herself"})
+_CLAUSE_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 # Nouns for a state's own bodies: "his government" acts for the state he leads.
 _BODIES = frozenset(
     """government administration country nation military army navy forces ministry
@@ -160,7 +165,7 @@ class Referents:
         if found:
             return found
         if token.lemma_.lower() in OFFICIAL_WORDS:
-            # "South Korea's ambassador to the United States Cho Hyun-dong": the name that
+            # "Japan's ambassador to South Korea Sato Kenji": the name that
             # ends the title's phrase is whom it describes.
             edge = token.right_edge
             key = reading.entity_at[edge.i]
@@ -196,10 +201,11 @@ class Referents:
             elif (
                 child.dep_ == "prep"
                 and child.lower_ == "of"
-                and token.lemma_.lower() in _BODIES
+                and (token.lemma_.lower() in _BODIES or token.lemma_.lower() in _COLLECTIVE_NOUNS)
                 and token.tag_ == "NNS"
             ):
-                # "the governments of Shinzo Abe and Moon Jae-in": theirs.
+                # "the governments of Shinzo Abe and Moon Jae-in", "the leaders of Japan
+                # and South Korea": theirs.
                 for pobj in _objects(child):
                     found.extend(k for k in [reading.entity_at[pobj.i]] if k is not None)
             elif (
@@ -221,6 +227,10 @@ class Referents:
         """ "the Russian president", "China's foreign minister" on the article's day:
         who held that office of that state then."""
         if token.tag_ not in ("NN", "NNP"):
+            return None
+        if any(t.lower_ in _NOT_SITTING for t in token.doc[token.left_edge.i : token.i]):
+            # "the former president", "the late leader", "then-president": not who
+            # held the office on the article's day.
             return None
         titles = _office_titles(token)
         if titles is None:
@@ -284,7 +294,7 @@ class Referents:
                 ]
                 if len(keys) >= 2:
                     return list(dict.fromkeys(keys))  # type: ignore[arg-type]
-        # "Moon Jae-in and North Korean leader Kim Jong Un pose ... after their summit",
+        # "Xi Jinping and Russian President Vladimir Putin wave ... after their talks",
         # where the parse does not join the two: the names joined by "and" before it.
         sent = token.sent
         named: list[tuple[int, str]] = []
@@ -459,9 +469,11 @@ class Referents:
             for child in head.children:
                 if speaking and child.dep_ == "ccomp":
                     child = next((c for c in child.children if c.dep_ == "nsubj"), child)
-                elif child.dep_ != "nsubj" or speaking:
+                elif child.dep_ not in _CLAUSE_SUBJECTS or speaking:
                     continue
-                if child.dep_ != "nsubj" or child.i >= token.i:
+                # "North Korea was condemned ... for its launch": a passive clause is
+                # about its subject too.
+                if child.dep_ not in _CLAUSE_SUBJECTS or child.i >= token.i:
                     continue
                 key = reading.entity_at[child.i]
                 if key is None:
