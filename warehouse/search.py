@@ -59,6 +59,7 @@ _PASSAGES_OF_TOUCHED = """
 SELECT a.article_id || '#title' AS passage_id, a.article_id, 'title' AS kind,
        NULL::INTEGER AS seq, NULL::VARCHAR AS quote_id, a.title AS text
 FROM articles a JOIN desk_touched USING (article_id)
+WHERE a.title IS NOT NULL  -- a saved text may have no headline
 UNION ALL
 SELECT p.article_id || '#p' || p.seq, p.article_id, p.kind, p.seq, NULL, p.text
 FROM paragraphs p JOIN desk_touched USING (article_id)

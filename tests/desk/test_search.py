@@ -178,3 +178,16 @@ def test_passages_cover_titles_paragraphs_and_quotes(desk_db: Path) -> None:
     conn.close()
     assert counts == {False: articles + paragraphs, True: quotes}
     assert PASSAGES.exists()
+
+
+def test_an_article_without_a_headline_is_searched_by_its_text(tmp_path: Path) -> None:
+    """Saved texts may carry no headline: the index is built and updated all the same."""
+    db = tmp_path / "untitled.duckdb"
+    warehouse = Warehouse(db)
+    load(warehouse, sorted(SEEDS.glob("*.txt")), "run-1")
+    with warehouse.writer() as conn:
+        conn.execute("UPDATE articles SET title = NULL, run_id = 'run-2'")
+    result = peninsula("search", "Stockholm", "--db", db, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    hits = [json.loads(line) for line in result.stdout.splitlines()]
+    assert hits and all(hit["title"] is None for hit in hits)
