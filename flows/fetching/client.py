@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from flows.fetching.addresses import address_problem
+from flows.fetching.addresses import check_address
 from flows.sources import FetchSettings
 
 # The response headers worth keeping with a landed response.
@@ -52,6 +52,11 @@ class Fetched:
     fetched_at: datetime
     elapsed_ms: int
     error: str | None = None  # why nothing usable came back
+    # The error is for good: asking again cannot help (a refused address or scheme, a
+    # body over the cap, a redirect loop). Decided where the error arises, by its kind.
+    permanent: bool = False
+    # Not requested at all: the address check refused the URL before any connection.
+    refused: bool = False
 
     @property
     def ok(self) -> bool:
@@ -157,30 +162,30 @@ class Fetcher:
         fetched_at = datetime.now(UTC)
         current = url
         for _ in range(self.settings.max_redirects + 1):
-            problem = address_problem(current, self.settings.allow_networks)
+            problem = check_address(current, self.settings.allow_networks)
             if problem:
-                return self._keep(kind, url, current, None, {}, None, fetched_at, started, problem)
-            status, kept, body, error = self._request(current, headers or {})
+                return self._keep(
+                    kind, url, current, None, {}, None, fetched_at, started, problem.reason,
+                    permanent=problem.permanent, refused=problem.permanent,
+                )  # fmt: skip
+            status, kept, body, error, permanent = self._request(current, headers or {})
             location = kept.get("location")
             if error is None and status in _REDIRECTS and location:
                 current = urljoin(current, location)
                 continue
-            return self._keep(kind, url, current, status, kept, body, fetched_at, started, error)
+            return self._keep(
+                kind, url, current, status, kept, body, fetched_at, started, error,
+                permanent=permanent,
+            )  # fmt: skip
         return self._keep(
-            kind,
-            url,
-            current,
-            None,
-            {},
-            None,
-            fetched_at,
-            started,
-            f"more than {self.settings.max_redirects} redirects",
-        )
+            kind, url, current, None, {}, None, fetched_at, started,
+            f"more than {self.settings.max_redirects} redirects", permanent=True,
+        )  # fmt: skip
 
     def _request(
         self, url: str, headers: Mapping[str, str]
-    ) -> tuple[int | None, dict[str, str], bytes | None, str | None]:
+    ) -> tuple[int | None, dict[str, str], bytes | None, str | None, bool]:
+        """(status, kept headers, body, error, error is permanent)."""
         cap = self.settings.max_response_bytes
         with self._gate(urlsplit(url).netloc).turn():
             try:
@@ -188,26 +193,33 @@ class Fetcher:
                     kept = {k: response.headers[k] for k in KEPT_HEADERS if k in response.headers}
                     declared = response.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > cap:
-                        return response.status_code, kept, None, _too_large(declared, cap)
+                        return response.status_code, kept, None, _too_large(declared, cap), True
                     chunks, size = [], 0
                     # Counted after decompression: a small gzip body cannot grow past the cap.
                     for chunk in response.iter_bytes():
                         size += len(chunk)
                         if size > cap:
-                            return response.status_code, kept, None, _too_large(None, cap)
+                            return response.status_code, kept, None, _too_large(None, cap), True
                         chunks.append(chunk)
-                    return response.status_code, kept, b"".join(chunks), None
+                    return response.status_code, kept, b"".join(chunks), None, False
             except httpx.ConnectTimeout:
                 return (
                     None,
                     {},
                     None,
                     _timed_out("connecting", self.settings.connect_timeout_seconds),
+                    False,
                 )
             except httpx.TimeoutException:
-                return None, {}, None, _timed_out("reading", self.settings.read_timeout_seconds)
+                return (
+                    None,
+                    {},
+                    None,
+                    _timed_out("reading", self.settings.read_timeout_seconds),
+                    False,
+                )
             except httpx.HTTPError as exc:
-                return None, {}, None, f"request failed: {type(exc).__name__}: {exc}"
+                return None, {}, None, f"request failed: {type(exc).__name__}: {exc}", False
 
     def _gate(self, host: str) -> _HostGate:
         with self._gates_lock:
@@ -227,6 +239,9 @@ class Fetcher:
         fetched_at: datetime,
         started: float,
         error: str | None,
+        *,
+        permanent: bool = False,
+        refused: bool = False,
     ) -> Fetched:
         fetched = Fetched(
             kind=kind,
@@ -238,6 +253,8 @@ class Fetcher:
             fetched_at=fetched_at,
             elapsed_ms=round((time.monotonic() - started) * 1000),
             error=error,
+            permanent=permanent,
+            refused=refused,
         )
         with self._responses_lock:
             self._responses.append(fetched)
