@@ -268,9 +268,13 @@ def fetch_pages(
                 continue
             fetched = fetcher.get(entry.url, "page")
             attempts.append(PageAttempt(entry, fetched))
+            host = urlsplit(entry.url).netloc
             if fetched.status in (429, 503):
-                host = urlsplit(entry.url).netloc
                 waiting = f"not fetched: {host} asked to wait ({fetched.describe()})"
+            elif fetched.overdue:
+                # One response that used up the deadline is enough: the host's other
+                # pages wait for the next run instead of holding this one up.
+                waiting = f"not fetched: {host} is too slow ({fetched.describe()})"
         return attempts
 
     return _per_host(entries, lambda e: urlsplit(e.url).netloc, fetch_host)

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -37,6 +38,7 @@ KEPT_HEADERS = (
     "date",
 )
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+DEADLINE_PASSED = "cut off: the response was still coming at the deadline"
 # Retry-After is honoured up to this long; a server asking for more gets the cap.
 MAX_RETRY_AFTER_SECONDS = 6 * 3600
 
@@ -57,6 +59,8 @@ class Fetched:
     permanent: bool = False
     # Not requested at all: the address check refused the URL before any connection.
     refused: bool = False
+    # The response took longer than fetch.response_deadline_seconds and was cut off.
+    overdue: bool = False
 
     @property
     def ok(self) -> bool:
@@ -100,6 +104,17 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
             when = when.replace(tzinfo=UTC)
         seconds = (when - now).total_seconds()
     return min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
+
+
+class _Reply(NamedTuple):
+    """One request's outcome, before redirects are followed."""
+
+    status: int | None
+    headers: dict[str, str]
+    body: bytes | None
+    error: str | None
+    permanent: bool = False  # see Fetched.permanent
+    overdue: bool = False  # see Fetched.overdue
 
 
 class _HostGate:
@@ -168,58 +183,54 @@ class Fetcher:
                     kind, url, current, None, {}, None, fetched_at, started, problem.reason,
                     permanent=problem.permanent, refused=problem.permanent,
                 )  # fmt: skip
-            status, kept, body, error, permanent = self._request(current, headers or {})
-            location = kept.get("location")
-            if error is None and status in _REDIRECTS and location:
+            reply = self._request(current, headers or {})
+            location = reply.headers.get("location")
+            if reply.error is None and reply.status in _REDIRECTS and location:
                 current = urljoin(current, location)
                 continue
             return self._keep(
-                kind, url, current, status, kept, body, fetched_at, started, error,
-                permanent=permanent,
+                kind, url, current, reply.status, reply.headers, reply.body, fetched_at,
+                started, reply.error, permanent=reply.permanent, overdue=reply.overdue,
             )  # fmt: skip
         return self._keep(
             kind, url, current, None, {}, None, fetched_at, started,
             f"more than {self.settings.max_redirects} redirects", permanent=True,
         )  # fmt: skip
 
-    def _request(
-        self, url: str, headers: Mapping[str, str]
-    ) -> tuple[int | None, dict[str, str], bytes | None, str | None, bool]:
-        """(status, kept headers, body, error, error is permanent)."""
+    def _request(self, url: str, headers: Mapping[str, str]) -> _Reply:
         cap = self.settings.max_response_bytes
         with self._gate(urlsplit(url).netloc).turn():
+            # Checked as each chunk arrives: a server that goes silent instead is cut
+            # off by the read timeout.
+            deadline = time.monotonic() + self.settings.response_deadline_seconds
             try:
                 with self._client.stream("GET", url, headers=headers) as response:
+                    status = response.status_code
                     kept = {k: response.headers[k] for k in KEPT_HEADERS if k in response.headers}
                     declared = response.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > cap:
-                        return response.status_code, kept, None, _too_large(declared, cap), True
+                        return _Reply(status, kept, None, _too_large(declared, cap), permanent=True)
                     chunks, size = [], 0
                     # Counted after decompression: a small gzip body cannot grow past the cap.
                     for chunk in response.iter_bytes():
                         size += len(chunk)
                         if size > cap:
-                            return response.status_code, kept, None, _too_large(None, cap), True
+                            return _Reply(status, kept, None, _too_large(None, cap), permanent=True)
+                        if time.monotonic() > deadline:
+                            return _Reply(status, kept, None, self._past_deadline(), overdue=True)
                         chunks.append(chunk)
-                    return response.status_code, kept, b"".join(chunks), None, False
+                    return _Reply(status, kept, b"".join(chunks), None)
             except httpx.ConnectTimeout:
-                return (
-                    None,
-                    {},
-                    None,
-                    _timed_out("connecting", self.settings.connect_timeout_seconds),
-                    False,
-                )
+                error = _timed_out("connecting", self.settings.connect_timeout_seconds)
             except httpx.TimeoutException:
-                return (
-                    None,
-                    {},
-                    None,
-                    _timed_out("reading", self.settings.read_timeout_seconds),
-                    False,
-                )
+                error = _timed_out("reading", self.settings.read_timeout_seconds)
             except httpx.HTTPError as exc:
-                return None, {}, None, f"request failed: {type(exc).__name__}: {exc}", False
+                error = f"request failed: {type(exc).__name__}: {exc}"
+            return _Reply(None, {}, None, error)
+
+    def _past_deadline(self) -> str:
+        seconds = self.settings.response_deadline_seconds
+        return f"{DEADLINE_PASSED} ({seconds:g} s, fetch.response_deadline_seconds)"
 
     def _gate(self, host: str) -> _HostGate:
         with self._gates_lock:
@@ -242,6 +253,7 @@ class Fetcher:
         *,
         permanent: bool = False,
         refused: bool = False,
+        overdue: bool = False,
     ) -> Fetched:
         fetched = Fetched(
             kind=kind,
@@ -255,6 +267,7 @@ class Fetcher:
             error=error,
             permanent=permanent,
             refused=refused,
+            overdue=overdue,
         )
         with self._responses_lock:
             self._responses.append(fetched)
