@@ -20,6 +20,8 @@ from pathlib import Path
 # Relative to the working folder, like the default warehouse (data/peninsula.duckdb).
 DEFAULT_PREFECT_HOME = Path("data") / "prefect"
 SERVE_NOTE = "serve.json"
+# Origins whose web pages may call a Prefect API from a browser (Prefect's default: any).
+CORS_ORIGINS = "PREFECT_SERVER_CORS_ALLOWED_ORIGINS"
 LOGS = "logs"
 
 
@@ -42,6 +44,9 @@ def configure(verbose: bool) -> Path:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # A new PREFECT_HOME migrates its database on first start: 20 s is not always enough.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    # A temporary server has no UI: no web page may call it (no Origin header is empty;
+    # `peninsula serve` allows its own UI, see server_process).
+    os.environ.setdefault(CORS_ORIGINS, "")
     if not verbose:
         # The command prints its own one-line outcome; Prefect's log (with tracebacks
         # of failed tasks) is there with --verbose, and in the Prefect UI.

@@ -587,3 +587,19 @@ def test_serve_exits_when_its_server_dies_and_a_restart_skips_the_missed_runs(
     finally:
         if second.poll() is None:
             second.kill()
+
+
+@pytest.mark.prefect
+def test_only_the_dashboard_itself_may_call_the_api_from_a_browser(served: Served) -> None:
+    wait_for_deployments(served, timeout=180)
+    ui = f"http://127.0.0.1:{served.port}"
+    preflight = {"Access-Control-Request-Method": "POST"}
+    for origin in ("https://evil.example", "null", "http://localhost:8080"):
+        answer = httpx.options(
+            f"{served.api}/deployments/filter", headers={"Origin": origin, **preflight}
+        )
+        assert "access-control-allow-origin" not in answer.headers, origin
+        answer = httpx.post(f"{served.api}/flow_runs/filter", json={}, headers={"Origin": origin})
+        assert "access-control-allow-origin" not in answer.headers, origin
+    answer = httpx.options(f"{served.api}/deployments/filter", headers={"Origin": ui, **preflight})
+    assert answer.headers.get("access-control-allow-origin") == ui
