@@ -25,7 +25,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flows.logfiles import LineLog, pump
-from flows.prefect_env import CORS_ORIGINS, api_answers, read_serve_note
+from flows.prefect_env import (
+    CLIENT_AUTH,
+    CORS_ORIGINS,
+    SERVER_AUTH,
+    api_answers,
+    api_auth_string,
+    read_serve_note,
+)
 
 SERVER_START_TIMEOUT = 120.0
 # Asked to stop, the server gets this long to finish before it is killed.
@@ -44,6 +51,7 @@ class ManagedServer:
         self.ui_origin = f"http://127.0.0.1:{port}"
         self.api = f"{self.ui_origin}/api"
         self.log = log
+        self.auth = api_auth_string(create=True) or ""
         self._process: subprocess.Popen[bytes] | None = None
         self._stopping = threading.Event()
 
@@ -55,6 +63,9 @@ class ManagedServer:
         """Start `prefect server start` and wait until it answers; returns the API URL."""
         if problem := port_problem(self.port):
             raise ServerError(problem)
+        # This process's own client (the runner, the deployments) needs it too, set
+        # before Prefect is imported.
+        os.environ[CLIENT_AUTH] = self.auth
         env = {
             **os.environ,
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -64,6 +75,9 @@ class ManagedServer:
             # Only the UI's own pages may call the API from a browser: Prefect's default
             # ("*") lets any web page the analyst has open create runs.
             CORS_ORIGINS: self.ui_origin,
+            # And only with the password (see prefect_env.AUTH_FILE).
+            SERVER_AUTH: self.auth,
+            CLIENT_AUTH: self.auth,
             "PYTHONUNBUFFERED": "1",
         }
         prefect = Path(sys.executable).parent / "prefect"
