@@ -11,7 +11,7 @@ SYNCED := $(VENV)/.synced
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test serve soak browser bench bench-extract bench-feeds bench-search eval lint install tool clean
+.PHONY: run test serve soak faults browser bench bench-extract bench-feeds bench-search eval lint install tool clean
 
 run: $(SYNCED)
 	$(VENV)/bin/peninsula ingest
@@ -28,6 +28,11 @@ serve: $(SYNCED)
 # on loopback; prints what ran, what loaded, memory and API latency.
 soak: $(SYNCED)
 	$(VENV)/bin/python -m bench.soak
+
+# Hostile inputs (FIFOs, /dev/zero, huge files, odd names, unfetchable links, a trickling
+# server, a foreign web page) against the real commands: one table, a few minutes.
+faults: $(SYNCED)
+	$(VENV)/bin/python -m bench.faults
 
 bench: $(SYNCED)
 	$(VENV)/bin/python -m bench.ingest

@@ -43,6 +43,7 @@ import httpx
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from flows.prefect_env import AUTH_FILE, auth_headers
 from tests.feed_site import Site, rss, write_sources, yonhap_page
 
 T = TypeVar("T")
@@ -154,11 +155,16 @@ def wait_for(what: str, test: Callable[[], T | None], timeout: float, step: floa
     raise SystemExit(f"soak: {what} did not happen within {timeout:.0f} s")
 
 
+# The Authorization header of the soaked serve's API, once it made its password.
+HEADERS: dict[str, str] = {}
+
+
 def feed_runs(api: str, deployment_id: str) -> list[dict]:
     runs, offset = [], 0
     while True:
         page = httpx.post(
             f"{api}/flow_runs/filter",
+            headers=HEADERS,
             json={
                 "deployments": {"id": {"any_": [deployment_id]}},
                 "sort": "EXPECTED_START_TIME_ASC",
@@ -203,6 +209,8 @@ def soak(work: Path, site: Site, publisher: Publisher, minutes: float) -> None:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         note = wait_for("serve's start", lambda: _note(home), 300)
+        # The API wants the password serve made on its first start.
+        HEADERS.update(auth_headers((home / AUTH_FILE).read_text(encoding="utf-8").strip()))
         deployment = wait_for("the deployments", lambda: _deployment(api), 120)
         serving_since = datetime.now(UTC)
         print(f"serving after {time.monotonic() - started:.0f} s", flush=True)
@@ -256,7 +264,7 @@ def _note(home: Path) -> dict | None:
 
 def _deployment(api: str) -> dict | None:
     try:
-        found = httpx.post(f"{api}/deployments/filter", json={}, timeout=10).json()
+        found = httpx.post(f"{api}/deployments/filter", json={}, headers=HEADERS, timeout=10).json()
     except httpx.HTTPError:
         return None
     return next((d for d in found if d["name"] == "every-minute"), None)

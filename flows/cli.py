@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.files import DEFAULT_MAX_FILE_BYTES
 from flows.serve_session import FEEDS_EVERY_MINUTES
 from warehouse import Warehouse, WarehouseError
 
@@ -76,6 +77,15 @@ def ingest(
         list[str] | None,
         typer.Option(help="Glob (repeatable) of files not to load: 'drafts/*'."),
     ] = None,
+    max_file_bytes: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Refuse files larger than this many bytes "
+            f"(default {DEFAULT_MAX_FILE_BYTES:,}; env PENINSULA_MAX_FILE_BYTES).",
+            show_default=False,
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Parse saved article files and load them (the `load-files` Prefect flow), then
@@ -99,6 +109,7 @@ def ingest(
             progress_min_files=PROGRESS_BAR_MIN_FILES,
             include=include,
             exclude=exclude,
+            max_file_bytes=max_file_bytes,
         )
     except Exception as exc:
         raise _crash("load-files", exc, verbose) from None

@@ -229,21 +229,22 @@ class PageAttempt:
     reason: str | None = None
     # Not requested and never to be (robots.txt disallows it): skipped for good.
     refused: bool = False
+    # Not requested, but counted as a try (robots.txt unreachable): a host that never
+    # answers is given up on after MAX_PAGE_ATTEMPTS runs instead of pending forever.
+    counted: bool = False
 
     def entry_update(self) -> tuple[str, str, str | None, bool]:
         """(url, status, error, attempted) for the page's entries, after this attempt."""
         url = self.entry.url
+        last_try = self.entry.attempts + 1 >= MAX_PAGE_ATTEMPTS
         if self.fetched is None:
-            return (url, "skipped" if self.refused else "pending", self.reason, False)
+            if self.refused:
+                return (url, "skipped", self.reason, False)
+            status = "failed" if self.counted and last_try else "pending"
+            return (url, status, self.reason, self.counted)
         if self.fetched.ok:
             return (url, "fetched", None, True)
-        error = self.fetched.error or ""
-        gave_up = (
-            self.fetched.status in _FINAL_STATUSES
-            or error.startswith(("response too large", "more than"))
-            or "refused" in error
-            or self.entry.attempts + 1 >= MAX_PAGE_ATTEMPTS
-        )
+        gave_up = self.fetched.status in _FINAL_STATUSES or self.fetched.permanent or last_try
         return (url, "failed" if gave_up else "pending", self.fetched.describe(), True)
 
 
@@ -261,14 +262,19 @@ def fetch_pages(
                 continue
             verdict = robots.verdict(entry.url)
             if not verdict.allowed:
-                refused = not verdict.retry_later
-                attempts.append(PageAttempt(entry, None, verdict.reason, refused=refused))
+                later = verdict.retry_later
+                attempt = PageAttempt(entry, None, verdict.reason, refused=not later, counted=later)
+                attempts.append(attempt)
                 continue
             fetched = fetcher.get(entry.url, "page")
             attempts.append(PageAttempt(entry, fetched))
+            host = urlsplit(entry.url).netloc
             if fetched.status in (429, 503):
-                host = urlsplit(entry.url).netloc
                 waiting = f"not fetched: {host} asked to wait ({fetched.describe()})"
+            elif fetched.overdue:
+                # One response that used up the deadline is enough: the host's other
+                # pages wait for the next run instead of holding this one up.
+                waiting = f"not fetched: {host} is too slow ({fetched.describe()})"
         return attempts
 
     return _per_host(entries, lambda e: urlsplit(e.url).netloc, fetch_host)

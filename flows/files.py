@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import glob
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,49 @@ _PROJECT_FILES = frozenset(
 )
 # An extensionless file (a page saved by wget as view/AEN...) is read this far to tell.
 _SNIFF_BYTES = 4096
+# The largest file read as one article. A saved news page, scripts and inline images
+# included, stays under a few MB; anything far bigger is not an article, and reading it
+# whole would cost the run its memory. `ingest --max-file-bytes` (a flow parameter) or
+# PENINSULA_MAX_FILE_BYTES changes it.
+DEFAULT_MAX_FILE_BYTES = int(os.environ.get("PENINSULA_MAX_FILE_BYTES", 20_000_000))
+_READ_CHUNK = 1 << 20
+# What a path is when it is not a regular file, for the refusal.
+_FILE_TYPES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def display_path(path: str) -> str:
+    """The path as text that can be stored, printed and sent anywhere.
+
+    A file name is bytes; Python keeps the ones that are not UTF-8 as lone surrogates,
+    which DuckDB, Arrow and a UTF-8 terminal refuse. They are shown as \\xNN instead.
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
+
+
+def not_regular_reason(mode: int, link: bool = False) -> str | None:
+    """Why a file of this st_mode is refused, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _FILE_TYPES if test(mode)), "not a regular file")
+    through = " (through a symbolic link)" if link else ""
+    return f"{kind}{through}, not a regular file: refused"
+
+
+def size_refusal(size: int | str, limit: int) -> str:
+    return (
+        f"larger than the {limit:,}-byte limit for one file ({size}; "
+        "ingest --max-file-bytes or PENINSULA_MAX_FILE_BYTES raises it)"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +133,9 @@ def _not_an_article(path: str, name: str) -> str | None:
         return "an image"
     if not suffix and _looks_like_text(path):
         return None
-    kind = f"a {suffix} file" if suffix else "a file without extension that is not text"
+    kind = (
+        f"a {display_path(suffix)} file" if suffix else "a file without extension that is not text"
+    )
     return f"{kind}, not an article (articles are .txt or .html; --include loads others)"
 
 
@@ -120,7 +166,7 @@ def discover(
         taken = 0
         for path, relative in candidates:
             if reason := selection.skip_reason(path, relative):
-                skipped.setdefault(path, Skipped(path, reason))
+                skipped.setdefault(path, Skipped(display_path(path), reason))
             else:
                 found.add(path)
                 taken += 1
@@ -132,30 +178,37 @@ def discover(
             candidates: list[tuple[str, str]] = []
             for match in glob.glob(text, recursive=True):
                 if os.path.isdir(match):
-                    candidates.extend(_walk(match))
-                elif os.path.isfile(match) and _is_article_name(os.path.basename(match)):
+                    candidates.extend(_walk(match, problems, skipped))
+                elif not _is_article_name(os.path.basename(match)):
+                    continue
+                elif os.path.isfile(match):
                     path = os.path.normpath(match)
                     candidates.append((path, path))
+                elif reason := _type_refusal(match):
+                    problems.append(InputProblem(display_path(match), reason))
             if not take(candidates) and not candidates:
-                problems.append(InputProblem(text, "the pattern matches no file"))
+                problems.append(InputProblem(display_path(text), "the pattern matches no file"))
         elif os.path.isdir(text):
             before = len(skipped)
-            if not take(_walk(text)):
+            if not take(_walk(text, problems, skipped)):
                 reason = (
                     "the folder holds no file to load"
                     if len(skipped) == before
                     else "the folder holds no article file (its other files are listed as skipped)"
                 )
-                problems.append(InputProblem(text, reason))
+                problems.append(InputProblem(display_path(text), reason))
         elif os.path.isfile(text):
             if text.endswith(SIDECAR_SUFFIX):
-                problems.append(InputProblem(text, "a sidecar, read with its article, not alone"))
+                problems.append(
+                    InputProblem(display_path(text), "a sidecar, read with its article, not alone")
+                )
             else:
                 found.add(os.path.normpath(text))
         elif os.path.exists(text):
-            problems.append(InputProblem(text, "not a regular file or folder"))
+            reason = _type_refusal(text) or "not a regular file or folder"
+            problems.append(InputProblem(display_path(text), reason))
         else:
-            problems.append(InputProblem(text, "no such file or folder"))
+            problems.append(InputProblem(display_path(text), "no such file or folder"))
     left_out = [skipped[p] for p in sorted(skipped) if p not in found]
     return sorted(found), problems, left_out
 
@@ -169,20 +222,58 @@ def missing_inputs(inputs: Iterable[str | os.PathLike[str]]) -> list[InputProble
             continue
         if _GLOB_CHARS & set(text):
             if not glob.glob(text, recursive=True):
-                problems.append(InputProblem(text, "the pattern matches no file"))
+                problems.append(InputProblem(display_path(text), "the pattern matches no file"))
         else:
-            problems.append(InputProblem(text, "no such file or folder"))
+            problems.append(InputProblem(display_path(text), "no such file or folder"))
     return problems
 
 
-def _walk(folder: str) -> Iterator[tuple[str, str]]:
-    """(path, path below the folder) of every file, hidden ones and sidecars left out."""
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in names:
-            if _is_article_name(name):
-                path = os.path.normpath(os.path.join(root, name))
-                yield path, os.path.relpath(path, folder)
+def _walk(
+    folder: str, problems: list[InputProblem], skipped: dict[str, Skipped]
+) -> Iterator[tuple[str, str]]:
+    """(path, path below the folder) of every regular file, hidden ones and sidecars
+    left out. FIFOs, devices and sockets (also behind a symbolic link) are refused by
+    type: opening a FIFO blocks, and /dev/zero never ends. Symbolic links to folders
+    are listed as skipped: following them can loop or leave the folder given."""
+    pending = [folder]
+    while pending:
+        root = pending.pop()
+        try:
+            entries = sorted(os.scandir(root), key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(InputProblem(display_path(root), f"cannot list: {exc.strerror}"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = os.path.normpath(entry.path)
+            try:
+                link = entry.is_symlink()
+                if entry.is_dir():
+                    if link:
+                        reason = "a symbolic link to a folder, not followed"
+                        skipped.setdefault(path, Skipped(display_path(path), reason))
+                    else:
+                        pending.append(entry.path)
+                    continue
+                if not _is_article_name(entry.name):
+                    continue
+                if entry.is_file():
+                    yield path, os.path.relpath(path, folder)
+                    continue
+                mode = entry.stat().st_mode
+            except OSError as exc:  # a dangling link, a file gone meanwhile
+                problems.append(InputProblem(display_path(path), f"cannot read: {exc.strerror}"))
+                continue
+            reason = not_regular_reason(mode, link) or "not a regular file: refused"
+            problems.append(InputProblem(display_path(path), reason))
+
+
+def _type_refusal(path: str) -> str | None:
+    try:
+        return not_regular_reason(os.stat(path).st_mode, os.path.islink(path))
+    except OSError as exc:
+        return f"cannot read: {exc.strerror}"
 
 
 def _is_article_name(name: str) -> bool:
@@ -228,16 +319,55 @@ def file_signature(path: str, sidecar: str | None) -> str | None:
     return signature
 
 
-def read_document(path: str, sidecar: str | None = None) -> RawDocument | InputProblem:
-    """The file's bytes and its sidecar's text, or why they could not be read."""
+def read_document(
+    path: str, sidecar: str | None = None, max_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> RawDocument | InputProblem:
+    """The file's bytes and its sidecar's text, or why they could not be read.
+
+    Only regular files are read (the type is checked on the open file, so a file
+    swapped for a FIFO meanwhile is refused too), and no more than max_bytes of them:
+    a file that is, or grows, larger is refused with the limit, never read whole.
+    The document's origin is the path as text (display_path).
+    """
+    origin = display_path(path)
     try:
         signature = file_signature(path, sidecar)
-        with open(path, "rb") as handle:
-            content = handle.read()
+        content = read_bounded(path, max_bytes)
         meta = None
         if sidecar is not None:
-            with open(sidecar, "rb") as handle:
-                meta = handle.read().decode("utf-8", errors="replace")
+            meta = read_bounded(sidecar, max_bytes).decode("utf-8", errors="replace")
+    except FileRefused as exc:
+        return InputProblem(origin, exc.reason)
     except OSError as exc:
-        return InputProblem(path, f"cannot read: {exc.strerror or exc}")
-    return RawDocument(content=content, origin=path, meta=meta, signature=signature)
+        return InputProblem(origin, f"cannot read: {exc.strerror or exc}")
+    return RawDocument(content=content, origin=origin, meta=meta, signature=signature)
+
+
+class FileRefused(Exception):
+    """A file not read: not a regular file, or over the size limit (reason says which)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def read_bounded(path: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
+    return b"".join(_chunks(path, max_bytes))
+
+
+def _chunks(path: str, max_bytes: int) -> Iterator[bytes]:
+    if reason := not_regular_reason(os.stat(path).st_mode, os.path.islink(path)):
+        raise FileRefused(reason)  # checked before opening: opening a FIFO blocks
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        size = os.fstat(fd)
+        if reason := not_regular_reason(size.st_mode):
+            raise FileRefused(reason)
+        if size.st_size > max_bytes:
+            raise FileRefused(size_refusal(f"{size.st_size:,} bytes", max_bytes))
+        total = 0
+        while chunk := handle.read(min(_READ_CHUNK, max_bytes + 1 - total)):
+            total += len(chunk)
+            if total > max_bytes:  # it grew while being read
+                raise FileRefused(size_refusal("growing while read", max_bytes))
+            yield chunk

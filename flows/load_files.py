@@ -17,7 +17,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import progress
 from flows.desk import refresh_desk
-from flows.files import Selection
+from flows.files import DEFAULT_MAX_FILE_BYTES, Selection, display_path
 from flows.pipeline import (
     BatchReport,
     FileBatch,
@@ -66,13 +66,13 @@ class IngestSummary:
 
 # Tasks take whole batches: orchestration costs tens of milliseconds per task run.
 @task(name="scan-inputs", cache_policy=NO_CACHE, persist_result=False)
-def scan(inputs: list[str], db: str, selection: Selection) -> FileScan:
-    return scan_inputs(inputs, Warehouse(db), selection)
+def scan(inputs: list[str], db: str, selection: Selection, max_bytes: int) -> FileScan:
+    return scan_inputs(inputs, Warehouse(db), selection, max_bytes)
 
 
 @task(name="parse-batch", cache_policy=NO_CACHE, persist_result=False)
 def parse_batch(batch: FileBatch) -> ParsedBatch:
-    return parse_files(batch.paths)
+    return parse_files(batch.paths, batch.max_bytes)
 
 
 @task(name="load-batch", cache_policy=NO_CACHE, persist_result=False)
@@ -88,6 +88,7 @@ def load_files(
     derive: bool = False,
     include: list[str] | None = None,
     exclude: list[str] | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> State:
     """Load saved article files, folders or glob patterns into the warehouse; with
     `derive`, then run `derive-articles` on them (as a deployment does).
@@ -95,12 +96,15 @@ def load_files(
     Files of a folder that are not articles (READMEs, data files, images) are skipped
     and listed; `include` and `exclude` are glob patterns that choose otherwise.
     The run fails, naming the inputs, when any input did not load; the others load.
+    Only regular files up to `max_file_bytes` are read; others are refused by name.
     """
     inputs = [os.fspath(p) for p in (paths or [SEEDS_DIR])]
+    shown = [display_path(i) for i in inputs]  # what is stored and reported
     run_id = str(flow_run.get_id() or uuid.uuid4())
     started_at = datetime.now(UTC)
     warehouse = Warehouse(db)
-    files = scan(inputs, db, Selection(tuple(include or ()), tuple(exclude or ())))
+    selection = Selection(tuple(include or ()), tuple(exclude or ()))
+    files = scan(inputs, db, selection, max_file_bytes)
     summary = IngestSummary(
         run_id=run_id,
         db=db,
@@ -117,8 +121,8 @@ def load_files(
     # Parse batch N+1 while batch N loads: DuckDB works without holding the GIL.
     # Loads stay one at a time, in order: DuckDB has a single writer.
     pending_load: PrefectFuture[BatchReport] | None = None
-    with recorded_crash(db, run_id, "load-files", inputs, started_at, summary.report.counts):
-        for batch in files.batches(batch_size):
+    with recorded_crash(db, run_id, "load-files", shown, started_at, summary.report.counts):
+        for batch in files.batches(batch_size, max_file_bytes):
             parsed = parse_batch.submit(batch)
             done = _collect(pending_load, summary, done)
             pending_load = load_batch.submit(parsed, db, run_id)
@@ -137,7 +141,7 @@ def load_files(
         news.derive_message = derived.message
     refresh_desk(db)
     publish_file_run(
-        inputs,
+        shown,
         summary.report.counts,
         summary.report.failures,
         summary.ok,
@@ -147,7 +151,7 @@ def load_files(
     warehouse.record_run(
         run_id,
         "load-files",
-        inputs,
+        shown,
         started_at,
         summary.report.counts,
         status="completed" if summary.ok else "failed",

@@ -12,10 +12,12 @@ from pathlib import Path
 from flows.extract_workers import ExtractionWorkers, process_extractor
 from flows.feed_pipeline import is_page_meta, parse_page_document
 from flows.files import (
+    DEFAULT_MAX_FILE_BYTES,
     InputProblem,
     Selection,
     Skipped,
     discover,
+    display_path,
     file_signature,
     find_sidecars,
     read_document,
@@ -89,11 +91,13 @@ def parse_raw(document: RawDocument) -> ParsedDocument:
         return ParsedDocument(document, error=f"parser crashed: {type(exc).__name__}: {exc}")
 
 
-def read_all(paths: Sequence[str]) -> tuple[list[RawDocument], list[InputProblem]]:
+def read_all(
+    paths: Sequence[str], max_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> tuple[list[RawDocument], list[InputProblem]]:
     documents: list[RawDocument] = []
     problems: list[InputProblem] = []
     for path, sidecar in find_sidecars(paths).items():
-        result = read_document(path, sidecar)
+        result = read_document(path, sidecar, max_bytes)
         if isinstance(result, InputProblem):
             problems.append(result)
         else:
@@ -120,45 +124,64 @@ class FileScan:
         self.total = total
         self.skipped = skipped or []
 
-    def batches(self, size: int) -> Iterator[FileBatch]:
+    def batches(self, size: int, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[FileBatch]:
         for start in range(0, len(self.todo), size):
-            yield FileBatch(self.todo[start : start + size])
+            yield FileBatch(self.todo[start : start + size], max_bytes)
 
 
 class FileBatch:
-    __slots__ = ("paths",)
+    __slots__ = ("max_bytes", "paths")
 
-    def __init__(self, paths: list[str]) -> None:
+    def __init__(self, paths: list[str], max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> None:
         self.paths = paths
+        self.max_bytes = max_bytes
 
     def __len__(self) -> int:
         return len(self.paths)
 
 
+# Files read and hashed at a time while scanning: their bytes are dropped once their
+# ids are looked up, so a scan holds at most this many files' bytes.
+SCAN_CHUNK = 200
+
+
 def scan_inputs(
-    inputs: Sequence[str], warehouse: Warehouse, selection: Selection | None = None
+    inputs: Sequence[str],
+    warehouse: Warehouse,
+    selection: Selection | None = None,
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> FileScan:
     """Expand the inputs and keep only the files that need work.
 
     A file whose size and mtime match what was recorded when it loaded is skipped
     unread; any other is read and hashed, and skipped if its bytes are loaded already.
     Files of a folder that are not articles are listed as skipped (see Selection).
+    Paths are stored and reported as display_path text; the files are read by their
+    real names.
     """
     paths, problems, skipped = discover(inputs, selection)
     sidecars = find_sidecars(paths)
-    signatures = {path: file_signature(path, sidecar) for path, sidecar in sidecars.items()}
-    documents, unreadable = read_all(warehouse.changed_files(signatures))
-    parsed = warehouse.parsed_doc_ids([d.doc_id for d in documents])
-    todo = [d.origin for d in documents if d.doc_id not in parsed]
-    # Touched or copied, same bytes: remember the new size and mtime, so that the next
-    # run skips these files unread as well.
-    warehouse.record_signatures([d for d in documents if d.doc_id in parsed])
+    real = {display_path(path): path for path in paths}
+    signatures = {
+        display_path(path): file_signature(path, sidecar) for path, sidecar in sidecars.items()
+    }
+    changed = [real[shown] for shown in warehouse.changed_files(signatures)]
+    todo: list[str] = []
+    unreadable: list[InputProblem] = []
+    for start in range(0, len(changed), SCAN_CHUNK):
+        documents, refused = read_all(changed[start : start + SCAN_CHUNK], max_bytes)
+        unreadable.extend(refused)
+        parsed = warehouse.parsed_doc_ids([d.doc_id for d in documents])
+        todo.extend(real[d.origin] for d in documents if d.doc_id not in parsed)
+        # Touched or copied, same bytes: remember the new size and mtime, so that the
+        # next run skips these files unread as well.
+        warehouse.record_signatures([d for d in documents if d.doc_id in parsed])
     unchanged = len(paths) - len(todo) - len(unreadable)
     return FileScan(todo, unchanged, [*problems, *unreadable], len(paths) + len(problems), skipped)
 
 
-def parse_files(paths: Sequence[str]) -> ParsedBatch:
-    documents, problems = read_all(paths)
+def parse_files(paths: Sequence[str], max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> ParsedBatch:
+    documents, problems = read_all(paths, max_bytes)
     return ParsedBatch([parse_raw(d) for d in documents], problems)
 
 

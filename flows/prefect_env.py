@@ -10,8 +10,10 @@ then use that server instead of starting a temporary one.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import secrets
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
@@ -20,6 +22,14 @@ from pathlib import Path
 # Relative to the working folder, like the default warehouse (data/peninsula.duckdb).
 DEFAULT_PREFECT_HOME = Path("data") / "prefect"
 SERVE_NOTE = "serve.json"
+# Origins whose web pages may call a Prefect API from a browser (Prefect's default: any).
+CORS_ORIGINS = "PREFECT_SERVER_CORS_ALLOWED_ORIGINS"
+# The password of the server `peninsula serve` starts ("user:password", Prefect's basic
+# auth): made on the first serve, kept in the Prefect home (data/prefect) readable by
+# its owner only, and sent by every command. The UI asks for it once per browser.
+AUTH_FILE = "api-auth"
+SERVER_AUTH = "PREFECT_SERVER_API_AUTH_STRING"
+CLIENT_AUTH = "PREFECT_API_AUTH_STRING"
 LOGS = "logs"
 
 
@@ -42,11 +52,47 @@ def configure(verbose: bool) -> Path:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # A new PREFECT_HOME migrates its database on first start: 20 s is not always enough.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    # A temporary server has no UI: no web page may call it (no Origin header is empty;
+    # `peninsula serve` allows its own UI, see server_process).
+    os.environ.setdefault(CORS_ORIGINS, "")
+    if auth := api_auth_string():
+        os.environ.setdefault(CLIENT_AUTH, auth)
     if not verbose:
         # The command prints its own one-line outcome; Prefect's log (with tracebacks
         # of failed tasks) is there with --verbose, and in the Prefect UI.
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
     return home
+
+
+def auth_file() -> Path:
+    return prefect_home() / AUTH_FILE
+
+
+def api_auth_string(create: bool = False) -> str | None:
+    """The served API's auth string; with `create`, made (once) when there is none."""
+    path = auth_file()
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        if not create:
+            return None
+    value = f"peninsula:{secrets.token_urlsafe(24)}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another serve made it meanwhile: use that one
+        return api_auth_string()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(value + "\n")
+    return value
+
+
+def auth_headers(auth: str | None = None) -> dict[str, str]:
+    """The Authorization header for a plain HTTP call to the served API (none if no auth)."""
+    auth = auth or api_auth_string()
+    if not auth:
+        return {}
+    return {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode("ascii")}
 
 
 @dataclass(frozen=True, slots=True)

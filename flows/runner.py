@@ -24,6 +24,7 @@ def run_load_files(
     progress_min_files: int,
     include: list[str] | None = None,
     exclude: list[str] | None = None,
+    max_file_bytes: int | None = None,
 ) -> tuple[IngestSummary | None, str | None, bool]:
     """(summary, state message, completed); summary is None when the flow crashed.
 
@@ -58,6 +59,8 @@ def run_load_files(
             include=include,
             exclude=exclude,
             return_state=True,
+            # None keeps the flow's default: the setting is defined once, in flows/files.
+            **({} if max_file_bytes is None else {"max_file_bytes": max_file_bytes}),
         )
     finally:
         unsubscribe()

@@ -23,6 +23,7 @@ from typing import IO
 from flows.logfiles import LineLog, LogStream
 from flows.prefect_env import (
     ServeNote,
+    auth_file,
     logs_dir,
     remove_serve_note,
     running_serve,
@@ -158,6 +159,7 @@ def serve_until_stopped(
             raise ServeError(problem)
         server = ManagedServer(port, LineLog(logs / "server.log", echo=echo))
         say(f"Starting the Prefect server on port {port} (its log: {server.log.path})...")
+        say(f"The dashboard asks for a password once per browser: it is in {auth_file()}")
         try:
             api = server.start()
         except ServerError as exc:

@@ -25,7 +25,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flows.logfiles import LineLog, pump
-from flows.prefect_env import api_answers, read_serve_note
+from flows.prefect_env import (
+    CLIENT_AUTH,
+    CORS_ORIGINS,
+    SERVER_AUTH,
+    api_answers,
+    api_auth_string,
+    read_serve_note,
+)
 
 SERVER_START_TIMEOUT = 120.0
 # Asked to stop, the server gets this long to finish before it is killed.
@@ -41,8 +48,10 @@ class ServerError(RuntimeError):
 class ManagedServer:
     def __init__(self, port: int, log: LineLog) -> None:
         self.port = port
-        self.api = f"http://127.0.0.1:{port}/api"
+        self.ui_origin = f"http://127.0.0.1:{port}"
+        self.api = f"{self.ui_origin}/api"
         self.log = log
+        self.auth = api_auth_string(create=True) or ""
         self._process: subprocess.Popen[bytes] | None = None
         self._stopping = threading.Event()
 
@@ -54,12 +63,21 @@ class ManagedServer:
         """Start `prefect server start` and wait until it answers; returns the API URL."""
         if problem := port_problem(self.port):
             raise ServerError(problem)
+        # This process's own client (the runner, the deployments) needs it too, set
+        # before Prefect is imported.
+        os.environ[CLIENT_AUTH] = self.auth
         env = {
             **os.environ,
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             # The UI must call this server's API, also on a port other than 4200.
             "PREFECT_UI_API_URL": self.api,
             "PREFECT_API_URL": self.api,
+            # Only the UI's own pages may call the API from a browser: Prefect's default
+            # ("*") lets any web page the analyst has open create runs.
+            CORS_ORIGINS: self.ui_origin,
+            # And only with the password (see prefect_env.AUTH_FILE).
+            SERVER_AUTH: self.auth,
+            CLIENT_AUTH: self.auth,
             "PYTHONUNBUFFERED": "1",
         }
         prefect = Path(sys.executable).parent / "prefect"

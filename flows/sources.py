@@ -28,6 +28,9 @@ class FetchSettings:
     min_interval_seconds: float = 2.0
     connect_timeout_seconds: float = 10.0
     read_timeout_seconds: float = 30.0
+    # The whole response, first byte to last: a server trickling a byte at a time
+    # never trips the read timeout, so this bounds what one response can cost.
+    response_deadline_seconds: float = 60.0
     max_response_bytes: int = 5_000_000
     max_redirects: int = 5
     backoff_base_minutes: float = 5.0

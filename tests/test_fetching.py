@@ -202,3 +202,62 @@ def test_stale_feed_is_one_quiet_for_several_usual_intervals() -> None:
     assert state.usual_interval_seconds == 3600
     assert not state.stale(hourly[-1] + timedelta(hours=3), settings)
     assert state.stale(hourly[-1] + timedelta(hours=5), settings)
+
+
+def trickle(_request: object) -> Response:
+    """A page that never stops coming: a byte every 0.1 s, each well inside any read
+    timeout, 600 of them (a minute)."""
+
+    def drip() -> Iterator[bytes]:
+        for _ in range(600):
+            time.sleep(0.1)
+            yield b"x"
+
+    return Response(drip(), content_type="text/html")
+
+
+def test_a_trickling_response_is_cut_off_at_the_deadline(server: HTTPServer) -> None:
+    server.expect_request("/trickle").respond_with_handler(trickle)
+    with fetcher(read_timeout_seconds=5.0, response_deadline_seconds=1.0) as client:
+        started = time.monotonic()
+        result = client.get(server.url_for("/trickle"), "page")
+    took = time.monotonic() - started
+    assert 1.0 <= took < 2.0, took
+    assert not result.ok and result.body is None and result.overdue
+    assert result.error == (
+        "cut off: the response was still coming at the deadline "
+        "(1 s, fetch.response_deadline_seconds)"
+    )
+
+
+def test_a_trickling_host_holds_up_no_other_host_beyond_one_deadline(server: HTTPServer) -> None:
+    from flows.feed_pipeline import fetch_pages
+    from warehouse.live import PendingEntry
+
+    server.expect_request("/robots.txt").respond_with_data("", status=404)
+    server.expect_request("/slow/1").respond_with_handler(trickle)
+    server.expect_request("/slow/2").respond_with_handler(trickle)
+    server.expect_request("/slow/3").respond_with_handler(trickle)
+    server.expect_request("/fast").respond_with_data("<html><p>quick</p></html>")
+    slow_host = f"http://127.0.0.1:{server.port}"
+    fast_host = f"http://localhost:{server.port}"  # another host name, the same server
+    entries = [
+        PendingEntry("s", f"slow-{n}", f"{slow_host}/slow/{n}", "generic", 0) for n in (1, 2, 3)
+    ]
+    entries.append(PendingEntry("s", "fast", f"{fast_host}/fast", "generic", 0))
+    allowed = (*LOOPBACK, ipaddress.ip_network("::1/128"))
+    with fetcher(
+        read_timeout_seconds=5.0, response_deadline_seconds=1.5, allow_networks=allowed
+    ) as client:
+        started = time.monotonic()
+        attempts = fetch_pages(entries, client, RobotsRules(client, UA))
+        took = time.monotonic() - started
+    assert took < 3.0, took  # one deadline, not three
+    updates = {a.entry.entry_id: a.entry_update() for a in attempts}
+    assert updates["fast"][1] == "fetched"
+    assert updates["slow-1"][1:] == ("pending", updates["slow-1"][2], True)
+    assert updates["slow-1"][2].startswith("cut off")
+    for later in ("slow-2", "slow-3"):  # left for the next run, not counted as tries
+        status, error, attempted = updates[later][1:]
+        assert (status, attempted) == ("pending", False)
+        assert error.startswith(f"not fetched: 127.0.0.1:{server.port} is too slow")

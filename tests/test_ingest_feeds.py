@@ -371,3 +371,47 @@ def test_a_feed_of_everything_fetches_only_the_entries_on_its_topics(
     skipped = query(db, "SELECT url, error FROM feed_entries WHERE status = 'skipped' ORDER BY 1")
     assert [u for u, _ in skipped] == [site.url("/view/0"), site.url("/view/2")]
     assert all("not about the feed's topics" in e for _, e in skipped)
+
+
+def test_links_that_can_never_be_fetched_fail_once_for_good(
+    prefect_api_url: str, site: Site, tmp_path: Path
+) -> None:
+    never = [
+        "javascript:alert(1)",
+        "data:text/html,<p>hi</p>",
+        "mailto:desk@example.org",
+        "ftp://example.org/story.txt",
+        "http://10.1.2.3/view/9",  # a private address, not allowed by the sources file
+    ]
+    items = [("yna-1", site.url("/view/1"), T0)]
+    items += [(f"odd-{i}", link, T0 + timedelta(minutes=i + 1)) for i, link in enumerate(never)]
+    site.feed("/RSS/nk.xml", rss(items), etag='"v1"', last_modified=T0)
+    site.page("/view/1", yonhap_page(1))
+    sources = write_sources(
+        tmp_path / "sources.yaml", [("yonhap", "yonhap_html", site.url("/RSS/nk.xml"))]
+    )
+    db = tmp_path / "w.duckdb"
+
+    report, ok, message = run(sources, db)
+    assert not ok
+    assert report.counts.new == 1
+    failed = dict(report.page_failures)
+    listed = {url for (url,) in query(db, "SELECT url FROM feed_entries")}
+    odd = listed - {site.url("/view/1")}
+    assert len(odd) == len(never), odd  # the feed's links as listed (relative ones resolved)
+    assert set(failed) == odd  # each fails, by name
+    for url in odd:
+        assert url in failed[url] and (
+            "only http and https" in failed[url] or "refused" in failed[url]
+        )
+    rows = query(db, "SELECT status, attempts FROM feed_entries WHERE status <> 'fetched'")
+    assert {r for r in rows} == {("failed", 1)}
+
+    # Recorded once: the next run neither tries them again nor fails because of them.
+    site.feed("/RSS/nk.xml", rss(items), etag='"v2"', last_modified=T0)
+    report, ok, message = run(sources, db)
+    assert ok, message
+    assert report.page_failures == []
+    assert set(
+        query(db, f"SELECT status, attempts FROM feed_entries WHERE url <> '{site.url('/view/1')}'")
+    ) == {("failed", 1)}

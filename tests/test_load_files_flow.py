@@ -91,3 +91,25 @@ def test_small_batches_and_missing_paths(prefect_api_url: str, tmp_path: Path) -
     assert summary.report.counts.new == 2
     assert summary.report.failures == [(str(tmp_path / "missing"), "no such file or folder")]
     assert state.is_failed()
+
+
+def test_a_fifo_and_a_name_that_is_not_utf8_cost_nothing_else(
+    prefect_api_url: str, tmp_path: Path
+) -> None:
+    import os
+
+    folder = tmp_path / "inbox"
+    shutil.copytree(SEEDS, folder)
+    odd = os.path.join(os.fsencode(folder), b"caf\xe9.txt")
+    with open(odd, "wb") as handle:
+        handle.write(b"Cafe opens in Pyongyang\n\nA cafe opened in the capital on Monday.")
+    os.mkfifo(folder / "pipe.txt")
+    state, summary = run([str(folder)], tmp_path / "p.duckdb")
+    assert state.is_failed()
+    assert state.message == (
+        f"1 of 4 inputs did not load: {folder}/pipe.txt: "
+        "a FIFO (named pipe), not a regular file: refused"
+    )
+    assert summary.report.counts.new == 3  # the seeds and the file with the odd name
+    (last,) = Warehouse(tmp_path / "p.duckdb").recent_runs(1)
+    assert (last.status, last.n_new, last.n_failed) == ("failed", 3, 1)

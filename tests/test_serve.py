@@ -14,6 +14,7 @@ import shutil
 import signal
 import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -28,6 +30,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
+from flows.prefect_env import AUTH_FILE, auth_headers
 from tests.conftest import ROOT, SEEDS
 from tests.feed_site import Site, rss, write_sources, yonhap_page
 
@@ -99,14 +102,36 @@ def served(tmp_path_factory: pytest.TempPathFactory, feed_site: Site) -> Iterato
         stdout=open(work / "serve.out", "w"),  # noqa: SIM115 - closed with the process
         stderr=subprocess.STDOUT,
     )
+    api = f"http://127.0.0.1:{port}/api"
+    HOMES[api] = work / "prefect"
     try:
-        yield Served(
-            process, port, f"http://127.0.0.1:{port}/api", work / "prefect", db, work, started
-        )
+        yield Served(process, port, api, work / "prefect", db, work, started)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+# Each serve's API (its URL) -> its Prefect home, where serve keeps the API's password.
+HOMES: dict[str, Path] = {}
+
+
+def api_headers(url: str) -> dict[str, str]:
+    """What a user's client sends: the password `peninsula serve` stored, if any yet."""
+    for api, home in HOMES.items():
+        if url.startswith(api) and (home / AUTH_FILE).exists():
+            return auth_headers((home / AUTH_FILE).read_text(encoding="utf-8").strip())
+    return {}
+
+
+def api_post(url: str, **kwargs: Any) -> httpx.Response:
+    headers = {**api_headers(url), **kwargs.pop("headers", {})}
+    return httpx.post(url, headers=headers, **kwargs)
+
+
+def api_get(url: str, **kwargs: Any) -> httpx.Response:
+    headers = {**api_headers(url), **kwargs.pop("headers", {})}
+    return httpx.get(url, headers=headers, **kwargs)
 
 
 def as_user(served: Served) -> dict[str, str]:
@@ -116,7 +141,7 @@ def as_user(served: Served) -> dict[str, str]:
 
 
 def deployments(api: str) -> dict[str, dict]:
-    response = httpx.post(f"{api}/deployments/filter", json={}, timeout=30)
+    response = api_post(f"{api}/deployments/filter", json={}, timeout=30)
     response.raise_for_status()
     return {d["name"]: d for d in response.json()}
 
@@ -124,7 +149,7 @@ def deployments(api: str) -> dict[str, dict]:
 def create_flow_run(api: str, deployment_id: str, parameters: dict) -> dict:
     """Ask for a run as the UI's Run button does; a busy SQLite server may answer 5xx once."""
     for _ in range(5):
-        response = httpx.post(
+        response = api_post(
             f"{api}/deployments/{deployment_id}/create_flow_run",
             json={"parameters": parameters},
             timeout=30,
@@ -138,7 +163,7 @@ def create_flow_run(api: str, deployment_id: str, parameters: dict) -> dict:
 
 def wait_for_run(api: str, run_id: str, timeout: float = 180) -> dict:
     deadline = time.monotonic() + timeout
-    while (run := httpx.get(f"{api}/flow_runs/{run_id}", timeout=30).json())[
+    while (run := api_get(f"{api}/flow_runs/{run_id}", timeout=30).json())[
         "state_type"
     ] not in FINISHED:
         assert time.monotonic() < deadline, f"run {run_id} did not finish: {run['state_type']}"
@@ -164,7 +189,7 @@ def wait_for_deployments(served: Served, timeout: float) -> dict[str, dict]:
 
 
 def artifacts_of(api: str, run_id: str) -> dict[str, dict]:
-    artifacts = httpx.post(f"{api}/artifacts/filter", json={}, timeout=30).json()
+    artifacts = api_post(f"{api}/artifacts/filter", json={}, timeout=30).json()
     return {a["key"]: a for a in artifacts if a["flow_run_id"] == run_id}
 
 
@@ -187,7 +212,7 @@ def test_serve_lists_scheduled_deployments_and_runs_one(served: Served) -> None:
         assert deployment["global_concurrency_limit"]["limit"] == 1
         assert deployment["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
 
-    automations = httpx.post(f"{served.api}/automations/filter", json={}, timeout=30).json()
+    automations = api_post(f"{served.api}/automations/filter", json={}, timeout=30).json()
     assert {a["name"] for a in automations} == {
         "peninsula: a scheduled ingest failed",
         "peninsula: nothing new for a day",
@@ -216,7 +241,7 @@ def test_serve_lists_scheduled_deployments_and_runs_one(served: Served) -> None:
     assert own["load-files-progress"]["data"] == 100
     events = next(
         a
-        for a in httpx.post(f"{served.api}/artifacts/filter", json={}, timeout=30).json()
+        for a in api_post(f"{served.api}/artifacts/filter", json={}, timeout=30).json()
         if a["key"] == "new-events"
     )
     table = json.loads(events["data"])
@@ -225,7 +250,7 @@ def test_serve_lists_scheduled_deployments_and_runs_one(served: Served) -> None:
     # Events reach the database in batches: a few seconds after the run.
     deadline = time.monotonic() + 60
     while True:
-        emitted = httpx.post(
+        emitted = api_post(
             f"{served.api}/events/filter",
             json={"filter": {"event": {"name": ["peninsula.ingest.completed"]}}},
             timeout=30,
@@ -261,7 +286,7 @@ def test_ingest_uses_the_running_server_and_its_run_is_on_the_dashboard(
     assert "temporary" not in result.stderr
     run_id = re.search(r"\(run ([0-9a-f-]{36})\)", result.stdout)
     assert run_id, result.stdout
-    run = httpx.get(f"{served.api}/flow_runs/{run_id.group(1)}", timeout=30).json()
+    run = api_get(f"{served.api}/flow_runs/{run_id.group(1)}", timeout=30).json()
     assert (run["state_type"], run["state"]["message"]) == (
         "COMPLETED",
         "2 new, 0 updated, 0 unchanged, 0 failed",
@@ -375,7 +400,7 @@ def test_the_schedule_fires_and_its_runs_complete_twice_in_a_row(served: Served)
     feeds = found["every-minute"]
     deadline = time.monotonic() + 300
     while True:
-        runs = httpx.post(
+        runs = api_post(
             f"{served.api}/flow_runs/filter",
             json={
                 "deployments": {"id": {"any_": [feeds["id"]]}},
@@ -451,6 +476,12 @@ def test_the_dashboard_shows_the_run_and_its_artifacts(served: Served) -> None:
     ui = served.api.removesuffix("/api")
     driver = chromium()
     try:
+        # The password the dashboard asks for once per browser, as its login page keeps it.
+        driver.get(ui)
+        password = (served.home / AUTH_FILE).read_text(encoding="utf-8").strip()
+        driver.execute_script(
+            "localStorage.setItem('prefect-password', btoa(arguments[0]))", password
+        )
         run_page = page_text(driver, f"{ui}/runs/flow-run/{served.run_id}", served.run_name)
         assert "load-files" in run_page and "Completed" in run_page
         shots = Path(os.environ.get("PENINSULA_SCREENSHOTS", served.home))
@@ -462,7 +493,7 @@ def test_the_dashboard_shows_the_run_and_its_artifacts(served: Served) -> None:
         )
         assert "N. Korea employs high-pressure tactics in nuke talks with U.S." in report
         driver.save_screenshot(str(shots / "dashboard-report.png"))
-        (derive,) = httpx.post(
+        (derive,) = api_post(
             f"{served.api}/flow_runs/filter",
             json={"flow_runs": {"parent_flow_run_id": {"any_": [served.run_id]}}},
             timeout=30,
@@ -489,6 +520,47 @@ def test_the_dashboard_shows_the_run_and_its_artifacts(served: Served) -> None:
         driver.save_screenshot(str(shots / "dashboard-history.png"))
     finally:
         driver.quit()
+
+
+@pytest.mark.prefect
+def test_only_the_dashboard_itself_may_call_the_api_from_a_browser(served: Served) -> None:
+    wait_for_deployments(served, timeout=180)
+    ui = f"http://127.0.0.1:{served.port}"
+    preflight = {"Access-Control-Request-Method": "POST"}
+    for origin in ("https://evil.example", "null", "http://localhost:8080"):
+        answer = httpx.options(
+            f"{served.api}/deployments/filter", headers={"Origin": origin, **preflight}
+        )
+        assert "access-control-allow-origin" not in answer.headers, origin
+        answer = api_post(f"{served.api}/flow_runs/filter", json={}, headers={"Origin": origin})
+        assert "access-control-allow-origin" not in answer.headers, origin
+    answer = httpx.options(f"{served.api}/deployments/filter", headers={"Origin": ui, **preflight})
+    assert answer.headers.get("access-control-allow-origin") == ui
+
+
+@pytest.mark.prefect
+def test_the_api_wants_the_password_serve_made_and_keeps_to_its_owner(served: Served) -> None:
+    wait_for_deployments(served, timeout=180)
+    stored = served.home / AUTH_FILE
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    user, password = stored.read_text(encoding="utf-8").strip().split(":", 1)
+    assert user == "peninsula" and len(password) >= 24
+    asked = f"{served.api}/flow_runs/filter"
+    assert httpx.post(asked, json={}, timeout=30).status_code == 401
+    wrong = auth_headers("peninsula:guess")
+    assert httpx.post(asked, json={}, headers=wrong, timeout=30).status_code == 401
+    assert api_post(asked, json={}, timeout=30).status_code == 200
+    # The commands send it by themselves: `peninsula run` on the running server works
+    # (test_the_readme_trigger_command...), and so does Prefect's own CLI given it.
+    env = {**as_user(served), "PREFECT_API_URL": served.api}
+    listed = subprocess.run(
+        [str(PENINSULA.parent / "prefect"), "deployment", "ls"],
+        env={**env, "PREFECT_API_AUTH_STRING": f"{user}:{password}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "on-demand" in listed.stdout, listed.stdout + listed.stderr
 
 
 @pytest.mark.prefect
@@ -547,10 +619,11 @@ def test_serve_exits_when_its_server_dies_and_a_restart_skips_the_missed_runs(
     home, port, db = tmp_path / "prefect", free_port(), tmp_path / "d.duckdb"
     first = start_serve(home, port, db, tmp_path / "first.out")
     api = f"http://127.0.0.1:{port}/api"
+    HOMES[api] = home
     try:
         # The scheduler has made the next runs (they will be due while nothing serves).
         deadline = time.monotonic() + 60
-        while not httpx.post(f"{api}/flow_runs/filter", json={}, timeout=30).json():
+        while not api_post(f"{api}/flow_runs/filter", json={}, timeout=30).json():
             assert time.monotonic() < deadline, "the scheduler made no run"
             time.sleep(1)
         note = (home / "serve.json").read_text()
@@ -573,7 +646,7 @@ def test_serve_exits_when_its_server_dies_and_a_restart_skips_the_missed_runs(
         out = (tmp_path / "second.out").read_text()
         missed = re.search(r"(\d+) scheduled runs were due while serve was stopped: cancelled", out)
         assert missed and int(missed.group(1)) >= 1, out
-        cancelled = httpx.post(
+        cancelled = api_post(
             f"{api}/flow_runs/filter",
             json={"flow_runs": {"state": {"type": {"any_": ["CANCELLED"]}}}},
             timeout=30,

@@ -10,30 +10,47 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+@dataclass(frozen=True, slots=True)
+class AddressProblem:
+    reason: str
+    # True: the URL can never be fetched as it is (its scheme, a refused address);
+    # False: it may work later (the name did not resolve).
+    permanent: bool
+
+
 def address_problem(url: str, allowed: Sequence[Network]) -> str | None:
     """Why `url` must not be fetched, or None when its host is fine to reach."""
+    problem = check_address(url, allowed)
+    return problem.reason if problem else None
+
+
+def check_address(url: str, allowed: Sequence[Network]) -> AddressProblem | None:
+    """Why `url` must not be fetched, and whether for good; None when it may be."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        return f"{url}: only http and https URLs are fetched"
+        return AddressProblem(f"{url}: only http and https URLs are fetched", permanent=True)
     host = parts.hostname
     if not host:
-        return f"{url}: no host in the URL"
+        return AddressProblem(f"{url}: no host in the URL", permanent=True)
     try:
         addresses = _resolve(host, parts.port or (443 if parts.scheme == "https" else 80))
-    except OSError as exc:
-        return f"{url}: cannot resolve {host}: {exc.strerror or exc}"
+    except (OSError, ValueError) as exc:  # ValueError: a port out of range
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        return AddressProblem(f"{url}: cannot resolve {host}: {reason}", permanent=False)
     for address in addresses:
         kind = _restricted_kind(address)
         if kind and not any(address in network for network in allowed):
-            return (
+            return AddressProblem(
                 f"{url}: {host} is {address}, a {kind} address; refused "
-                "(list it under fetch.allow_networks in the sources file to allow it)"
+                "(list it under fetch.allow_networks in the sources file to allow it)",
+                permanent=True,
             )
     return None
 

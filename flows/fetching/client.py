@@ -18,11 +18,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from flows.fetching.addresses import address_problem
+from flows.fetching.addresses import check_address
 from flows.sources import FetchSettings
 
 # The response headers worth keeping with a landed response.
@@ -37,6 +38,7 @@ KEPT_HEADERS = (
     "date",
 )
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+DEADLINE_PASSED = "cut off: the response was still coming at the deadline"
 # Retry-After is honoured up to this long; a server asking for more gets the cap.
 MAX_RETRY_AFTER_SECONDS = 6 * 3600
 
@@ -52,6 +54,13 @@ class Fetched:
     fetched_at: datetime
     elapsed_ms: int
     error: str | None = None  # why nothing usable came back
+    # The error is for good: asking again cannot help (a refused address or scheme, a
+    # body over the cap, a redirect loop). Decided where the error arises, by its kind.
+    permanent: bool = False
+    # Not requested at all: the address check refused the URL before any connection.
+    refused: bool = False
+    # The response took longer than fetch.response_deadline_seconds and was cut off.
+    overdue: bool = False
 
     @property
     def ok(self) -> bool:
@@ -95,6 +104,17 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
             when = when.replace(tzinfo=UTC)
         seconds = (when - now).total_seconds()
     return min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
+
+
+class _Reply(NamedTuple):
+    """One request's outcome, before redirects are followed."""
+
+    status: int | None
+    headers: dict[str, str]
+    body: bytes | None
+    error: str | None
+    permanent: bool = False  # see Fetched.permanent
+    overdue: bool = False  # see Fetched.overdue
 
 
 class _HostGate:
@@ -157,57 +177,60 @@ class Fetcher:
         fetched_at = datetime.now(UTC)
         current = url
         for _ in range(self.settings.max_redirects + 1):
-            problem = address_problem(current, self.settings.allow_networks)
+            problem = check_address(current, self.settings.allow_networks)
             if problem:
-                return self._keep(kind, url, current, None, {}, None, fetched_at, started, problem)
-            status, kept, body, error = self._request(current, headers or {})
-            location = kept.get("location")
-            if error is None and status in _REDIRECTS and location:
+                return self._keep(
+                    kind, url, current, None, {}, None, fetched_at, started, problem.reason,
+                    permanent=problem.permanent, refused=problem.permanent,
+                )  # fmt: skip
+            reply = self._request(current, headers or {})
+            location = reply.headers.get("location")
+            if reply.error is None and reply.status in _REDIRECTS and location:
                 current = urljoin(current, location)
                 continue
-            return self._keep(kind, url, current, status, kept, body, fetched_at, started, error)
+            return self._keep(
+                kind, url, current, reply.status, reply.headers, reply.body, fetched_at,
+                started, reply.error, permanent=reply.permanent, overdue=reply.overdue,
+            )  # fmt: skip
         return self._keep(
-            kind,
-            url,
-            current,
-            None,
-            {},
-            None,
-            fetched_at,
-            started,
-            f"more than {self.settings.max_redirects} redirects",
-        )
+            kind, url, current, None, {}, None, fetched_at, started,
+            f"more than {self.settings.max_redirects} redirects", permanent=True,
+        )  # fmt: skip
 
-    def _request(
-        self, url: str, headers: Mapping[str, str]
-    ) -> tuple[int | None, dict[str, str], bytes | None, str | None]:
+    def _request(self, url: str, headers: Mapping[str, str]) -> _Reply:
         cap = self.settings.max_response_bytes
         with self._gate(urlsplit(url).netloc).turn():
+            # Checked as each chunk arrives: a server that goes silent instead is cut
+            # off by the read timeout.
+            deadline = time.monotonic() + self.settings.response_deadline_seconds
             try:
                 with self._client.stream("GET", url, headers=headers) as response:
+                    status = response.status_code
                     kept = {k: response.headers[k] for k in KEPT_HEADERS if k in response.headers}
                     declared = response.headers.get("content-length", "")
                     if declared.isdigit() and int(declared) > cap:
-                        return response.status_code, kept, None, _too_large(declared, cap)
+                        return _Reply(status, kept, None, _too_large(declared, cap), permanent=True)
                     chunks, size = [], 0
                     # Counted after decompression: a small gzip body cannot grow past the cap.
                     for chunk in response.iter_bytes():
                         size += len(chunk)
                         if size > cap:
-                            return response.status_code, kept, None, _too_large(None, cap)
+                            return _Reply(status, kept, None, _too_large(None, cap), permanent=True)
+                        if time.monotonic() > deadline:
+                            return _Reply(status, kept, None, self._past_deadline(), overdue=True)
                         chunks.append(chunk)
-                    return response.status_code, kept, b"".join(chunks), None
+                    return _Reply(status, kept, b"".join(chunks), None)
             except httpx.ConnectTimeout:
-                return (
-                    None,
-                    {},
-                    None,
-                    _timed_out("connecting", self.settings.connect_timeout_seconds),
-                )
+                error = _timed_out("connecting", self.settings.connect_timeout_seconds)
             except httpx.TimeoutException:
-                return None, {}, None, _timed_out("reading", self.settings.read_timeout_seconds)
+                error = _timed_out("reading", self.settings.read_timeout_seconds)
             except httpx.HTTPError as exc:
-                return None, {}, None, f"request failed: {type(exc).__name__}: {exc}"
+                error = f"request failed: {type(exc).__name__}: {exc}"
+            return _Reply(None, {}, None, error)
+
+    def _past_deadline(self) -> str:
+        seconds = self.settings.response_deadline_seconds
+        return f"{DEADLINE_PASSED} ({seconds:g} s, fetch.response_deadline_seconds)"
 
     def _gate(self, host: str) -> _HostGate:
         with self._gates_lock:
@@ -227,6 +250,10 @@ class Fetcher:
         fetched_at: datetime,
         started: float,
         error: str | None,
+        *,
+        permanent: bool = False,
+        refused: bool = False,
+        overdue: bool = False,
     ) -> Fetched:
         fetched = Fetched(
             kind=kind,
@@ -238,6 +265,9 @@ class Fetcher:
             fetched_at=fetched_at,
             elapsed_ms=round((time.monotonic() - started) * 1000),
             error=error,
+            permanent=permanent,
+            refused=refused,
+            overdue=overdue,
         )
         with self._responses_lock:
             self._responses.append(fetched)

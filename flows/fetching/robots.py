@@ -20,7 +20,9 @@ from flows.fetching.client import Fetcher
 class RobotsVerdict:
     allowed: bool
     reason: str | None = None  # why not, when not
-    retry_later: bool = False  # robots.txt unreachable: ask again next run
+    # robots.txt unreachable: ask again next run (counted as an attempt at the page, so
+    # a host that never answers is given up on like a page that never answers).
+    retry_later: bool = False
 
 
 class RobotsRules:
@@ -53,6 +55,10 @@ class RobotsRules:
                 self._fetcher.slow_down(host, float(delay))
             return rules
         if response.status is not None and 400 <= response.status < 500:
+            return RobotsVerdict(True)
+        if response.refused:
+            # The site's address (or the URL's scheme) is refused: its pages will be
+            # refused the same way, each once and for good, by the fetcher itself.
             return RobotsVerdict(True)
         return RobotsVerdict(
             False,
