@@ -109,7 +109,7 @@ class Watch:
     stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
-        with httpx.Client(timeout=30) as client:
+        with httpx.Client(timeout=30, headers=HEADERS) as client:
             while not self.stop.wait(SAMPLE_SECONDS):
                 self.rss.append(rss_bytes(self.server_pid))
                 for what, call in (
