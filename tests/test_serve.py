@@ -239,12 +239,13 @@ def test_serve_lists_scheduled_deployments_and_runs_one(served: Served) -> None:
     assert new_events and int(new_events.group(1)) > 0
     assert re.search(r"^- \*\*2019-02(-\d\d)?\*\* .+ \(voa, yonhap\)$", report["data"], re.M)
     assert own["load-files-progress"]["data"] == 100
-    events = next(
-        a
-        for a in api_post(f"{served.api}/artifacts/filter", json={}, timeout=30).json()
-        if a["key"] == "new-events"
-    )
-    table = json.loads(events["data"])
+    # The events table is published by the run's own derive-articles subflow.
+    (derive,) = api_post(
+        f"{served.api}/flow_runs/filter",
+        json={"flow_runs": {"parent_flow_run_id": {"any_": [run["id"]]}}},
+        timeout=30,
+    ).json()
+    table = json.loads(artifacts_of(served.api, derive["id"])["new-events"]["data"])
     assert list(table[0]) == ["date", "what happened", "who", "where", "sources"]
     assert any("Hanoi" in row["where"] for row in table)
     # Events reach the database in batches: a few seconds after the run.
