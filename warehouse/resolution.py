@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -147,16 +147,13 @@ def _write_events(
             " JOIN touched_events USING (event_key)"
         ).fetchall()
     )
-    kept = {k: old_ids[k] for k in touched if outcome.events[k] is not None and k in old_ids}
-    freed = {old_ids[k]: k for k in touched if outcome.events[k] is None and k in old_ids}
-    ids = dict(kept)
-    new_keys = [k for k in touched if outcome.events[k] is not None and k not in old_ids]
-    ids.update(_reuse_freed(new_keys, outcome, old_ids, freed))
-    fresh = [k for k in new_keys if k not in ids]
+    survivors = {k: m for k, m in outcome.events.items() if m is not None}
+    ids = _carried_ids(survivors, outcome, old_ids)
+    fresh = sorted(k for k in survivors if k not in ids)
     ids.update(_fresh_ids(conn, fresh, set(ids.values())))
     result.new_events = sorted(ids[k] for k in fresh)
-    result.changed_events = len(ids) - len(fresh)
-    result.removed_events = len(freed) - (len(ids) - len(kept) - len(fresh))
+    result.changed_events = len(survivors) - len(fresh)
+    result.removed_events = len(set(old_ids.values()) - set(ids.values()))
 
     if old_ids:
         conn.execute(
@@ -167,7 +164,6 @@ def _write_events(
             "DELETE FROM resolution_event_keys"
             " WHERE event_key IN (SELECT event_key FROM touched_events)"
         )
-    survivors = {k: outcome.events[k] for k in touched if outcome.events[k] is not None}
     rows, key_rows = [], ([], [], [])
     for key, members in survivors.items():
         assert members is not None
@@ -196,7 +192,7 @@ def _write_events(
     conn.execute("INSERT INTO resolution_event_keys BY NAME SELECT * FROM new_event_keys")
     write_events(
         conn,
-        {ids[k]: m for k, m in survivors.items() if m is not None},
+        {ids[k]: m for k, m in survivors.items()},
         replaced=sorted(old_ids.values()),
         version=version,
         run_id=run_id,
@@ -204,34 +200,36 @@ def _write_events(
     return result
 
 
-def _reuse_freed(
-    new_keys: Iterable[str],
-    outcome: Outcome,
-    old_ids: dict[str, str],
-    freed: dict[str, str],
+def _carried_ids(
+    survivors: dict[str, list[EventRecord]], outcome: Outcome, old_ids: dict[str, str]
 ) -> dict[str, str]:
-    """A new key takes the id of a vanished event whose reports it holds most of: the
-    event that gained an earlier report keeps its id (its founder changed, not it)."""
-    if not freed:
-        return {}
-    wanted: list[tuple[int, str, str]] = []
-    for key in new_keys:
-        members = outcome.events[key] or []
-        counts = Counter(
-            old_ids.get(outcome.previous[m.article_event_id].placement.event)
-            for m in members
-            if m.article_event_id in outcome.previous
+    """Each touched event takes the id of the earlier event whose reports it holds most of
+    (each id once; on a tie, the event founded by the same report). An event that gains a
+    report keeps its id, also when the newcomer now founds it."""
+    wanted: list[tuple[int, bool, str, str]] = []
+    for key, members in survivors.items():
+        shared = Counter(
+            old_ids.get(_placed_before(m.article_event_id, key, outcome)) for m in members
         )
-        for old_id, shared in counts.items():
-            if old_id in freed:
-                wanted.append((-shared, key, old_id))
-    reused: dict[str, str] = {}
+        for old_id, count in shared.items():
+            if old_id is not None:
+                wanted.append((-count, old_ids.get(key) != old_id, key, old_id))
+    carried: dict[str, str] = {}
     taken: set[str] = set()
-    for _, key, old_id in sorted(wanted):
-        if key not in reused and old_id not in taken:
-            reused[key] = old_id
+    for _, _, key, old_id in sorted(wanted):
+        if key not in carried and old_id not in taken:
+            carried[key] = old_id
             taken.add(old_id)
-    return reused
+    return carried
+
+
+def _placed_before(report_id: str, key: str, outcome: Outcome) -> str | None:
+    """The event key a member of `key` had before the run (None: it is new)."""
+    if report_id in outcome.previous:
+        return outcome.previous[report_id].placement.event
+    if report_id in outcome.placements:
+        return None  # placed for the first time
+    return key  # not placed again: it stayed where it was
 
 
 def _fresh_ids(
