@@ -3,6 +3,7 @@ give the events one rebuild over all of them gives, and an event keeps its id as
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from flows.pipeline import default_extractor, derive_articles, ingest_batch, resolve_events
+from parsers.extraction.model import EventDate
 from parsers.extraction.resolve import resolve_events as resolve_in_memory
+from parsers.extraction.same_event import EventRecord
 from tests.conftest import ROOT, SEEDS, SHARED, VOA_SEED, YONHAP_SEED
 from tests.event_reports import ReportMaker, load_reports
 from warehouse import Warehouse
@@ -143,22 +146,21 @@ def test_an_event_keeps_its_id_when_a_later_article_adds_a_mention(
 def test_a_rederived_article_leaves_its_events_and_the_others_keep_their_ids(
     tmp_path: Path,
 ) -> None:
-    maker = ReportMaker(random.Random(0))
-    launch = maker.report("x", 0)
-    shared = dict(
-        event_type="WEAPONS_TEST",
-        meeting_kind=None,
-        modality="asserted",
-        date=launch.date.__class__(None, "unknown"),
-        place="ref:east-sea",
-        place_country=None,
-        actors=(("ref:north-korea", "source"), ("ref:united-states", "target")),
-        people=frozenset(),
-    )
-
-    def report(article: str, index: int, **changes: object):
-        values = {**shared, **changes}
-        return launch.__class__(f"{article}-e{index}", article, summary=f"{article} {index}", **values)  # type: ignore[arg-type]
+    def report(article: str, index: int, **changes: object) -> EventRecord:
+        launch = EventRecord(
+            article_event_id=f"{article}-e{index}",
+            article_id=article,
+            event_type="WEAPONS_TEST",
+            meeting_kind=None,
+            modality="asserted",
+            date=EventDate(None, "unknown"),
+            place="ref:east-sea",
+            place_country=None,
+            actors=(("ref:north-korea", "source"), ("ref:united-states", "target")),
+            people=frozenset(),
+            summary=f"{article} {index}",
+        )
+        return dataclasses.replace(launch, **changes)
 
     warehouse = Warehouse(tmp_path / "w.duckdb")
     # The same launch in articles a, b and c; a also reports talks nobody else reports.

@@ -63,9 +63,7 @@ def test_the_warehouse_lookup_finds_exactly_what_could_fit(tmp_path: Path) -> No
     with warehouse.session(), warehouse.writer() as conn:
         store = SqlStore(conn)
         found = store.candidates(probes, 0, 10_000)
-        keys = dict(
-            conn.execute("SELECT event_key, kind FROM resolution_events").fetchall()
-        )
+        keys = dict(conn.execute("SELECT event_key, kind FROM resolution_events").fetchall())
         members = store.members(list(keys))
     checked = 0
     for probe in probes:
