@@ -650,6 +650,10 @@ def _apply_batch(
             "INSERT INTO resolution_queue SELECT DISTINCT article_id FROM replaced"
             " ON CONFLICT DO NOTHING"
         )
+        # ...and it looks for its earlier version again, in its new words.
+        conn.execute(
+            "DELETE FROM story_links WHERE article_id IN (SELECT article_id FROM replaced)"
+        )
     conn.execute(
         """
         INSERT INTO paragraphs BY NAME

@@ -143,5 +143,7 @@ SELECT
     coalesce(c.pending, 0) AS pending
 FROM feeds f LEFT JOIN counts c USING (feed_url);
 
--- Story links keep each version's earlier version, so a new article links alone.
+-- Story links keep each version's earlier version, so that a new article links alone;
+-- the links of before are made again (with it) by the next feed run.
 ALTER TABLE story_links ADD COLUMN previous_article_id VARCHAR;
+DELETE FROM story_links;
