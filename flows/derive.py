@@ -64,7 +64,7 @@ def extract_batch(batch: ArticleIds, db: str) -> list[tuple[str, str]]:
 
 @task(name="resolve-events", cache_policy=NO_CACHE, persist_result=False)
 def resolve_events_task(db: str, run_id: str, rebuild: bool) -> Resolution:
-    return resolve_events(Warehouse(db), run_id, rebuild=rebuild)
+    return resolve_events(Warehouse(db), run_id, rebuild=rebuild or None)
 
 
 @task(name="reparse-documents", cache_policy=NO_CACHE, persist_result=False)

@@ -175,12 +175,13 @@ def derive_articles(
 
 
 def resolve_events(
-    warehouse: Warehouse, run_id: str | None = None, *, rebuild: bool = False
+    warehouse: Warehouse, run_id: str | None = None, *, rebuild: bool | None = None
 ) -> Resolution:
     """Place the events of the articles derived since the last resolution across articles.
 
     Only those, and the stored events they could change, are read and written; `rebuild`
-    places every event again (reprocessing), with the same outcome.
+    True places every event again (reprocessing), with the same outcome; None decides by
+    cost (warehouse.resolution.resolve).
     """
     version = default_extractor().version
     return resolve(warehouse, run_id or f"resolve-{uuid.uuid4()}", version, rebuild=rebuild)

@@ -30,9 +30,10 @@ def real_texts() -> list[Path]:
 
 
 def derive(warehouse: Warehouse, paths: Sequence[Path], run_id: str, *, rebuild: bool = False):
+    """Load, extract and resolve: only what is new, or (`rebuild`) everything again."""
     ingest_batch([str(p) for p in paths], warehouse, run_id)
     derive_articles(warehouse.articles_to_derive(default_extractor().version), warehouse)
-    return resolve_events(warehouse, run_id, rebuild=rebuild)
+    return resolve_events(warehouse, run_id, rebuild=rebuild)  # False: never rebuild
 
 
 def events_up_to_ids(warehouse: Warehouse) -> set[tuple]:
@@ -107,7 +108,7 @@ def test_any_batching_with_changes_and_removals_resolves_as_everything_at_once(
             del current[vanished]
         current.update(batch)
         load_reports(warehouse, batch, gone)
-        resolve(warehouse, f"run-{number}", "test")
+        resolve(warehouse, f"run-{number}", "test", rebuild=False)
         expected = resolve_in_memory([r for reports in current.values() for r in reports])
         _, rows = warehouse.query(
             "SELECT list(DISTINCT article_event_id ORDER BY article_event_id)"
@@ -116,6 +117,11 @@ def test_any_batching_with_changes_and_removals_resolves_as_everything_at_once(
         assert sorted(tuple(r[0]) for r in rows) == sorted(
             tuple(sorted(m.article_event_id for m in e.members)) for e in expected
         )
+    # A rebuild (kind by kind, in memory) places them all the same way.
+    before = warehouse.query("SELECT event_id, article_event_id FROM event_mentions ORDER BY ALL")
+    resolve(warehouse, "rebuild", "test", rebuild=True)
+    after = warehouse.query("SELECT event_id, article_event_id FROM event_mentions ORDER BY ALL")
+    assert after == before
 
 
 @pytest.mark.parametrize("first", [YONHAP_SEED, VOA_SEED], ids=["dated-first", "undated-first"])
@@ -173,13 +179,13 @@ def test_a_rederived_article_leaves_its_events_and_the_others_keep_their_ids(
             "c": [report("c", 0)],
         },
     )
-    resolve(warehouse, "run-1", "test")
+    resolve(warehouse, "run-1", "test", rebuild=False)
     launch_id, talks_id = event_of(warehouse, "a-e0"), event_of(warehouse, "a-e1")
     assert event_of(warehouse, "b-e0") == event_of(warehouse, "c-e0") == launch_id
     # Article a, derived again, now reports only a protest.
     protest = {"event_type": "PROTEST", "place": "ref:seoul", "place_country": "KOR"}
     load_reports(warehouse, {"a": [report("a", 0, **protest)]})
-    resolve(warehouse, "run-2", "test")
+    resolve(warehouse, "run-2", "test", rebuild=False)
     assert event_of(warehouse, "b-e0") == event_of(warehouse, "c-e0") == launch_id
     _, rows = warehouse.query(f"SELECT count(*) FROM events WHERE event_id = '{talks_id}'")
     assert rows == [(0,)], "an event left with no mentions disappears"

@@ -14,10 +14,12 @@ from parsers.extraction.model import EventDate
 from parsers.extraction.same_event import (
     EventRecord,
     could_fit,
+    event_keys,
     fits,
     keys_of,
     kind_of,
     position,
+    report_keys,
     state_of,
 )
 from tests.event_reports import ReportMaker, load_reports
@@ -49,6 +51,21 @@ def test_could_fit_holds_wherever_the_rule_accepts() -> None:
             accepted += 1
             assert could_fit(keys_of(members), record), (members, record)
     assert accepted > 500, "too few accepted pairs to say anything"
+
+
+def test_could_fit_is_sharing_a_key() -> None:
+    """The index keys say exactly what could_fit says: a lookup by keys misses nothing."""
+    rng = random.Random(12)
+    maker = ReportMaker(rng)
+    agreed = 0
+    for trial in range(20_000):
+        record = maker.report(f"r{trial}", 0)
+        members = [maker.report(f"m{trial}-{i}", 0) for i in range(rng.randint(1, 3))]
+        keys = keys_of(members)
+        shared = bool(set(report_keys(record)) & set(event_keys(keys)))
+        assert shared == could_fit(keys, record), (keys, record)
+        agreed += shared
+    assert agreed > 2000, "too few events could fit to say anything"
 
 
 def test_the_warehouse_lookup_finds_exactly_what_could_fit(tmp_path: Path) -> None:
@@ -93,11 +110,11 @@ def test_a_dated_report_is_compared_with_events_of_agreeing_dates(
     event_date: EventDate, report_date: EventDate, agree: bool
 ) -> None:
     event = EventRecord(
-        "e", "a1", "WEAPONS_TEST", None, "asserted", event_date, None, None,
+        "e", "a1", "WEAPONS_TEST", None, "asserted", event_date, "ref:east-sea", None,
         (("ref:north-korea", "source"),), frozenset(), "launch",
     )  # fmt: skip
     report = EventRecord(
-        "r", "a2", "WEAPONS_TEST", None, "asserted", report_date, None, None,
+        "r", "a2", "WEAPONS_TEST", None, "asserted", report_date, "ref:east-sea", None,
         (("ref:north-korea", "source"),), frozenset(), "launch",
     )  # fmt: skip
     assert could_fit(keys_of([event]), report) is agree

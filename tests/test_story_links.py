@@ -36,9 +36,7 @@ def wire_day(rng: random.Random) -> list[StoryCandidate]:
             title = headline + rng.choice(["", ": JCS", ", officials say", " (update)"])
             label = LABELS[version] if version or rng.random() < 0.5 else None
             when = start + timedelta(minutes=40 * version + rng.randint(0, 30))
-            articles.append(
-                StoryCandidate(f"s{story:02d}v{version}", source, title, label, when)
-            )
+            articles.append(StoryCandidate(f"s{story:02d}v{version}", source, title, label, when))
     articles.append(StoryCandidate("undated", "yonhap", HEADLINES[0], "LEAD", None))
     return articles
 

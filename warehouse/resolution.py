@@ -18,18 +18,22 @@ import duckdb
 import pyarrow as pa
 
 from parsers.extraction.incremental import Outcome, Placement, place_changes
-from parsers.extraction.same_event import EventRecord, keys_of, kind_of
+from parsers.extraction.resolve import place_all
+from parsers.extraction.same_event import EventRecord, keys_of, kind_from, kind_of
 from warehouse.events import write_events
 from warehouse.resolution_store import (
     SqlStore,
-    event_keys,
+    event_key_rows,
     lookup_keys,
     rank_of,
 )
 from warehouse.store import Warehouse, string_table
 
-# Articles resolved per step: bounds memory however long the queue (a rebuild queues all).
+# Articles resolved per step: bounds memory however long the queue.
 CHUNK_ARTICLES = 2000
+# A rebuild places a kind's reports in memory up to this many (about 300 MB), in chunks
+# beyond.
+IN_MEMORY_REPORTS = 250_000
 
 
 @dataclass(slots=True)
@@ -111,7 +115,9 @@ def write_outcome(
         conn.register(
             "placed_keys", lookup_keys([placed[i][0] for i in sorted(placed) if i in added])
         )
-        conn.execute("INSERT INTO resolution_report_keys BY NAME SELECT * FROM placed_keys")
+        conn.execute(
+            "INSERT INTO resolution_report_keys SELECT article_event_id, hash(key) FROM placed_keys"
+        )
     return _write_events(conn, outcome, run_id, version)
 
 
@@ -164,15 +170,11 @@ def _write_events(
             "DELETE FROM resolution_event_keys"
             " WHERE event_key IN (SELECT event_key FROM touched_events)"
         )
-    rows, key_rows = [], ([], [], [])
+    rows, key_rows = [], []
     for key, members in survivors.items():
-        assert members is not None
         founder = members[0]
         rows.append((key, ids[key], kind_of(founder), rank_of(founder), founder.date.value))
-        for k in event_keys(keys_of(members)):
-            key_rows[0].append(key)
-            key_rows[1].append(kind_of(founder))
-            key_rows[2].append(k)
+        key_rows += event_key_rows(key, kind_of(founder), rank_of(founder), keys_of(members))
     conn.register(
         "new_resolution_events",
         pa.table(
@@ -187,9 +189,18 @@ def _write_events(
     )
     conn.execute("INSERT INTO resolution_events BY NAME SELECT * FROM new_resolution_events")
     conn.register(
-        "new_event_keys", string_table(event_key=key_rows[0], kind=key_rows[1], key=key_rows[2])
+        "new_event_keys",
+        pa.table(
+            {
+                "event_key": pa.array([r[0] for r in key_rows], pa.string()),
+                "rank": pa.array([r[1] for r in key_rows], pa.int8()),
+                "key": pa.array([r[2] for r in key_rows], pa.string()),
+            }
+        ),
     )
-    conn.execute("INSERT INTO resolution_event_keys BY NAME SELECT * FROM new_event_keys")
+    conn.execute(
+        "INSERT INTO resolution_event_keys SELECT event_key, rank, hash(key) FROM new_event_keys"
+    )
     write_events(
         conn,
         {ids[k]: m for k, m in survivors.items()},
@@ -263,17 +274,32 @@ def event_id_for(key: str) -> str:
 
 # -- entry points ------------------------------------------------------------------------
 def resolve(
-    warehouse: Warehouse, run_id: str, version: str, *, rebuild: bool = False
+    warehouse: Warehouse, run_id: str, version: str, *, rebuild: bool | None = None
 ) -> Resolution:
     """Resolve the queued articles' events, in the run's session if one is open.
 
-    `rebuild` places every report again from nothing (what `reprocess` does); so does a
-    warehouse whose events were made before resolution kept its state.
+    `rebuild` True places every report again from nothing (what `reprocess` does), False
+    places only the queued ones; None (the default) rebuilds when that is cheaper: most
+    articles wait, or the events were made before resolution kept its state. Either way
+    the events are the same.
     """
     with warehouse.session(), warehouse.writer() as conn:
-        if rebuild or _made_before_incremental(conn):
+        if rebuild is None:
+            rebuild = _made_before_incremental(conn) or _mostly_new(conn)
+        if rebuild:
             return _rebuild(conn, run_id, version)
         return resolve_queued(conn, run_id, version)
+
+
+def _mostly_new(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Half the articles or more wait (a first load, a backfill): placing everything
+    again is cheaper than placing them among the rest, and ends the same."""
+    row = conn.execute(
+        "SELECT (SELECT count(*) FROM resolution_queue) * 2"
+        " >= (SELECT count(DISTINCT article_id) FROM resolution_reports)"
+        " AND EXISTS (SELECT 1 FROM resolution_queue)"
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _made_before_incremental(conn: duckdb.DuckDBPyConnection) -> bool:
@@ -284,8 +310,8 @@ def _made_before_incremental(conn: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _rebuild(conn: duckdb.DuckDBPyConnection, run_id: str, version: str) -> Resolution:
-    """Every report placed again, a chunk of articles at a time (bounded memory); then each
-    event takes the id of the earlier event it shares most reports with."""
+    """Every report placed again, kind by kind (bounded memory); then each event takes the
+    id of the earlier event it shares most reports with."""
     conn.execute(
         "CREATE OR REPLACE TEMP TABLE previous_event_ids AS"
         " SELECT DISTINCT article_event_id, event_id FROM event_mentions"
@@ -300,11 +326,20 @@ def _rebuild(conn: duckdb.DuckDBPyConnection, run_id: str, version: str) -> Reso
         "resolution_event_keys",
     ):
         conn.execute(f"DELETE FROM {table}")
-    conn.execute(
-        "INSERT INTO resolution_queue SELECT DISTINCT article_id FROM article_events"
-        " ON CONFLICT DO NOTHING"
-    )
-    result = resolve_queued(conn, run_id, version)
+    store = SqlStore(conn)
+    result = Resolution()
+    for combos in _kinds(conn):
+        reports = store.kind_records(combos)
+        if len(reports) <= IN_MEMORY_REPORTS:
+            result.add(_write_placing(conn, reports, run_id, version))
+            continue
+        # A kind too large to hold: placed in chunks, as new reports are.
+        for start in range(0, len(reports), IN_MEMORY_REPORTS // 4):
+            chunk = reports[start : start + IN_MEMORY_REPORTS // 4]
+            outcome = place_changes(store, chunk, ())
+            added = {r.article_event_id for r in chunk}
+            result.add(write_outcome(conn, outcome, added, run_id, version))
+    conn.execute("DELETE FROM resolution_queue")
     _keep_previous_ids(conn)
     new = conn.execute(
         "SELECT event_id FROM events"
@@ -317,6 +352,39 @@ def _rebuild(conn: duckdb.DuckDBPyConnection, run_id: str, version: str) -> Reso
         " WHERE event_id NOT IN (SELECT event_id FROM events)"
     ).fetchone()[0]  # type: ignore[index]
     return result
+
+
+def _kinds(conn: duckdb.DuckDBPyConnection) -> list[list[tuple]]:
+    """The (event_type, meeting_kind, modality) combinations of the stored reports,
+    grouped by kind (reports of different kinds never join)."""
+    combos = conn.execute(
+        "SELECT DISTINCT event_type, meeting_kind, modality FROM article_events ORDER BY ALL"
+    ).fetchall()
+    grouped: dict[str, list[tuple]] = {}
+    for combo in combos:
+        grouped.setdefault(kind_from(*combo), []).append(combo)
+    return [grouped[kind] for kind in sorted(grouped)]
+
+
+def _write_placing(
+    conn: duckdb.DuckDBPyConnection, reports: list[EventRecord], run_id: str, version: str
+) -> Resolution:
+    """One kind's reports placed in memory (`resolve.place_all`), written whole."""
+    placing = place_all(reports)
+    by_id = {r.article_event_id: r for r in reports}
+    outcome = Outcome(
+        placements={
+            report_id: (
+                by_id[report_id],
+                Placement(decision.joins or report_id, decision.accepted),
+            )
+            for report_id, decision in placing.decisions.items()
+        },
+        removed=set(),
+        events={key: event.members for key, event in placing.events.items()},
+        previous={},
+    )
+    return write_outcome(conn, outcome, set(by_id), run_id, version)
 
 
 def _keep_previous_ids(conn: duckdb.DuckDBPyConnection) -> None:

@@ -14,48 +14,32 @@ from collections.abc import Collection, Sequence
 import duckdb
 import pyarrow as pa
 
-from parsers.extraction.incremental import Candidate, Changed, Placed, Placement
+from parsers.extraction.incremental import Affected, Candidate, Changed, Placed, Placement
 from parsers.extraction.model import EventDate
-from parsers.extraction.same_event import RANK, EventKeys, EventRecord, actor_pairs, kind_of
+from parsers.extraction.same_event import (
+    RANK,
+    EventKeys,
+    EventRecord,
+    event_keys,
+    kind_of,
+    report_keys,
+)
 from warehouse.store import string_table
 
 
 # -- keys --------------------------------------------------------------------------------
-def report_keys(record: EventRecord) -> list[str]:
-    """What a stored report is found by when an event changes (see same_event.could_fit)."""
-    keys = [f"actor {a}" for a in sorted(record.actor_ids)]
-    if record.date.value is None:
-        keys += [f"pair {a}\t{b}" for a, b in actor_pairs(record.actor_ids)]
-        if record.place:
-            keys.append(f"place {record.place}")
-        if record.place_country:
-            keys.append(f"country {record.place_country}")
-    return keys
-
-
-def event_keys(keys: EventKeys) -> list[str]:
-    """What a stored event is found by: every key a report could share with it."""
-    return (
-        [f"actor {a}" for a in sorted(keys.actors)]
-        + [f"pair {a}\t{b}" for a, b in actor_pairs(keys.actors)]
-        + [f"place {p}" for p in sorted(keys.places)]
-        + [f"country {c}" for c in sorted(keys.countries)]
-    )
-
-
 def rank_of(record: EventRecord) -> int:
     return RANK[record.date.precision]
 
 
-# Dates that agree (parsers.extraction.events.dates_agree) between `a` and `b`, both dated:
-# one day at day precision, else the same year when either is a year, else the same month.
-_DATES_AGREE = """
-    CASE WHEN {a}.rank = 3 AND {b}.rank = 3 THEN {a}.event_date = {b}.event_date
-         WHEN {a}.rank = 1 OR {b}.rank = 1 THEN true
-         ELSE date_trunc('month', {a}.event_date) = date_trunc('month', {b}.event_date) END
-"""
 # `r` comes after the change `c` in the placing order.
 _AFTER = "(r.rank < c.since_rank OR (r.rank = c.since_rank AND r.article_event_id > c.since_id))"
+
+
+def keyed(kind: str, key: str) -> str:
+    """A key of `same_event` within its kind; stored as its 64-bit hash (a collision only
+    makes a lookup return one candidate too many, which the rule then turns down)."""
+    return f"{kind}\x1f{key}"
 
 
 class SqlStore:
@@ -118,6 +102,26 @@ class SqlStore:
         )
         return self.to_records(rows)
 
+    def kind_records(self, combos: Sequence[tuple]) -> list[EventRecord]:
+        """Every stored report of these (event_type, meeting_kind, modality)."""
+        self.conn.register(
+            "kind_combos",
+            pa.table(
+                {
+                    "event_type": pa.array([c[0] for c in combos], pa.string()),
+                    "meeting_kind": pa.array([c[1] for c in combos], pa.string()),
+                    "modality": pa.array([c[2] for c in combos], pa.string()),
+                }
+            ),
+        )
+        return self.to_records(
+            self.records(
+                "(SELECT article_event_id FROM article_events e JOIN kind_combos c"
+                " ON e.event_type = c.event_type AND e.modality = c.modality"
+                " AND e.meeting_kind IS NOT DISTINCT FROM c.meeting_kind)"
+            )
+        )
+
     def vanished_reports(self, article_ids: Sequence[str]) -> list[str]:
         """Stored reports of these articles that their extraction no longer has."""
         self.conn.register("chunk_articles", string_table(article_id=article_ids))
@@ -159,69 +163,63 @@ class SqlStore:
     ) -> dict[str, list[Candidate]]:
         if not records:
             return {}
-        self.conn.register("lookup_reports", _lookup_reports(records))
         self.conn.register("lookup_keys", lookup_keys(records))
+        # Each distinct key's first events in founding order, then per report the first of
+        # their union: the same as the first of each report's whole list, and a dense key
+        # (North Korea and the United States) is read once, not once per report.
         rows = self.conn.execute(
-            f"""
-            WITH dated AS (
-                SELECT l.article_event_id, e.event_key
-                FROM lookup_reports l
-                JOIN resolution_events e
-                  ON e.kind = l.kind AND year(e.event_date) = year(l.event_date)
-                WHERE l.rank > 0 AND e.rank > 0 AND {_DATES_AGREE.format(a="e", b="l")}
+            """
+            WITH wanted AS (
+                SELECT article_event_id, hash(key) AS h FROM lookup_keys
             ),
-            dated_tied AS (
-                SELECT DISTINCT d.article_event_id, d.event_key
-                FROM dated d
-                JOIN lookup_keys q ON q.article_event_id = d.article_event_id
-                JOIN resolution_event_keys k ON k.event_key = d.event_key AND k.key = q.key
-                WHERE q.key LIKE 'actor %'
-            ),
-            paired AS (
-                SELECT q.article_event_id, k.event_key
-                FROM lookup_keys q
-                JOIN resolution_event_keys k ON k.kind = q.kind AND k.key = q.key
-                WHERE q.key LIKE 'pair %'
-            ),
-            placed AS (
-                SELECT DISTINCT q.article_event_id, k.event_key
-                FROM lookup_keys q
-                JOIN resolution_event_keys k ON k.kind = q.kind AND k.key = q.key
-                WHERE q.key LIKE 'place %' OR q.key LIKE 'country %'
-            ),
-            placed_tied AS (
-                SELECT DISTINCT p.article_event_id, p.event_key
-                FROM placed p
-                JOIN lookup_keys q ON q.article_event_id = p.article_event_id
-                JOIN resolution_event_keys k ON k.event_key = p.event_key AND k.key = q.key
-                WHERE q.key LIKE 'actor %'
+            per_key AS (
+                SELECT k.h, k.event_key, k.rank,
+                       row_number() OVER (
+                           PARTITION BY k.h ORDER BY k.rank DESC, k.event_key
+                       ) AS n
+                FROM resolution_event_keys k
+                WHERE k.h IN (SELECT h FROM wanted)
             ),
             found AS (
-                SELECT * FROM dated_tied
-                UNION SELECT * FROM paired
-                UNION SELECT * FROM placed_tied
+                SELECT DISTINCT w.article_event_id, p.event_key, p.rank
+                FROM wanted w JOIN per_key p USING (h)
+                WHERE p.n <= ?
             ),
             ranked AS (
-                SELECT f.article_event_id, f.event_key, e.rank,
-                       row_number() OVER (
-                           PARTITION BY f.article_event_id ORDER BY e.rank DESC, f.event_key
-                       ) AS n
-                FROM found f JOIN resolution_events e USING (event_key)
+                SELECT *, row_number() OVER (
+                    PARTITION BY article_event_id ORDER BY rank DESC, event_key
+                ) AS n
+                FROM found
             )
             SELECT article_event_id, event_key, rank FROM ranked
             WHERE n > ? AND n <= ?
             ORDER BY article_event_id, n
             """,
-            [skip, skip + limit],
+            [skip + limit, skip, skip + limit],
         ).fetchall()
         found: dict[str, list[Candidate]] = defaultdict(list)
         for report_id, event_key, rank in rows:
             found[report_id].append(Candidate(event_key, rank))
         return found
 
-    def affected_by(
-        self, changes: Sequence[Changed], exclude: Collection[str]
-    ) -> list[tuple[EventRecord, Placed]]:
+    def events_by_keys(
+        self, keys: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], list[Candidate]]:
+        wanted = list(keys)
+        self.conn.register(
+            "wanted_keys", string_table(key=[keyed(kind, key) for kind, key in wanted])
+        )
+        rows = self.conn.execute(
+            "SELECT w.key, k.event_key, k.rank FROM wanted_keys w"
+            " JOIN resolution_event_keys k ON k.h = hash(w.key)"
+            " ORDER BY w.key, k.rank DESC, k.event_key"
+        ).fetchall()
+        by_keyed: dict[str, list[Candidate]] = defaultdict(list)
+        for key, event_key, rank in rows:
+            by_keyed[key].append(Candidate(event_key, rank))
+        return {(kind, key): by_keyed.get(keyed(kind, key), []) for kind, key in wanted}
+
+    def affected_by(self, changes: Sequence[Changed], exclude: Collection[str]) -> list[Affected]:
         if not changes:
             return []
         self.conn.register("changed", _changes(changes))
@@ -241,62 +239,73 @@ class SqlStore:
                 FROM resolution_reports r JOIN changed c ON r.accepted_second = c.event_key
                 WHERE {_AFTER}
             ),
-            dated_window AS (
-                SELECT r.article_event_id, c.event_key
-                FROM changed c
-                JOIN resolution_reports r
-                  ON r.kind = c.kind AND year(r.event_date) = year(c.event_date)
-                WHERE c.present AND c.rank > 0 AND r.rank > 0
-                  AND {_DATES_AGREE.format(a="r", b="c")} AND {_AFTER}
+            -- Per key, the earliest change that has it: the most reports come after it.
+            earliest AS (
+                SELECT DISTINCT ON (h) hash(key) AS h, key, since_rank, since_id
+                FROM changed_keys ORDER BY h, since_rank DESC, since_id
             ),
-            dated_tied AS (
-                SELECT DISTINCT d.article_event_id
-                FROM dated_window d
-                JOIN changed_keys ck ON ck.event_key = d.event_key
-                JOIN resolution_report_keys rk
-                  ON rk.article_event_id = d.article_event_id AND rk.key = ck.key
-                WHERE ck.key LIKE 'actor %'
-            ),
-            open_undated AS (
-                SELECT * FROM resolution_reports WHERE rank = 0 AND accepted_second IS NULL
-            ),
-            paired AS (
-                SELECT r.article_event_id
-                FROM changed_keys ck
-                JOIN resolution_report_keys rk ON rk.kind = ck.kind AND rk.key = ck.key
-                JOIN open_undated r ON r.article_event_id = rk.article_event_id
-                JOIN changed c ON c.event_key = ck.event_key AND c.kind = ck.kind
-                WHERE ck.key LIKE 'pair %' AND {_AFTER}
-            ),
-            placed AS (
-                SELECT DISTINCT r.article_event_id, c.event_key
-                FROM changed_keys ck
-                JOIN resolution_report_keys rk ON rk.kind = ck.kind AND rk.key = ck.key
-                JOIN open_undated r ON r.article_event_id = rk.article_event_id
-                JOIN changed c ON c.event_key = ck.event_key AND c.kind = ck.kind
-                WHERE (ck.key LIKE 'place %' OR ck.key LIKE 'country %') AND {_AFTER}
-            ),
-            placed_tied AS (
-                SELECT DISTINCT p.article_event_id
-                FROM placed p
-                JOIN changed_keys ck ON ck.event_key = p.event_key
-                JOIN resolution_report_keys rk
-                  ON rk.article_event_id = p.article_event_id AND rk.key = ck.key
-                WHERE ck.key LIKE 'actor %'
+            -- Reports a changed event could fit now: dated ones (a new first fit), and
+            -- undated ones that fitted at most one event; with the keys they share.
+            could_fit AS (
+                SELECT r.article_event_id, c.key
+                FROM earliest c
+                JOIN resolution_report_keys k USING (h)
+                JOIN resolution_reports r ON r.article_event_id = k.article_event_id
+                WHERE (r.rank > 0 OR r.accepted_second IS NULL) AND {_AFTER}
             )
-            SELECT article_event_id FROM in_or_accepting
-            UNION SELECT article_event_id FROM dated_tied
-            UNION SELECT article_event_id FROM paired
-            UNION SELECT article_event_id FROM placed_tied
+            SELECT article_event_id, NULL FROM in_or_accepting
+            UNION ALL SELECT article_event_id, key FROM could_fit
             """
         ).fetchall()
-        ids = [r[0] for r in rows if r[0] not in exclude]
+        events_with = _events_by_key(changes)
+        direct: set[str] = set()
+        matched: dict[str, set[str]] = defaultdict(set)
+        for report_id, key in rows:
+            if report_id in exclude:
+                continue
+            if key is None:
+                direct.add(report_id)
+            else:
+                matched[report_id].update(events_with[key])
+        since = {c.event: c.since for c in changes}
+        ids = sorted(direct | set(matched))
         if not ids:
             return []
         placed = self.placed(ids)
         self.conn.register("wanted_reports", string_table(article_event_id=ids))
+        event_ranks = dict(
+            self.conn.execute(
+                "SELECT r.article_event_id, e.rank FROM resolution_reports r"
+                " JOIN wanted_reports USING (article_event_id)"
+                " JOIN resolution_events e USING (event_key)"
+            ).fetchall()
+        )
         records = self.to_records(self.records("wanted_reports"))
-        return [(r, placed[r.article_event_id]) for r in records]
+        return [
+            Affected(
+                r,
+                placed[r.article_event_id],
+                _involved(placed[r.article_event_id], r.position, since),
+                frozenset(matched.get(r.article_event_id, ())),
+                event_ranks.get(r.article_event_id, 0),
+            )
+            for r in records
+        ]
+
+
+def _involved(placed: Placed, turn: tuple[int, str], since: dict) -> frozenset[str]:
+    """The events of a report's decision that changed before its turn."""
+    mine = {placed.placement.event, *placed.placement.accepted}
+    return frozenset(e for e in mine if e in since and since[e] < turn)
+
+
+def _events_by_key(changes: Sequence[Changed]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for change in changes:
+        if change.keys is not None:
+            for key in event_keys(change.keys):
+                found[keyed(change.kind, key)].add(change.event)
+    return found
 
 
 def _placed(row: tuple) -> Placed:
@@ -305,54 +314,43 @@ def _placed(row: tuple) -> Placed:
 
 
 # -- Arrow tables ------------------------------------------------------------------------
-def _lookup_reports(records: Sequence[EventRecord]) -> pa.Table:
-    return pa.table(
-        {
-            "article_event_id": pa.array([r.article_event_id for r in records], pa.string()),
-            "kind": pa.array([kind_of(r) for r in records], pa.string()),
-            "rank": pa.array([rank_of(r) for r in records], pa.int8()),
-            "event_date": pa.array([r.date.value for r in records], pa.date32()),
-        }
-    )
-
-
 def lookup_keys(records: Sequence[EventRecord]) -> pa.Table:
-    ids, kinds, keys = [], [], []
+    ids, keys = [], []
     for record in records:
         kind = kind_of(record)
         for key in report_keys(record):
             ids.append(record.article_event_id)
-            kinds.append(kind)
-            keys.append(key)
-    return string_table(article_event_id=ids, kind=kinds, key=keys)
+            keys.append(keyed(kind, key))
+    return string_table(article_event_id=ids, key=keys)
+
+
+def event_key_rows(event: str, kind: str, rank: int, keys: EventKeys) -> list[tuple]:
+    return [(event, rank, keyed(kind, key)) for key in event_keys(keys)]
 
 
 def _changes(changes: Sequence[Changed]) -> pa.Table:
-    present = [c.keys is not None for c in changes]
     return pa.table(
         {
             "event_key": pa.array([c.event for c in changes], pa.string()),
-            "kind": pa.array([c.kind for c in changes], pa.string()),
             "since_rank": pa.array([-c.since[0] for c in changes], pa.int8()),
             "since_id": pa.array([c.since[1] for c in changes], pa.string()),
-            "present": pa.array(present, pa.bool_()),
-            "rank": pa.array(
-                [RANK[c.keys.date.precision] if c.keys else None for c in changes], pa.int8()
-            ),
-            "event_date": pa.array(
-                [c.keys.date.value if c.keys else None for c in changes], pa.date32()
-            ),
         }
     )
 
 
 def _change_keys(changes: Sequence[Changed]) -> pa.Table:
-    events, kinds, keys = [], [], []
+    ranks, ids, keys = [], [], []
     for change in changes:
         if change.keys is None:
             continue
         for key in event_keys(change.keys):
-            events.append(change.event)
-            kinds.append(change.kind)
-            keys.append(key)
-    return string_table(event_key=events, kind=kinds, key=keys)
+            ranks.append(-change.since[0])
+            ids.append(change.since[1])
+            keys.append(keyed(change.kind, key))
+    return pa.table(
+        {
+            "since_rank": pa.array(ranks, pa.int8()),
+            "since_id": pa.array(ids, pa.string()),
+            "key": pa.array(keys, pa.string()),
+        }
+    )

@@ -222,9 +222,12 @@ class Warehouse:
         delay = 0.05
         while True:
             try:
-                return duckdb.connect(
+                conn = duckdb.connect(
                     str(self.path), read_only=read_only, config=_config(self.path)
                 )
+                # A long statement would draw a progress bar into a run's log or a pipe.
+                conn.execute("SET enable_progress_bar = false")
+                return conn
             except duckdb.IOException as exc:
                 holder = _lock_holder(str(exc))
                 if holder is None:

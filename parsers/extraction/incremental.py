@@ -15,21 +15,24 @@ Pure: the store (`warehouse/resolution.py`) answers the lookups.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Protocol
 
-from parsers.extraction.resolve import Decision, decide
+from parsers.extraction.resolve import Decision, brings_nothing, decide
 from parsers.extraction.same_event import (
-    RANK,
     EventKeys,
     EventRecord,
     EventState,
-    could_fit,
+    event_keys,
+    fits,
     keys_of,
     kind_of,
     position,
+    report_keys,
 )
 
 Position = tuple[int, str]
@@ -79,6 +82,19 @@ class Changed:
     keys: EventKeys | None
 
 
+@dataclass(frozen=True, slots=True)
+class Affected:
+    """A stored report a change may concern: `involved` the events it joined or accepted
+    that changed before its turn; `could_fit` the changed events that may fit it now (by
+    keys); `event_rank` the date rank of its event's founder."""
+
+    record: EventRecord
+    placed: Placed
+    involved: frozenset[str]
+    could_fit: frozenset[str]
+    event_rank: int
+
+
 class Store(Protocol):
     """What the walk asks of stored resolution state."""
 
@@ -94,9 +110,13 @@ class Store(Protocol):
         """Per report, stored events that `could_fit` it by their stored keys, in founding
         order, from the `skip`-th on, at most `limit`."""
 
-    def affected_by(
-        self, changes: Sequence[Changed], exclude: Collection[str]
-    ) -> list[tuple[EventRecord, Placed]]:
+    def events_by_keys(
+        self, keys: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], list[Candidate]]:
+        """Per (kind, key) of `same_event.event_keys`: every stored event with it, in
+        founding order."""
+
+    def affected_by(self, changes: Sequence[Changed], exclude: Collection[str]) -> list[Affected]:
         """Stored reports placed after a change whose decision it could alter: those in
         the changed event or accepting it, and those the event `could_fit` now (undated
         ones only when they had fitted at most one event)."""
@@ -113,6 +133,7 @@ class Outcome:
 
 
 FIRST_PAGE = 16
+MEMBERS_AHEAD = 256
 
 
 def place_changes(store: Store, added: Sequence[EventRecord], removed: Collection[str]) -> Outcome:
@@ -123,12 +144,19 @@ def place_changes(store: Store, added: Sequence[EventRecord], removed: Collectio
     changed_contents = set(affected)
     cache = _Lookups(store)
     rounds = 0
+    # Decisions of an earlier pass that stand: those taken before the first report the
+    # last lookup added (what it changes comes after them).
+    settled: dict[str, Placement] = {}
     while True:
         rounds += 1
-        walk = _Walk(cache, affected, removed, previous)
+        walk = _Walk(cache, affected, removed, previous, settled)
         walk.run()
         changes = walk.changes(changed_contents)
-        more = store.affected_by(changes, set(affected) | removed)
+        more = [
+            (a.record, a.placed)
+            for a in store.affected_by(changes, set(affected) | removed)
+            if walk.would_move(a)
+        ]
         if not more:
             return Outcome(
                 {i: (affected[i], p) for i, p in walk.placement.items()},
@@ -140,6 +168,12 @@ def place_changes(store: Store, added: Sequence[EventRecord], removed: Collectio
         for record, placed in more:
             affected[record.article_event_id] = record
             previous[record.article_event_id] = placed
+        first = min(record.position for record, _ in more)
+        settled = {
+            report_id: placement
+            for report_id, placement in walk.placement.items()
+            if affected[report_id].position < first
+        }
 
 
 @dataclass(slots=True)
@@ -150,6 +184,8 @@ class _Lookups:
     stored_members: dict[str, list[EventRecord]] = field(default_factory=dict)
     # Per report: the candidates fetched so far, and whether there are more.
     candidates: dict[str, tuple[list[Candidate], bool]] = field(default_factory=dict)
+    # Per (kind, key): every stored event with it, in founding order.
+    by_key: dict[tuple[str, str], list[Candidate]] = field(default_factory=dict)
 
     def prefetch(self, records: Sequence[EventRecord]) -> None:
         wanted = [r for r in records if r.article_event_id not in self.candidates]
@@ -164,15 +200,31 @@ class _Lookups:
         )
 
     def more_candidates(self, record: EventRecord) -> bool:
-        """Fetch the next page for one report; False when there was no more."""
+        """Every candidate of one report, past its first page; False when there was none.
+
+        Fetched key by key and kept: the reports that need more than a first page share
+        their dense keys (North Korea and the United States in a meeting), each read once.
+        """
         page, more = self.candidates[record.article_event_id]
         if not more:
             return False
-        limit = max(FIRST_PAGE, len(page)) * 4
-        found = self.store.candidates([record], len(page), limit).get(record.article_event_id, [])
-        self.candidates[record.article_event_id] = (page + found, len(found) == limit)
-        self.load_members({c.event for c in found})
-        return bool(found)
+        keys = [(record.kind, key) for key in report_keys(record)]
+        missing = [k for k in keys if k not in self.by_key]
+        if missing:
+            self.by_key.update(self.store.events_by_keys(missing))
+        merged = {c.event: c for k in keys for c in self.by_key.get(k, ())}
+        rest = sorted(
+            (c for c in merged.values() if c.event not in {p.event for p in page}),
+            key=attrgetter("position"),
+        )
+        self.candidates[record.article_event_id] = (page + rest, False)
+        return bool(rest)
+
+    def members_ahead(self, candidates: Sequence[Candidate], start: int) -> None:
+        """Members of the next candidates a report will read, loaded in one go."""
+        ahead = candidates[start : start + MEMBERS_AHEAD]
+        if any(c.event not in self.stored_members for c in ahead):
+            self.load_members([c.event for c in ahead])
 
     def load_members(self, events: Collection[str]) -> None:
         missing = [e for e in events if e not in self.stored_members]
@@ -191,8 +243,10 @@ class _Walk:
         affected: dict[str, EventRecord],
         removed: set[str],
         previous: dict[str, Placed],
+        settled: dict[str, Placement],
     ) -> None:
         self.lookups = lookups
+        self.settled = settled
         self.affected = affected
         self.removed = removed
         self.previous = previous
@@ -200,26 +254,39 @@ class _Walk:
         self.excluded = set(affected) | removed
         self.placed_here: dict[str, list[EventRecord]] = defaultdict(list)
         self.placement: dict[str, Placement] = {}
-        self.touched_by_kind: dict[str, set[str]] = defaultdict(set)
+        self.touched = _TouchedIndex()
+        # Members of the events read so far, in placing order.
+        self.sorted_members: dict[str, list[EventRecord]] = {}
 
     def run(self) -> None:
-        ordered = sorted(self.affected.values(), key=position)
+        ordered = sorted(self.affected.values(), key=_POSITION)
         self.lookups.prefetch(ordered)
         for record in ordered:
-            decision: Decision = decide(record, self._candidates(record))
-            event = decision.joins or record.article_event_id
+            placement = self.settled.get(record.article_event_id)
+            if placement is None:
+                decision: Decision = decide(record, self._candidates(record))
+                placement = Placement(decision.joins or record.article_event_id, decision.accepted)
+            event = placement.event
             self.placed_here[event].append(record)
-            self.placement[record.article_event_id] = Placement(event, decision.accepted)
-            self.touched_by_kind[kind_of(record)].add(event)
+            if event in self.sorted_members:
+                insort(self.sorted_members[event], record, key=_POSITION)
+            self.placement[record.article_event_id] = placement
+            self.touched.add(event, record, self.members(event))
 
     # -- what a report is compared with ------------------------------------------------
     def members(self, event: str) -> list[EventRecord]:
-        stored = [
-            m
-            for m in self.lookups.stored_members.get(event, ())
-            if m.article_event_id not in self.excluded
-        ]
-        return stored + self.placed_here.get(event, [])
+        """The event's members now (stored ones still there, and those placed in this
+        walk), in placing order."""
+        found = self.sorted_members.get(event)
+        if found is None:
+            stored = [
+                m
+                for m in self.lookups.stored_members.get(event, ())
+                if m.article_event_id not in self.excluded
+            ]
+            found = sorted(stored + self.placed_here.get(event, []), key=_POSITION)
+            self.sorted_members[event] = found
+        return found
 
     def state_before(self, event: str, kind: str, turn: Position) -> EventState | None:
         """The event as it stood before this turn; None if it was not founded yet.
@@ -227,27 +294,27 @@ class _Walk:
         A key names the event its report founds in that report's kind; members of another
         kind under the key are left from before the report changed, and leave this run.
         """
-        earlier = sorted(
-            (m for m in self.members(event) if position(m) < turn and kind_of(m) == kind),
-            key=position,
-        )
-        if not earlier or earlier[0].article_event_id != event:
-            return None
-        state = EventState.found(earlier[0])
-        for member in earlier[1:]:
-            state.absorb(member)
+        state = None
+        for member in self.members(event):
+            if member.position >= turn:
+                break
+            if member.kind != kind:
+                continue
+            if state is None:
+                if member.article_event_id != event:
+                    return None
+                state = EventState.found(member)
+            else:
+                state.absorb(member)
         return state
 
     def _candidates(self, record: EventRecord) -> Iterator[tuple[str, EventState]]:
         """Stored candidates and events touched in this walk, merged in founding order."""
-        turn = position(record)
-        kind = kind_of(record)
-        touched = []
-        for event in self.touched_by_kind.get(kind, ()):
-            members = [m for m in self.members(event) if position(m) < turn and kind_of(m) == kind]
-            if members and could_fit(keys_of(members), record):
-                touched.append((_event_position(event, members), event))
-        touched.sort()
+        turn = record.position
+        kind = record.kind
+        touched = sorted(
+            (self.touched.position[event], event) for event in self.touched.candidates(kind, record)
+        )
         touched_keys = {event for _, event in touched}
         seen: set[str] = set()
         index = 0
@@ -258,6 +325,8 @@ class _Walk:
                     continue
                 break
             candidate = page[index]
+            if candidate.event not in self.lookups.stored_members:
+                self.lookups.members_ahead(page, index)
             index += 1
             if candidate.position >= turn:
                 break  # founded after this report: nothing further existed yet
@@ -277,6 +346,32 @@ class _Walk:
         state = self.state_before(event, kind, turn)
         if state is not None:
             yield event, state
+
+    def would_move(self, affected: Affected) -> bool:
+        """Whether a change alters a stored report's decision: an event it joined or
+        accepted no longer fits it, or a changed event now fits it where its decision
+        reads it (before the event a dated report joined; as one more fit of an undated
+        report that had at most one)."""
+        record, placement = affected.record, affected.placed.placement
+        self.lookups.load_members(affected.involved | affected.could_fit)
+        for event in affected.involved:
+            if event == record.article_event_id:
+                continue  # its own event: nothing in it comes before its founder
+            state = self.state_before(event, record.kind, record.position)
+            if state is None or not fits(state, record):
+                return True
+        founded = placement.event == record.article_event_id
+        own = (-affected.event_rank, placement.event)
+        for event in affected.could_fit - set(placement.accepted):
+            founder = next((m for m in self.members(event) if m.article_event_id == event), None)
+            if founder is None:
+                continue  # gone
+            if record.date.value is not None and not founded and founder.position > own:
+                continue  # after the event it joined: never read
+            state = self.state_before(event, record.kind, record.position)
+            if state is not None and fits(state, record):
+                return True
+        return False
 
     # -- what moved ------------------------------------------------------------------------
     def changes(self, changed_contents: set[str]) -> list[Changed]:
@@ -318,14 +413,43 @@ class _Walk:
 
     def final_members(self, event: str) -> list[EventRecord] | None:
         """The event's members after the run; None when its founder no longer founds it."""
-        self.lookups.load_members([event])
-        members = sorted(self.members(event), key=position)
+        if event not in self.lookups.stored_members:
+            self.lookups.load_members([event])
+            self.sorted_members.pop(event, None)  # read before its stored members came
+        members = self.members(event)
         if not members or members[0].article_event_id != event:
             return None
-        return members
+        return list(members)
 
 
-def _event_position(event: str, members: Sequence[EventRecord]) -> Position:
-    founder = next((m for m in members if m.article_event_id == event), None)
-    rank = RANK[founder.date.precision] if founder is not None else 0
-    return (-rank, event)
+class _TouchedIndex:
+    """The events a walk placed reports in, found by the keys the warehouse finds stored
+    ones by (`same_event.report_keys` against `event_keys`), over every member they have
+    now: a superset of any earlier state, which `decide` then reads as of its turn."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.position: dict[str, Position] = {}
+        self.keys: dict[str, EventKeys] = {}
+
+    def add(self, event: str, record: EventRecord, members: Sequence[EventRecord]) -> None:
+        kind = record.kind
+        known = self.keys.get(event)
+        if known is not None and brings_nothing(known, record):
+            return
+        same_kind = [m for m in members if m.kind == kind]
+        founder = next((m for m in same_kind if m.article_event_id == event), None)
+        self.position[event] = founder.position if founder else (0, event)
+        keys = keys_of(same_kind)
+        self.keys[event] = keys
+        for key in event_keys(keys):
+            self.by_key[(kind, key)].add(event)
+
+    def candidates(self, kind: str, record: EventRecord) -> set[str]:
+        pool: set[str] = set()
+        for key in report_keys(record):
+            pool |= self.by_key.get((kind, key), set())
+        return pool
+
+
+_POSITION = attrgetter("position")

@@ -19,15 +19,27 @@ from dataclasses import dataclass
 from parsers.extraction.model import EventDate
 from parsers.extraction.same_event import (
     RANK,
+    EventKeys,
     EventRecord,
     EventState,
     can_join_anything,
+    event_keys,
     fits,
+    keys_of,
     kind_of,
     position,
+    report_keys,
 )
 
-__all__ = ["Decision", "EventRecord", "ResolvedEvent", "decide", "resolve_events"]
+__all__ = [
+    "Decision",
+    "EventRecord",
+    "Placing",
+    "ResolvedEvent",
+    "decide",
+    "place_all",
+    "resolve_events",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,3 +139,52 @@ def resolve_events(records: Iterable[EventRecord]) -> list[ResolvedEvent]:
             if not entries or entries[-1] != index:
                 entries.append(index)
     return events
+
+
+@dataclass(slots=True)
+class Placing:
+    """Every report placed: the events by their key (founding report), and each report's
+    decision."""
+
+    events: dict[str, ResolvedEvent]
+    decisions: dict[str, Decision]
+
+
+def place_all(records: Iterable[EventRecord]) -> Placing:
+    """Every report placed, in memory, looking candidates up by `same_event`'s keys as the
+    warehouse does: fast enough for a kind's whole history (a rebuild places kind by kind).
+    Same outcome as `resolve_events`."""
+    events: dict[str, ResolvedEvent] = {}
+    decisions: dict[str, Decision] = {}
+    keys: dict[str, EventKeys] = {}
+    by_key: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for record in sorted(records, key=position):
+        kind = record.kind
+        pool = {e for k in report_keys(record) for e in by_key.get((kind, k), ())}
+        ordered = sorted(pool, key=lambda e: events[e].members[0].position)
+        decision = decide(record, ((e, events[e].state) for e in ordered))
+        decisions[record.article_event_id] = decision
+        key = decision.joins or record.article_event_id
+        if decision.joins is None:
+            events[key] = ResolvedEvent([record], EventState.found(record))
+        else:
+            events[key].members.append(record)
+            events[key].state.absorb(record)
+            if brings_nothing(keys[key], record):
+                continue
+        keys[key] = keys_of(events[key].members)
+        for k in event_keys(keys[key]):
+            entries = by_key[(kind, k)]
+            if not entries or entries[-1] != key:
+                entries.append(key)
+    return Placing(events, decisions)
+
+
+def brings_nothing(keys: EventKeys, record: EventRecord) -> bool:
+    """A report joining an event with no actor, person or place its keys lack."""
+    return (
+        record.actor_ids <= keys.actors
+        and record.people <= keys.people
+        and (record.place is None or record.place in keys.places)
+        and (record.place_country is None or record.place_country in keys.countries)
+    )

@@ -18,6 +18,7 @@ the rule would accept changes what is resolved (tests/test_same_event.py checks 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -41,10 +42,15 @@ class EventRecord:
     actors: tuple[tuple[str, str], ...]  # (entity_id, role)
     people: frozenset[str]
     summary: str
+    # Derived once: resolution reads them for every comparison.
+    actor_ids: frozenset[str] = field(init=False, repr=False, compare=False)
+    kind: str = field(init=False, repr=False, compare=False)
+    position: tuple[int, str] = field(init=False, repr=False, compare=False)
 
-    @property
-    def actor_ids(self) -> frozenset[str]:
-        return frozenset(entity_id for entity_id, _ in self.actors)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "actor_ids", frozenset(e for e, _ in self.actors))
+        object.__setattr__(self, "kind", _kind(self))
+        object.__setattr__(self, "position", _position(self))
 
 
 # How precise a report's date is; the more precise reports are placed first.
@@ -56,8 +62,16 @@ _REALITY = {"asserted": "happened", "reported": "happened"}
 
 def kind_of(record: EventRecord) -> str:
     """Reports of different kinds never join: type, kind of meeting, and whether it happened."""
-    reality = _REALITY.get(record.modality, record.modality)
-    return f"{record.event_type}|{record.meeting_kind or ''}|{reality}"
+    return record.kind
+
+
+def kind_from(event_type: str, meeting_kind: str | None, modality: str) -> str:
+    reality = _REALITY.get(modality, modality)
+    return f"{event_type}|{meeting_kind or ''}|{reality}"
+
+
+def _kind(record: EventRecord) -> str:
+    return kind_from(record.event_type, record.meeting_kind, record.modality)
 
 
 def position(record: EventRecord) -> tuple[int, str]:
@@ -66,6 +80,10 @@ def position(record: EventRecord) -> tuple[int, str]:
     Dated reports found the events that undated ones then join. The order depends on the
     reports alone, never on when they arrived, so any batching resolves alike.
     """
+    return record.position
+
+
+def _position(record: EventRecord) -> tuple[int, str]:
     return (-RANK[record.date.precision], record.article_event_id)
 
 
@@ -174,10 +192,11 @@ def tied(event: EventState, record: EventRecord) -> bool:
 @dataclass(frozen=True, slots=True)
 class EventKeys:
     """What an event is indexed by: its founding date, and the union over its reports of
-    actors, places and the places' countries."""
+    actors, people, places and the places' countries."""
 
     date: EventDate
     actors: frozenset[str]
+    people: frozenset[str]
     places: frozenset[str]
     countries: frozenset[str]
 
@@ -187,6 +206,7 @@ def keys_of(members: Collection[EventRecord]) -> EventKeys:
     return EventKeys(
         founder.date,
         frozenset().union(*(m.actor_ids for m in members)),
+        frozenset().union(*(m.people for m in members)),
         frozenset(m.place for m in members if m.place),
         frozenset(m.place_country for m in members if m.place_country),
     )
@@ -196,25 +216,99 @@ def could_fit(event: EventKeys, record: EventRecord) -> bool:
     """A necessary condition of `fits` (same kind assumed), over indexable keys only.
 
     Every way to tie needs a shared actor. A dated report is compared with events of
-    agreeing dates (an undated event never precedes it); an undated one needs two shared
-    actors (two shared people are two shared actors), or its place or country among the
-    event's and one shared actor.
+    agreeing dates (an undated event never precedes it): on the same day a shared actor
+    may tie them, otherwise only a shared place or country with a shared actor, or two
+    shared people. An undated report needs two shared actors (two shared people are two
+    shared actors), or its place or country among the event's and one shared actor.
     """
     shared = len(event.actors & record.actor_ids)
-    if record.date.value is not None:
-        return shared >= 1 and event.date.value is not None and dates_agree(event.date, record.date)
-    if shared >= 2:
-        return True
-    return (
-        shared >= 1
-        and record.place is not None
-        and (
-            record.place in event.places
-            or (record.place_country is not None and record.place_country in event.countries)
-        )
+    if shared == 0:
+        return False
+    place_shared = record.place is not None and (
+        record.place in event.places
+        or (record.place_country is not None and record.place_country in event.countries)
     )
+    if record.date.value is None:
+        return shared >= 2 or place_shared
+    if event.date.value is None or not dates_agree(event.date, record.date):
+        return False
+    if record.date.precision == "day" and event.date.precision == "day":
+        return True
+    return place_shared or len(event.people & record.people) >= 2
 
 
 def actor_pairs(actor_ids: Collection[str]) -> list[tuple[str, str]]:
-    """Sharing two actors is sharing a pair: how undated reports look events up."""
     return list(combinations(sorted(actor_ids), 2))
+
+
+# `could_fit` as equality of keys, for an index: a report and an event of one kind share a
+# key exactly when `could_fit` accepts them. A dated event is filed under its date and the
+# periods holding it, and a dated report looks up the periods that agree with its date
+# (parsers.extraction.events.dates_agree): on one day with each actor, otherwise with what
+# ties reports of different precision (a place or country with an actor, a pair of
+# people). An undated report looks up pairs of its actors, its place and its country.
+@functools.lru_cache(maxsize=1 << 16)
+def report_keys(record: EventRecord) -> tuple[str, ...]:
+    """The keys a report looks events up by."""
+    places = _places(record.place, record.place_country)
+    if record.date.value is None:
+        return (
+            *(f"pair\t{a}\t{b}" for a, b in actor_pairs(record.actor_ids)),
+            *_placed(places, record.actor_ids),
+        )
+    keys = []
+    for period in _date_lookups(record.date):
+        if period.startswith("day "):
+            keys += [f"{period}\t{a}" for a in sorted(record.actor_ids)]
+        else:
+            keys += [f"{period}\t{k}" for k in _ties(record.people, places, record.actor_ids)]
+    return tuple(keys)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def event_keys(keys: EventKeys) -> tuple[str, ...]:
+    """The keys an event is found by."""
+    places = [f"place {p}" for p in sorted(keys.places)]
+    places += [f"country {c}" for c in sorted(keys.countries)]
+    found = [f"pair\t{a}\t{b}" for a, b in actor_pairs(keys.actors)]
+    found += _placed(places, keys.actors)
+    ties = _ties(keys.people, places, keys.actors)
+    for period in _date_registrations(keys.date):
+        if period.startswith("day "):
+            found += [f"{period}\t{a}" for a in sorted(keys.actors)]
+        else:
+            found += [f"{period}\t{k}" for k in ties]
+    return tuple(found)
+
+
+def _places(place: str | None, country: str | None) -> list[str]:
+    return ([f"place {place}"] if place else []) + ([f"country {country}"] if country else [])
+
+
+def _placed(places: list[str], actors: Collection[str]) -> list[str]:
+    return [f"{p}\t{a}" for p in places for a in sorted(actors)]
+
+
+def _ties(people: Collection[str], places: list[str], actors: Collection[str]) -> list[str]:
+    return [f"people\t{a}\t{b}" for a, b in actor_pairs(people)] + _placed(places, actors)
+
+
+def _date_registrations(day: EventDate) -> list[str]:
+    value = day.value
+    if value is None:
+        return []
+    if day.precision == "day":
+        return [f"day {value}", f"in-month {value:%Y-%m}", f"in-year {value:%Y}"]
+    if day.precision == "month":
+        return [f"month {value:%Y-%m}", f"in-year {value:%Y}"]
+    return [f"year {value:%Y}"]
+
+
+def _date_lookups(day: EventDate) -> list[str]:
+    value = day.value
+    assert value is not None
+    if day.precision == "day":
+        return [f"day {value}", f"month {value:%Y-%m}", f"year {value:%Y}"]
+    if day.precision == "month":
+        return [f"in-month {value:%Y-%m}", f"month {value:%Y-%m}", f"year {value:%Y}"]
+    return [f"in-year {value:%Y}", f"year {value:%Y}"]

@@ -18,12 +18,11 @@ CREATE TABLE resolution_reports (
     accepted_second   VARCHAR
 );
 
--- What a report is found by when an event changes: its actors; for an undated report also
--- the pairs of its actors, its place and its place's country.
+-- What a report looks events up by (parsers.extraction.same_event.report_keys), kind
+-- included, hashed: an event that changed finds the reports it could now fit by these.
 CREATE TABLE resolution_report_keys (
     article_event_id  VARCHAR NOT NULL,
-    kind              VARCHAR NOT NULL,
-    key               VARCHAR NOT NULL
+    h                 UBIGINT NOT NULL
 );
 
 -- Each event the resolver keeps: its key, its public id, and its founder's kind and date.
@@ -35,11 +34,12 @@ CREATE TABLE resolution_events (
     event_date  DATE
 );
 
--- What an event is found by: every actor, pair of actors, place and country of its reports.
+-- What an event is found by (same_event.event_keys, kind included, hashed), with its
+-- founder's date rank: candidates come in founding order.
 CREATE TABLE resolution_event_keys (
     event_key  VARCHAR NOT NULL,
-    kind       VARCHAR NOT NULL,
-    key        VARCHAR NOT NULL
+    rank       TINYINT NOT NULL,
+    h          UBIGINT NOT NULL
 );
 
 -- Articles whose reports changed since they were last resolved.
