@@ -34,6 +34,8 @@ CHUNK_ARTICLES = 2000
 # A rebuild places a kind's reports in memory up to this many (about 300 MB), in chunks
 # beyond.
 IN_MEMORY_REPORTS = 250_000
+# Events written per statement in a rebuild.
+WRITE_EVENTS = 10_000
 
 
 @dataclass(slots=True)
@@ -369,22 +371,30 @@ def _kinds(conn: duckdb.DuckDBPyConnection) -> list[list[tuple]]:
 def _write_placing(
     conn: duckdb.DuckDBPyConnection, reports: list[EventRecord], run_id: str, version: str
 ) -> Resolution:
-    """One kind's reports placed in memory (`resolve.place_all`), written whole."""
+    """One kind's reports placed in memory (`resolve.place_all`), written a slice of
+    events at a time (the rows of a whole kind at once would double its memory)."""
     placing = place_all(reports)
-    by_id = {r.article_event_id: r for r in reports}
-    outcome = Outcome(
-        placements={
-            report_id: (
-                by_id[report_id],
-                Placement(decision.joins or report_id, decision.accepted),
+    del reports
+    result = Resolution()
+    keys = list(placing.events)
+    for start in range(0, len(keys), WRITE_EVENTS):
+        events = {
+            key: placing.events.pop(key).members for key in keys[start : start + WRITE_EVENTS]
+        }
+        placements = {
+            m.article_event_id: (
+                m,
+                Placement(
+                    placing.decisions[m.article_event_id].joins or m.article_event_id,
+                    placing.decisions[m.article_event_id].accepted,
+                ),
             )
-            for report_id, decision in placing.decisions.items()
-        },
-        removed=set(),
-        events={key: event.members for key, event in placing.events.items()},
-        previous={},
-    )
-    return write_outcome(conn, outcome, set(by_id), run_id, version)
+            for members in events.values()
+            for m in members
+        }
+        outcome = Outcome(placements, removed=set(), events=events, previous={})
+        result.add(write_outcome(conn, outcome, set(placements), run_id, version))
+    return result
 
 
 def _keep_previous_ids(conn: duckdb.DuckDBPyConnection) -> None:

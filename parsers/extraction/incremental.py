@@ -15,6 +15,7 @@ Pure: the store (`warehouse/resolution.py`) answers the lookups.
 
 from __future__ import annotations
 
+import heapq
 from bisect import insort
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
@@ -312,10 +313,8 @@ class _Walk:
         """Stored candidates and events touched in this walk, merged in founding order."""
         turn = record.position
         kind = record.kind
-        touched = sorted(
-            (self.touched.position[event], event) for event in self.touched.candidates(kind, record)
-        )
-        touched_keys = {event for _, event in touched}
+        touched = self.touched.candidates(kind, record)
+        upcoming = next(touched, None)
         seen: set[str] = set()
         index = 0
         while True:
@@ -330,12 +329,15 @@ class _Walk:
             index += 1
             if candidate.position >= turn:
                 break  # founded after this report: nothing further existed yet
-            while touched and touched[0][0] < candidate.position:
-                yield from self._state_of(touched.pop(0)[1], kind, turn, seen)
-            if candidate.event not in touched_keys:
+            while upcoming is not None and upcoming[0] < candidate.position:
+                yield from self._state_of(upcoming[1], kind, turn, seen)
+                upcoming = next(touched, None)
+            # A touched event is read as it is now, through the touched index.
+            if candidate.event not in self.touched.position:
                 yield from self._state_of(candidate.event, kind, turn, seen)
-        for _, event in touched:
-            yield from self._state_of(event, kind, turn, seen)
+        while upcoming is not None and upcoming[0] < turn:
+            yield from self._state_of(upcoming[1], kind, turn, seen)
+            upcoming = next(touched, None)
 
     def _state_of(
         self, event: str, kind: str, turn: Position, seen: set[str]
@@ -428,7 +430,8 @@ class _TouchedIndex:
     now: a superset of any earlier state, which `decide` then reads as of its turn."""
 
     def __init__(self) -> None:
-        self.by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
+        # (kind, key) -> (founding position, event) of touched events with it, in order.
+        self.by_key: dict[tuple[str, str], list[tuple[Position, str]]] = defaultdict(list)
         self.position: dict[str, Position] = {}
         self.keys: dict[str, EventKeys] = {}
 
@@ -439,17 +442,22 @@ class _TouchedIndex:
             return
         same_kind = [m for m in members if m.kind == kind]
         founder = next((m for m in same_kind if m.article_event_id == event), None)
-        self.position[event] = founder.position if founder else (0, event)
+        place = self.position.setdefault(event, founder.position if founder else (0, event))
         keys = keys_of(same_kind)
         self.keys[event] = keys
+        had = set(event_keys(known)) if known is not None else set()
         for key in event_keys(keys):
-            self.by_key[(kind, key)].add(event)
+            if key not in had:
+                insort(self.by_key[(kind, key)], (place, event))
 
-    def candidates(self, kind: str, record: EventRecord) -> set[str]:
-        pool: set[str] = set()
-        for key in report_keys(record):
-            pool |= self.by_key.get((kind, key), set())
-        return pool
+    def candidates(self, kind: str, record: EventRecord) -> Iterator[tuple[Position, str]]:
+        """(founding position, event), in founding order, each once."""
+        last = None
+        merged = heapq.merge(*(self.by_key.get((kind, k), ()) for k in report_keys(record)))
+        for entry in merged:
+            if entry[1] != last:
+                last = entry[1]
+                yield entry
 
 
 _POSITION = attrgetter("position")

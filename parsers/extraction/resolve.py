@@ -12,8 +12,10 @@ only what a run changed and reaches the same events as `resolve_events` over eve
 from __future__ import annotations
 
 import hashlib
+import heapq
+from bisect import insort
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from parsers.extraction.model import EventDate
@@ -157,12 +159,12 @@ def place_all(records: Iterable[EventRecord]) -> Placing:
     events: dict[str, ResolvedEvent] = {}
     decisions: dict[str, Decision] = {}
     keys: dict[str, EventKeys] = {}
-    by_key: dict[tuple[str, str], list[str]] = defaultdict(list)
+    # (kind, key) -> (founding position, event) of the events with that key, in order.
+    by_key: dict[tuple[str, str], list[tuple[tuple[int, str], str]]] = defaultdict(list)
     for record in sorted(records, key=position):
         kind = record.kind
-        pool = {e for k in report_keys(record) for e in by_key.get((kind, k), ())}
-        ordered = sorted(pool, key=lambda e: events[e].members[0].position)
-        decision = decide(record, ((e, events[e].state) for e in ordered))
+        found = in_founding_order(by_key.get((kind, k), ()) for k in report_keys(record))
+        decision = decide(record, ((e, events[e].state) for e in found))
         decisions[record.article_event_id] = decision
         key = decision.joins or record.article_event_id
         if decision.joins is None:
@@ -172,12 +174,24 @@ def place_all(records: Iterable[EventRecord]) -> Placing:
             events[key].state.absorb(record)
             if brings_nothing(keys[key], record):
                 continue
+        old = keys.get(key)
         keys[key] = keys_of(events[key].members)
+        entry = (events[key].members[0].position, key)
+        known = set(event_keys(old)) if old else set()
         for k in event_keys(keys[key]):
-            entries = by_key[(kind, k)]
-            if not entries or entries[-1] != key:
-                entries.append(key)
+            if k not in known:
+                insort(by_key[(kind, k)], entry)
     return Placing(events, decisions)
+
+
+def in_founding_order(lists: Iterable[Sequence[tuple[tuple[int, str], str]]]) -> Iterator[str]:
+    """The events of several lists kept in founding order, merged lazily, each once: a
+    decision reads only as far as it needs, however long a dense key's list."""
+    last = None
+    for _, event in heapq.merge(*lists):
+        if event != last:
+            last = event
+            yield event
 
 
 def brings_nothing(keys: EventKeys, record: EventRecord) -> bool:
