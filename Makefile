@@ -6,25 +6,28 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 SYNCED := $(VENV)/.synced
 
-# Keep Prefect's own state inside the project, and off the network.
-export PREFECT_HOME ?= $(CURDIR)/data/prefect
+# Prefect's own state is in data/prefect (flows/prefect_env.py; PREFECT_HOME overrides),
+# for every command alike: one run history. Off the network.
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test serve browser bench bench-extract bench-feeds bench-derive eval lint install clean
+.PHONY: run test serve soak browser bench bench-extract bench-feeds bench-search bench-derive eval lint install tool clean
 
 run: $(SYNCED)
 	$(VENV)/bin/peninsula ingest
 	$(VENV)/bin/peninsula status
 
 test: $(SYNCED) browser
-	@mkdir -p "$(PREFECT_HOME)"
 	$(VENV)/bin/pytest
 
 # Leave peninsula running: Prefect server, UI and the scheduled deployments (Ctrl-C stops).
 serve: $(SYNCED)
-	@mkdir -p "$(PREFECT_HOME)"
 	$(VENV)/bin/peninsula serve
+
+# serve for SOAK_MINUTES (30) with ingest-feeds every minute against a feed of our own
+# on loopback; prints what ran, what loaded, memory and API latency.
+soak: $(SYNCED)
+	$(VENV)/bin/python -m bench.soak
 
 bench: $(SYNCED)
 	$(VENV)/bin/python -m bench.ingest
@@ -40,6 +43,9 @@ bench-feeds: $(SYNCED)
 bench-derive: $(SYNCED)
 	$(VENV)/bin/python -m bench.derive
 
+bench-search: $(SYNCED)
+	$(VENV)/bin/python -m bench.search
+
 eval: $(SYNCED)
 	$(VENV)/bin/peninsula eval ../shared/gold/seeds.gold.json
 	$(VENV)/bin/peninsula eval tests/passages/passages.gold.json
@@ -49,6 +55,15 @@ lint: $(SYNCED)
 	$(VENV)/bin/ruff format --check .
 
 install: $(SYNCED)
+
+# `peninsula` on your PATH (uv's tool folder, ~/.local/bin by default), with the versions
+# of uv.lock: the lock is exported as constraints. Needs the package index once (uv
+# caches its answers; the wheels come from the cache `make install` filled), then works
+# with UV_OFFLINE=1.
+tool: $(SYNCED)
+	$(UV) export --frozen --no-dev --no-emit-project --no-hashes --quiet -o $(VENV)/tool-constraints.txt
+	$(UV) tool install --force --reinstall-package peninsula --python $(PYTHON) \
+	  --constraints $(VENV)/tool-constraints.txt .
 
 # The dashboard test drives Debian's Chromium through its own chromedriver (nothing is
 # downloaded at run time). Installed from Debian's packages when missing, as root; without

@@ -244,7 +244,7 @@ def add(added: str, db: str) -> dict:
     extract = spent.get("extract-batch", 0.0)
     return {
         "articles": summary.derived,
-        "new_events": summary.new_events,
+        "new_events": len(summary.new_events),
         "changed_events": summary.changed_events,
         "load_s": loaded,
         "flow_s": flow_s,

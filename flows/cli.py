@@ -11,19 +11,29 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.serve_session import FEEDS_EVERY_MINUTES
 from warehouse import Warehouse, WarehouseError
+
+if TYPE_CHECKING:
+    from flows.serve import Stopper
+    from parsers.name_lookup import NameMatch
+    from warehouse.browse import EventFilter
 
 DEFAULT_DB = Path(os.environ.get("PENINSULA_DB", "data/peninsula.duckdb"))
 DEFAULT_SOURCES = Path(os.environ.get("PENINSULA_SOURCES", "sources.yaml"))
 # Above this many files, `ingest` shows a progress bar.
 PROGRESS_BAR_MIN_FILES = 50
+# Skipped files named on the terminal; the run's report on the dashboard lists more.
+SKIPPED_LISTED = 20
 
 app = typer.Typer(
     help="Korea-diplomacy news into DuckDB: ingest saved articles, query, inspect.",
@@ -44,6 +54,15 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+PatternOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="Glob (repeatable) of the files of a folder to load, of any type: '*.md'. "
+        "Without it, a folder's article files (.txt, .html).",
+    ),
+]
+
+
 @app.command()
 def ingest(
     paths: Annotated[
@@ -52,19 +71,24 @@ def ingest(
     ] = None,
     db: DbOption = DEFAULT_DB,
     batch_size: Annotated[int, typer.Option(min=1, help="Files per load transaction.")] = 1000,
+    include: PatternOption = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(help="Glob (repeatable) of files not to load: 'drafts/*'."),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
-    """Parse saved article files and load them (the `load-files` Prefect flow)."""
-    _configure_prefect(verbose)
+    """Parse saved article files and load them (the `load-files` Prefect flow), then
+    derive entities, quotes and events. Uses the server of a running `peninsula serve`."""
+    _refuse_missing(paths or [])
     try:
         # Fail before starting Prefect when the file cannot be written (a lock, a
         # file that is not DuckDB): the flow would only report it less clearly.
         Warehouse(db).check_writable()
     except WarehouseError as exc:
         raise fail(str(exc)) from None
-    if not os.environ.get("PREFECT_API_URL"):
-        err.print("Starting a temporary Prefect server (10-30 s)...", style="dim")
-    from flows.runner import run_derive, run_load_files  # Prefect is imported only here
+    _use_prefect(verbose)
+    from flows.runner import run_load_files  # Prefect is imported only here
 
     try:
         summary, state_message, ok = run_load_files(
@@ -73,10 +97,9 @@ def ingest(
             batch_size=batch_size,
             progress_console=err,
             progress_min_files=PROGRESS_BAR_MIN_FILES,
+            include=include,
+            exclude=exclude,
         )
-        derive_message, derive_ok = None, True
-        if summary is not None:
-            _, derive_message, derive_ok = run_derive(str(db))
     except Exception as exc:
         raise _crash("load-files", exc, verbose) from None
     if summary is None:
@@ -88,7 +111,18 @@ def ingest(
         highlight=False,
         markup=False,
     )
-    _report_end(derive_message, summary.report.failures, ok and derive_ok)
+    if summary.skipped:
+        err.print(
+            f"{len(summary.skipped)} {'file' if len(summary.skipped) == 1 else 'files'} "
+            "skipped, not articles (--include loads others):",
+            highlight=False,
+            markup=False,
+        )
+        for path, reason in summary.skipped[:SKIPPED_LISTED]:
+            err.print(f"  {path}: {reason}", highlight=False, markup=False, style="dim")
+        if len(summary.skipped) > SKIPPED_LISTED:
+            err.print(f"  ... and {len(summary.skipped) - SKIPPED_LISTED} more", style="dim")
+    _report_end(summary.derive_message, summary.report.failures, ok and summary.derive_ok)
 
 
 @app.command()
@@ -101,11 +135,11 @@ def reprocess(
 ) -> None:
     """Re-derive every article from the stored raw documents (after the reference or
     the rules changed): no refetching, no duplicates, stale rows gone."""
-    _configure_prefect(verbose)
     try:
         Warehouse(db).check_writable(must_exist=True)
     except WarehouseError as exc:
         raise fail(str(exc)) from None
+    _use_prefect(verbose)
     from flows.runner import run_reprocess
 
     try:
@@ -140,16 +174,11 @@ def ingest_feeds(
         Warehouse(db).check_writable()
     except (SourcesError, WarehouseError) as exc:
         raise fail(str(exc)) from None
-    _configure_prefect(verbose)
-    if not os.environ.get("PREFECT_API_URL"):
-        err.print("Starting a temporary Prefect server (10-30 s)...", style="dim")
-    from flows.runner import run_derive, run_ingest_feeds
+    _use_prefect(verbose)
+    from flows.runner import run_ingest_feeds
 
     try:
         report, message, ok = run_ingest_feeds(source, str(sources_file), str(db))
-        derive_ok = True
-        if report is not None:
-            _, derive_message, derive_ok = run_derive(str(db))
     except Exception as exc:
         raise _crash("ingest-feeds", exc, verbose) from None
     if report is None:
@@ -166,7 +195,7 @@ def ingest_feeds(
         highlight=False,
         markup=False,
     )
-    _report_end(derive_message, report.page_failures, ok and derive_ok)
+    _report_end(report.derive_message, report.page_failures, ok and report.derive_ok)
 
 
 sources_app = typer.Typer(help="The feeds peninsula polls, and their health.")
@@ -257,36 +286,89 @@ def serve(
     db: DbOption = DEFAULT_DB,
     sources_file: SourcesOption = DEFAULT_SOURCES,
     port: Annotated[int, typer.Option(help="Port of the Prefect server and its UI.")] = 4200,
+    feeds_every: Annotated[
+        int, typer.Option("--feeds-every", help="Poll the feeds every this many minutes.")
+    ] = FEEDS_EVERY_MINUTES,
+    console: Annotated[
+        bool,
+        typer.Option("--console", help="Show the server's and the runs' logs here too."),
+    ] = False,
 ) -> None:
     """Start a Prefect server (unless PREFECT_API_URL names one) and serve the scheduled
     deployments until Ctrl-C: ingest-feeds every 15 minutes, reprocess nightly (Asia/Seoul),
-    load-files on demand."""
+    load-files on demand. Logs go to data/prefect/logs/ (server.log, serve.log)."""
+    from flows.prefect_env import configure
+    from flows.serve_session import ServeError, check_feeds_interval, serve_until_stopped
     from flows.sources import SourcesError, load_sources
 
     try:
         load_sources(sources_file)
     except SourcesError as exc:
         raise fail(str(exc)) from None
-    _configure_prefect(verbose=True)
-    from flows.server_process import start_server, stop_server
+    if problem := check_feeds_interval(feeds_every):
+        raise fail(problem)
+    configure(verbose=True)
 
-    server = None
-    api = os.environ.get("PREFECT_API_URL")
-    if not api:
-        out.print(f"Starting the Prefect server on port {port} (its data: $PREFECT_HOME)...")
-        try:
-            server = start_server(port)
-        except RuntimeError as exc:
-            raise fail(str(exc), code=1) from None
-        api = os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
-    try:
+    def run(api: str, say: Callable[[str], None], stopper: Stopper) -> None:
         from flows.serve import ServeSettings, run  # Prefect now reads PREFECT_API_URL
 
-        run(ServeSettings(db=db, sources=sources_file), api, say=out.print)
-    finally:
-        if server is not None:
-            out.print("Stopping the Prefect server...")
-            stop_server(server)
+        settings = ServeSettings(db=db, sources=sources_file, feeds_every_minutes=feeds_every)
+        run(settings, api, say, stopper)
+
+    try:
+        code = serve_until_stopped(run, port=port, terminal=sys.stdout, echo_logs=console)
+    except ServeError as exc:
+        raise fail(str(exc), code=1) from None
+    raise typer.Exit(code)
+
+
+@app.command(name="run")
+def run_now(
+    deployment: Annotated[
+        str,
+        typer.Argument(
+            help="load-files/on-demand, ingest-feeds/every-15-minutes or reprocess/nightly "
+            "(the part after / is enough)."
+        ),
+    ],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="For load-files: files, folders or glob patterns to load."),
+    ] = None,
+    wait: Annotated[
+        bool, typer.Option("--wait/--no-wait", help="Wait for the run's outcome.")
+    ] = True,
+) -> None:
+    """Run a deployment of the running `peninsula serve` now, in its process, and print
+    the outcome: the run shows on the dashboard like a scheduled one."""
+    from flows.prefect_env import configure, prefect_home, use_running_server
+
+    _refuse_missing(paths or [])
+    configure(verbose=False)
+    api = use_running_server()
+    if api is None:
+        raise fail(
+            f"no `peninsula serve` is running on {prefect_home()}: start it (`make serve`) "
+            "first; the deployments run in its process",
+            code=1,
+        )
+    from flows.runner import DeploymentNotFound, trigger_deployment
+
+    absolute = [str(p.resolve()) if p.exists() else str(Path.cwd() / p) for p in paths or []]
+    try:
+        flow_run = trigger_deployment(deployment, absolute or None, wait)
+    except DeploymentNotFound as exc:
+        raise fail(str(exc)) from None
+    state = flow_run.state
+    url = f"{api.removesuffix('/api')}/runs/flow-run/{flow_run.id}"
+    outcome = (
+        f"{state.name}: {state.message}"
+        if state and state.message
+        else (state.name if state else "unknown")
+    )
+    out.print(f"{flow_run.name} ({url}): {outcome}", highlight=False, markup=False)
+    if wait and not (state and state.is_completed()):
+        raise typer.Exit(1)
 
 
 @app.command(name="eval")
@@ -294,6 +376,9 @@ def evaluate(
     gold: Annotated[Path, typer.Argument(help="A gold file in the peninsula-gold/1 format.")],
 ) -> None:
     """Ingest a gold file's articles into a temporary warehouse and print the scores."""
+    from flows.prefect_env import configure
+
+    configure(verbose=True)  # Prefect's state in the one Prefect home, like every command
     from flows.evaluate import GoldError, evaluate, report
 
     try:
@@ -370,6 +455,366 @@ def status(db: DbOption = DEFAULT_DB) -> None:
             out.print(f"{run.run_id}: {run.message}", highlight=False, markup=False)
 
 
+# -- the analyst's desk: search, browse, export, digest -------------------------------
+
+DeskFormat = Annotated[
+    str, typer.Option("--format", "-f", help="table (for reading), csv or json (one per line).")
+]
+SinceOption = Annotated[
+    str | None,
+    typer.Option("--since", help="From this day on: YYYY-MM-DD, YYYY-MM or YYYY."),
+]
+SourceOption = Annotated[str | None, typer.Option("--source", help="Only this outlet.")]
+# How long a desk command waits for a running ingest before searching a stale index.
+INDEX_LOCK_WAIT_SECONDS = 3.0
+DEFAULT_TIMELINE_DAYS = 30
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words to find, e.g. "Yongbyon enrichment".')],
+    since: SinceOption = None,
+    source: SourceOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="Articles to show.")] = 10,
+    db: DbOption = DEFAULT_DB,
+    output: DeskFormat = "table",
+) -> None:
+    """Full-text search over titles, paragraphs and quotes, ranked by BM25: each article
+    once, with its best passage and the matching words highlighted."""
+    from flows.briefing import show_search
+    from warehouse.search import search as search_index
+
+    fmt = _desk_format(output)
+    warehouse = Warehouse(db)
+    try:
+        _index_current(warehouse)
+        _check_source(warehouse, source)
+        result = search_index(
+            warehouse, query, since=_day(since, "--since"), source=source, limit=limit
+        )
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    if not result.query_stems:
+        raise fail(f"{query!r}: nothing to search for (only stopwords or punctuation)")
+    show_search(result, fmt, out)
+    if not result.hits and fmt == "table":
+        err.print(f"no article matches {query!r}", style="dim", highlight=False, markup=False)
+
+
+@app.command()
+def timeline(
+    since: SinceOption = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Up to this day: YYYY-MM-DD, YYYY-MM or YYYY.")
+    ] = None,
+    actor: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--actor",
+            help="Only events with this actor (any romanization or Hangul); repeat for several.",
+        ),
+    ] = None,
+    event_type: Annotated[
+        str | None, typer.Option("--type", help="Only this event type, e.g. WEAPONS_TEST.")
+    ] = None,
+    source: SourceOption = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot",
+            help="Draw events per week (by type, or per actor with "
+            "--actor) into this PNG file instead of listing them.",
+        ),
+    ] = None,
+    per: Annotated[str, typer.Option("--per", help="Bars of the picture: week or month.")] = "week",
+    db: DbOption = DEFAULT_DB,
+    output: DeskFormat = "table",
+) -> None:
+    """What happened, in date order: date, what, who, where, which outlets (default: the
+    last 30 days). Dates known only to the month show as the month."""
+    from flows.briefing import show_timeline
+    from parsers.extraction.events import EVENT_TYPES
+    from warehouse.browse import EventFilter, undated_events
+    from warehouse.browse import timeline as read_timeline
+
+    fmt = _desk_format(output)
+    if per not in ("week", "month"):
+        raise fail(f"--per {per!r}: expected week or month")
+    kind = event_type.upper() if event_type else None
+    if kind and kind not in EVENT_TYPES:
+        from flows.briefing import closest
+
+        raise fail(
+            f"--type {event_type!r}: no such event type{closest(kind, EVENT_TYPES)}"
+            f" (types: {', '.join(EVENT_TYPES)})"
+        )
+    warehouse = Warehouse(db)
+    try:
+        until_day = _day(until, "--until", end=True)
+        since_day = _day(since, "--since") or (
+            (until_day or date.today()) - timedelta(days=DEFAULT_TIMELINE_DAYS)
+        )
+        _check_source(warehouse, source)
+        actors = _resolve(warehouse, actor or [])
+        chosen = EventFilter(
+            since=since_day,
+            until=until_day,
+            event_type=kind,
+            actor_ids=tuple(m.entity_id for m in actors),
+            source=source,
+        )
+        if plot is not None:
+            _plot_timeline(warehouse, chosen, actors, plot, per)  # type: ignore[arg-type]
+            return
+        events = read_timeline(warehouse, chosen)
+        undated = undated_events(warehouse, chosen)
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    span = f"{since_day} to {until_day or 'today'}"
+    who = f" with {', '.join(m.name for m in actors)}" if actors else ""
+    show_timeline(events, fmt, out, f"{len(events)} events, {span}{who}")  # type: ignore[arg-type]
+    if undated and fmt == "table":
+        err.print(
+            f"{undated} matching events have no date and are not listed",
+            style="dim",
+            highlight=False,
+        )
+
+
+def _plot_timeline(
+    warehouse: Warehouse, chosen: EventFilter, actors: list[NameMatch], path: Path, per: str
+) -> None:
+    from flows.plot import events_picture
+    from warehouse.browse import event_counts
+
+    names = {m.entity_id: m.name for m in actors} if actors else None
+    counts = event_counts(warehouse, chosen, per=per, series_names=names)  # type: ignore[arg-type]
+    by = "per actor" if actors else "by type"
+    title = f"Events per {per} {by}, {chosen.since} to {chosen.until or date.today()}"
+    coarse = "month or year" if per == "week" else "year"
+    note = (
+        f"{counts.too_coarse} events dated only to the {coarse} are not drawn"
+        if counts.too_coarse
+        else None
+    )
+    try:
+        path.write_bytes(events_picture(counts, title, note, stacked=not actors))
+    except OSError as exc:
+        raise fail(f"{path}: cannot write the picture: {exc.strerror}") from None
+    drawn = sum(counts.counts.values())
+    what = "appearances of the actors" if actors else "events"
+    out.print(f"wrote {path}: {title} ({drawn} {what} drawn)", highlight=False, markup=False)
+
+
+@app.command()
+def who(
+    name: Annotated[str, typer.Argument(help="A name in any romanization, or in Hangul.")],
+    db: DbOption = DEFAULT_DB,
+    output: DeskFormat = "table",
+) -> None:
+    """Who someone (or an organization, a place) is: canonical name, aliases, offices,
+    what the texts called them, their latest events and quotes, mentions per month."""
+    from flows.briefing import show_who, who_record
+    from parsers.extraction.reference import default_reference
+    from warehouse.browse import entity_record
+
+    fmt = _desk_format(output)
+    warehouse = Warehouse(db)
+    try:
+        (match,) = _resolve(warehouse, [name])
+        record = entity_record(warehouse, match.entity_id)
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    show_who(who_record(match.entity_id, match.name, record, default_reference()), fmt, out)  # type: ignore[arg-type]
+
+
+@app.command()
+def quotes(
+    speaker: Annotated[
+        str | None, typer.Option("--speaker", help="Only quotes of this person (any romanization).")
+    ] = None,
+    since: SinceOption = None,
+    source: SourceOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="Quotes to show.")] = 50,
+    db: DbOption = DEFAULT_DB,
+    output: DeskFormat = "table",
+) -> None:
+    """Who said what: quotes with speaker, outlet and article, newest first."""
+    from flows.briefing import show_quotes
+    from warehouse.browse import quotes_said
+
+    fmt = _desk_format(output)
+    warehouse = Warehouse(db)
+    try:
+        speakers = _resolve(warehouse, [speaker] if speaker else [])
+        _check_source(warehouse, source)
+        found = quotes_said(
+            warehouse,
+            speaker_ids=[m.entity_id for m in speakers],
+            since=_day(since, "--since"),
+            source=source,
+            limit=limit,
+        )
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    title = f"{len(found)} quotes" + (f" of {speakers[0].name}" if speakers else "")
+    show_quotes(found, fmt, out, title)  # type: ignore[arg-type]
+
+
+@app.command(name="export")
+def export_dataset(
+    dataset: Annotated[str, typer.Argument(help="events, quotes, articles or entities.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="parquet or csv.")] = "parquet",
+    since: SinceOption = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Folder to write into (default: exports/ beside the warehouse)."
+        ),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write one dataset as one file (Parquet or CSV) with a schema note beside it."""
+    from flows.briefing import closest
+    from warehouse.export import DATASETS, FORMATS, export
+
+    if dataset not in DATASETS:
+        raise fail(
+            f"{dataset!r}: no such dataset{closest(dataset, DATASETS)} "
+            f"(datasets: {', '.join(DATASETS)})"
+        )
+    if fmt not in FORMATS:
+        raise fail(f"--format {fmt!r}: expected {' or '.join(FORMATS)}")
+    target = out_dir if out_dir is not None else db.parent / "exports"
+    try:
+        written = export(Warehouse(db), dataset, fmt, target, since=_day(since, "--since"))  # type: ignore[arg-type]
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"{target}: cannot write there: {exc.strerror}") from None
+    out.print(
+        f"wrote {written.path} ({written.rows} rows of {written.table_rows} in {dataset}); "
+        f"schema: {written.note}",
+        highlight=False,
+        markup=False,
+    )
+
+
+@app.command()
+def digest(
+    since_last: Annotated[
+        bool,
+        typer.Option(
+            "--since-last",
+            help="What is new since the previous --since-last digest "
+            "(the cursor is kept in the warehouse, and moves).",
+        ),
+    ] = False,
+    days: Annotated[
+        float, typer.Option(min=0, help="Without --since-last: new in the last N days.")
+    ] = 1.0,
+    db: DbOption = DEFAULT_DB,
+    output: DeskFormat = "table",
+) -> None:
+    """New articles, events and quotes (first seen after the previous digest, or in the
+    last day); also rewrites the Atom feed of new events beside the warehouse."""
+    from flows.atom import write_events_feed
+    from flows.briefing import show_digest
+    from warehouse.digest import digest_since_cursor, digest_since_time
+
+    fmt = _desk_format(output)
+    warehouse = Warehouse(db)
+    try:
+        warehouse.check_writable(must_exist=True)
+        found = (
+            digest_since_cursor(warehouse)
+            if since_last
+            else digest_since_time(warehouse, datetime.now(UTC) - timedelta(days=days))
+        )
+        feed, entries = write_events_feed(warehouse)
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    show_digest(found, fmt, out)  # type: ignore[arg-type]
+    err.print(
+        f"feed of new events: {feed} ({entries} entries)",
+        style="dim",
+        highlight=False,
+        markup=False,
+    )
+
+
+def _desk_format(output: str) -> str:
+    from flows.briefing import OUTPUT_FORMATS
+
+    if output not in OUTPUT_FORMATS:
+        raise fail(f"--format {output!r}: expected table, csv or json")
+    return output
+
+
+def _day(text: str | None, option: str, *, end: bool = False) -> date | None:
+    from flows.briefing import parse_day
+
+    if text is None:
+        return None
+    try:
+        return parse_day(text, option, end=end)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+
+
+def _resolve(warehouse: Warehouse, names: list[str]) -> list[NameMatch]:
+    """Each name to the entity extraction would link it to; a clear error otherwise."""
+    if not names:
+        return []
+    from parsers.extraction.reference import default_reference
+    from parsers.name_lookup import NameBook
+    from warehouse.browse import known_names
+
+    book = NameBook(default_reference(), known_names(warehouse))
+    try:
+        return [book.resolve(name) for name in names]
+    except LookupError as exc:
+        raise fail(str(exc)) from None
+
+
+def _check_source(warehouse: Warehouse, source: str | None) -> None:
+    if source is None:
+        return
+    from flows.briefing import closest
+    from warehouse.browse import known_sources
+
+    sources = known_sources(warehouse)
+    if source not in sources:
+        raise fail(
+            f"--source {source!r}: no articles from it{closest(source, sources)} "
+            f"(outlets: {', '.join(sources)})"
+        )
+
+
+def _index_current(warehouse: Warehouse) -> None:
+    """Bring the search index up to the warehouse if it lags (a run normally does); when
+    a run holds the file, search what is indexed and say so."""
+    from warehouse.search import index_lag, refresh_index
+
+    lag = index_lag(warehouse)
+    if lag == 0:
+        return
+    try:
+        refresh = refresh_index(
+            Warehouse(warehouse.path, lock_wait_seconds=INDEX_LOCK_WAIT_SECONDS)
+        )
+        err.print(refresh.describe(), style="dim", highlight=False, markup=False)
+    except WarehouseError as exc:
+        if lag is None:
+            raise
+        err.print(
+            f"searching an index {lag} articles behind ({exc})",
+            style="yellow",
+            highlight=False,
+            markup=False,
+        )
+
+
 def _report_end(derive_message: str | None, failures: list[tuple[str, str]], ok: bool) -> None:
     """The end of an ingest command: the derivation's outcome, each failure, the exit code."""
     if derive_message:
@@ -392,19 +837,24 @@ def _crash(flow_name: str, exc: Exception, verbose: bool) -> Exception:
     )
 
 
-def _configure_prefect(verbose: bool) -> None:
-    """Defaults for a command-line run, each one overridable by the environment."""
-    # There is no telemetry endpoint to reach offline, and users did not ask for one.
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    # A new PREFECT_HOME migrates its database on first start: 20 s is not always enough.
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    if not verbose:
-        # The command prints its own one-line outcome; Prefect's log (with tracebacks
-        # of failed tasks) is there with --verbose, and in the Prefect UI.
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
-    # Prefect creates its home folder but not the folders above it (data/ on a fresh clone).
-    if home := os.environ.get("PREFECT_HOME"):
-        Path(home).expanduser().mkdir(parents=True, exist_ok=True)
+def _use_prefect(verbose: bool) -> None:
+    """Settle Prefect's home and server before Prefect is imported: the server of a
+    running `peninsula serve` when there is one (seconds), else a temporary one."""
+    from flows.prefect_env import configure, use_running_server
+
+    configure(verbose)
+    if api := use_running_server():
+        err.print(f"Using the Prefect server at {api}", style="dim", highlight=False)
+    else:
+        err.print("Starting a temporary Prefect server (10-30 s)...", style="dim")
+
+
+def _refuse_missing(paths: list[Path]) -> None:
+    """Paths that name nothing stop the command before anything starts."""
+    from flows.files import missing_inputs
+
+    if problems := missing_inputs(paths):
+        raise fail("; ".join(f"{p.path}: {p.reason}" for p in problems))
 
 
 def main() -> None:  # pragma: no cover - console entry point

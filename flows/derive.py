@@ -18,6 +18,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from flows import progress
+from flows.desk import refresh_desk
 from flows.load_files import DEFAULT_DB, NAMED_FAILURES
 from flows.pipeline import (
     BatchReport,
@@ -41,7 +42,9 @@ class DeriveSummary:
     version: str
     derived: int = 0
     events: int = 0  # events in the warehouse after the run
-    new_events: int = 0
+    # Rows of the event_timeline view for the events this run added (for the report of
+    # the run that started this one).
+    new_events: list[dict] = field(default_factory=list)
     changed_events: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     reparsed: BatchReport | None = None
@@ -92,11 +95,11 @@ def _derive(
         # Also when an earlier run stopped between deriving and resolving.
         if todo or everything or warehouse.events_stale():
             resolution = resolve_events_task(db, run_id, everything)
-            summary.new_events = len(resolution.new_events)
             summary.changed_events = resolution.changed_events
         summary.events = warehouse.table_counts()["events"]
     if resolution is not None:
-        publish_new_events(timeline_rows(warehouse, resolution.new_events))
+        summary.new_events = timeline_rows(warehouse, resolution.new_events)
+        publish_new_events(summary.new_events)
     return summary
 
 
@@ -108,6 +111,7 @@ def _crashed(summary: DeriveSummary, exc: BaseException) -> DeriveSummary:
 
 
 def _finish(summary: DeriveSummary, flow_name: str, started: datetime, db: str) -> State:
+    refresh_desk(db)
     if summary.crashed is not None:
         # The crash is on record already (recorded_crash); the state says what it was.
         return Failed(message=f"crashed: {summary.crashed}", data=summary)
@@ -117,7 +121,7 @@ def _finish(summary: DeriveSummary, flow_name: str, started: datetime, db: str) 
         + "; ".join(f"{a}: {r}" for a, r in summary.failures[:NAMED_FAILURES])
         if failed
         else f"{summary.derived} articles derived, {summary.events} events"
-        f" ({summary.new_events} new, {summary.changed_events} changed; {summary.version})"
+        f" ({len(summary.new_events)} new, {summary.changed_events} changed; {summary.version})"
     )
     counts = LoadCounts(new=summary.derived - len(summary.failures), failed=len(summary.failures))
     Warehouse(db).record_run(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flows.pipeline import default_extractor, derive_articles, ingest_batch, resolve_events
 from parsers.scoring import (
+    ANATOMY_FIELDS,
     ArticleScore,
     Score,
     same_entity_holds,
@@ -63,6 +64,14 @@ def load_gold(path: Path) -> dict:
     for number, entry in enumerate(articles, start=1):
         if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
             raise GoldError(f"{path}: article {number} has no 'file'")
+        anatomy = entry.get("anatomy", {})
+        if not isinstance(anatomy, dict):
+            raise GoldError(f"{path}: the anatomy of article {number} is not an object")
+        if unknown := sorted(set(anatomy) - ANATOMY_FIELDS):
+            raise GoldError(
+                f"{path}: article {number} has anatomy field(s) {', '.join(unknown)} that "
+                f"this evaluator cannot check; known: {', '.join(sorted(ANATOMY_FIELDS))}"
+            )
         for event in entry.get("events", []):
             if not isinstance(event, dict) or "id" not in event:
                 raise GoldError(f"{path}: an event of article {number} has no 'id'")
@@ -112,15 +121,18 @@ def evaluate(gold_path: Path) -> Evaluation:
 def report(result: Evaluation) -> str:
     lines = []
     header = (
-        f"{'article':<44} {'entities R':>13} {'entities P':>13} {'quotes R':>11} {'events R':>11}"
+        f"{'article':<44} {'entities R':>13} {'entities P':>13} {'quotes R':>11} "
+        f"{'events R':>11} {'anatomy':>7}"
     )
     lines.append(header)
     for a in result.articles:
         lines.append(
             f"{a.key[:44]:<44} {a.entity_recall!s:>13} {a.entity_precision!s:>13} "
-            f"{a.quote_recall!s:>11} {a.event_recall!s:>11}"
+            f"{a.quote_recall!s:>11} {a.event_recall!s:>11} "
+            f"{f'{a.anatomy.found}/{a.anatomy.total}':>7}"
         )
         for label, items in (
+            ("failed anatomy", a.failed_anatomy),
             ("missed entities", a.missed_entities),
             ("trap hits", a.trap_hits),
             ("type errors", a.type_errors),
@@ -129,10 +141,11 @@ def report(result: Evaluation) -> str:
         ):
             if items:
                 lines.append(f"    {label}: {'; '.join(items)}")
+    anatomy = result.total("anatomy")
     lines.append(
         f"{'TOTAL':<44} {result.total('entity_recall')!s:>13} "
         f"{result.total('entity_precision')!s:>13} {result.total('quote_recall')!s:>11} "
-        f"{result.total('event_recall')!s:>11}"
+        f"{result.total('event_recall')!s:>11} {f'{anatomy.found}/{anatomy.total}':>7}"
     )
     traps = sum(len(a.trap_hits) for a in result.articles)
     lines.append(f"not_entities trap hits: {traps}")
@@ -140,6 +153,9 @@ def report(result: Evaluation) -> str:
         for name, ok in checks:
             lines.append(f"{label}: {name}: {'holds' if ok else 'FAILS'}")
     lines.append(f"across articles: {result.across}")
+    lines.append(f"anatomy checks: {anatomy.found}/{anatomy.total} ({anatomy.ratio:.1%})")
+    found = len(result.articles)
+    lines.append(f"articles found: {found}/{found + len(result.missing)}")
     for key in result.missing:
         lines.append(f"NOT LOADED: {key}")
     return "\n".join(lines)

@@ -75,8 +75,9 @@ class FeedRunReport:
     counts: LoadCounts = field(default_factory=LoadCounts)
     # (url, reason) of every page that was not fetched or did not parse.
     page_failures: list[tuple[str, str]] = field(default_factory=list)
-    # (source, title, url) of every article new or updated by this run.
-    articles: list[tuple[str, str, str | None]] = field(default_factory=list)
+    # The derive-articles subflow's outcome, when it ran.
+    derive_message: str | None = None
+    derive_ok: bool = True
 
     def add_attempts(self, attempts: Sequence[PageAttempt]) -> None:
         for attempt in attempts:
@@ -89,7 +90,6 @@ class FeedRunReport:
     def add_loads(self, loaded: LoadedPages) -> None:
         self.counts.add(loaded.counts)
         self.page_failures.extend(loaded.failures)
-        self.articles.extend(loaded.articles)
 
     @property
     def failed_feeds(self) -> list[FeedOutcome]:
@@ -331,12 +331,11 @@ def parse_page_document(document: RawDocument) -> ParsedDocument:
 class LoadedPages:
     """What loading landed pages did. A plain class: Prefect does not walk its lists."""
 
-    __slots__ = ("articles", "counts", "failures")
+    __slots__ = ("counts", "failures")
 
     def __init__(self) -> None:
         self.counts = LoadCounts()
         self.failures: list[tuple[str, str]] = []  # (url, reason) of pages that did not parse
-        self.articles: list[tuple[str, str, str | None]] = []  # (source, title, url)
 
 
 def load_landed(warehouse: Warehouse, run_id: str, batch_size: int) -> LoadedPages:
@@ -347,9 +346,6 @@ def load_landed(warehouse: Warehouse, run_id: str, batch_size: int) -> LoadedPag
         parsed = [parse_page_document(d) for d in documents]
         loaded.counts.add(warehouse.load_batch(parsed, run_id))
         loaded.failures.extend((p.document.origin, p.error) for p in parsed if p.error)
-        loaded.articles.extend(
-            (p.article.source, p.article.title, p.article.url) for p in parsed if p.article
-        )
         mark_loaded(
             warehouse, {p.response_id: d.doc_id for p, d in zip(pages, documents, strict=True)}
         )

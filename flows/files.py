@@ -6,6 +6,7 @@ this module's work, and pathlib objects cost several times more than str.
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,6 +16,18 @@ from warehouse import RawDocument
 
 SIDECAR_SUFFIX = ".meta.json"
 _GLOB_CHARS = frozenset("*?[")
+# What a folder holds that is an article: text and saved pages. Anything else in a
+# folder (READMEs, data files, images) is skipped and listed, unless --include names it.
+ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".htm", ".html", ".xhtml", ".shtml"})
+_IMAGE_SUFFIXES = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".tif", ".tiff", ".ico", ".heic"}
+)
+# Files every project folder has, whatever their extension (README.txt is no article).
+_PROJECT_FILES = frozenset(
+    {"readme", "license", "licence", "copying", "notice", "changelog", "changes", "authors"}
+)
+# An extensionless file (a page saved by wget as view/AEN...) is read this far to tell.
+_SNIFF_BYTES = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,30 +38,115 @@ class InputProblem:
     reason: str
 
 
-def discover(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[InputProblem]]:
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file found in a folder (or by a pattern) and left alone, with the reason."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which files of a folder or pattern to load: --include and --exclude glob patterns.
+
+    A pattern matches a file's name or its path below the folder given ("*.md",
+    "drafts/*"). With include patterns, exactly the files they match are loaded, of any
+    type; without, the article files. Exclude patterns win over both. A file named
+    on its own is always loaded.
+    """
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def skip_reason(self, path: str, relative: str) -> str | None:
+        """None to load the file; else why it is skipped."""
+        name = os.path.basename(path)
+        for pattern in self.exclude:
+            if _matches(pattern, relative, name):
+                return f"excluded by --exclude {pattern}"
+        if self.include:
+            if any(_matches(pattern, relative, name) for pattern in self.include):
+                return None
+            return "not matched by --include"
+        return _not_an_article(path, name)
+
+
+def _matches(pattern: str, relative: str, name: str) -> bool:
+    return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(name, pattern)
+
+
+def _not_an_article(path: str, name: str) -> str | None:
+    stem, suffix = os.path.splitext(name)
+    suffix = suffix.lower()
+    if stem.lower() in _PROJECT_FILES:
+        return f"{name} is a project file, not an article"
+    if suffix in ARTICLE_SUFFIXES:
+        return None
+    if suffix == ".json":
+        return "a .json file that is not a sidecar (NAME.meta.json)"
+    if suffix in _IMAGE_SUFFIXES:
+        return "an image"
+    if not suffix and _looks_like_text(path):
+        return None
+    kind = f"a {suffix} file" if suffix else "a file without extension that is not text"
+    return f"{kind}, not an article (articles are .txt or .html; --include loads others)"
+
+
+def _looks_like_text(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return True  # reading it fails later, with the reason, as for any file
+    return b"\0" not in head
+
+
+def discover(
+    inputs: Iterable[str | os.PathLike[str]], selection: Selection | None = None
+) -> tuple[list[str], list[InputProblem], list[Skipped]]:
     """Expand files, folders (recursively) and glob patterns into a sorted list of files.
 
-    Hidden files and folders and sidecars are skipped: they are not articles.
+    Hidden files and folders and sidecars are left out silently: they are not articles.
+    Other files of a folder or pattern that are not articles (see Selection) are
+    returned as skipped, with the reason.
     """
+    selection = selection or Selection()
     found: set[str] = set()
+    skipped: dict[str, Skipped] = {}
     problems: list[InputProblem] = []
+
+    def take(candidates: Iterable[tuple[str, str]]) -> int:
+        taken = 0
+        for path, relative in candidates:
+            if reason := selection.skip_reason(path, relative):
+                skipped.setdefault(path, Skipped(path, reason))
+            else:
+                found.add(path)
+                taken += 1
+        return taken
+
     for item in inputs:
         text = os.fspath(item)
         if _GLOB_CHARS & set(text) and not os.path.exists(text):
-            files: list[str] = []
+            candidates: list[tuple[str, str]] = []
             for match in glob.glob(text, recursive=True):
                 if os.path.isdir(match):
-                    files.extend(_walk(match))
+                    candidates.extend(_walk(match))
                 elif os.path.isfile(match) and _is_article_name(os.path.basename(match)):
-                    files.append(os.path.normpath(match))
-            if not files:
+                    path = os.path.normpath(match)
+                    candidates.append((path, path))
+            if not take(candidates) and not candidates:
                 problems.append(InputProblem(text, "the pattern matches no file"))
-            found.update(files)
         elif os.path.isdir(text):
-            files = list(_walk(text))
-            if not files:
-                problems.append(InputProblem(text, "the folder holds no file to load"))
-            found.update(files)
+            before = len(skipped)
+            if not take(_walk(text)):
+                reason = (
+                    "the folder holds no file to load"
+                    if len(skipped) == before
+                    else "the folder holds no article file (its other files are listed as skipped)"
+                )
+                problems.append(InputProblem(text, reason))
         elif os.path.isfile(text):
             if text.endswith(SIDECAR_SUFFIX):
                 problems.append(InputProblem(text, "a sidecar, read with its article, not alone"))
@@ -58,15 +156,33 @@ def discover(inputs: Iterable[str | os.PathLike[str]]) -> tuple[list[str], list[
             problems.append(InputProblem(text, "not a regular file or folder"))
         else:
             problems.append(InputProblem(text, "no such file or folder"))
-    return sorted(found), problems
+    left_out = [skipped[p] for p in sorted(skipped) if p not in found]
+    return sorted(found), problems, left_out
 
 
-def _walk(folder: str) -> Iterator[str]:
+def missing_inputs(inputs: Iterable[str | os.PathLike[str]]) -> list[InputProblem]:
+    """The inputs that name nothing at all: refused before any work starts."""
+    problems = []
+    for item in inputs:
+        text = os.fspath(item)
+        if os.path.exists(text):
+            continue
+        if _GLOB_CHARS & set(text):
+            if not glob.glob(text, recursive=True):
+                problems.append(InputProblem(text, "the pattern matches no file"))
+        else:
+            problems.append(InputProblem(text, "no such file or folder"))
+    return problems
+
+
+def _walk(folder: str) -> Iterator[tuple[str, str]]:
+    """(path, path below the folder) of every file, hidden ones and sidecars left out."""
     for root, dirs, names in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in names:
             if _is_article_name(name):
-                yield os.path.normpath(os.path.join(root, name))
+                path = os.path.normpath(os.path.join(root, name))
+                yield path, os.path.relpath(path, folder)
 
 
 def _is_article_name(name: str) -> bool:

@@ -20,6 +20,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from flows.derive import derive_flow
+from flows.desk import refresh_desk
 from flows.feed_pipeline import (
     MAX_PAGE_ATTEMPTS,
     FeedRunReport,
@@ -37,7 +38,7 @@ from flows.feed_pipeline import (
 from flows.fetching.client import Fetcher
 from flows.fetching.robots import RobotsRules
 from flows.load_files import DEFAULT_DB
-from flows.reporting import publish_feed_run
+from flows.reporting import RunNews, publish_feed_run
 from flows.runlog import recorded_crash
 from flows.sources import DEFAULT_SOURCES, Feed, FetchSettings, Sources, load_sources
 from flows.spill import land_or_spill, land_spilled
@@ -51,6 +52,7 @@ from warehouse.live import (
     sync_feeds,
     update_entries,
 )
+from warehouse.reports import run_articles
 
 # Pages fetched (then landed, then loaded) per step: small enough that a broken-off run
 # has landed most of what it fetched, large enough to keep load transactions few.
@@ -137,9 +139,14 @@ def ingest_feeds(
         link_story_versions(warehouse)
 
     message = report.message()
-    publish_feed_run(report)
+    news = RunNews(articles=run_articles(warehouse, run_id))
     if derive:
-        derive_flow(db=db, return_state=True)  # its own run, with its own report
+        derived = derive_flow(db=db, return_state=True)
+        report.derive_message, report.derive_ok = derived.message, derived.is_completed()
+        news.events = getattr(derived.result(raise_on_failure=False), "new_events", [])
+        news.derive_message = derived.message
+    refresh_desk(db)
+    publish_feed_run(report, news)
     warehouse.record_run(
         run_id,
         FLOW_NAME,

@@ -16,6 +16,8 @@ from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import progress
+from flows.desk import refresh_desk
+from flows.files import Selection
 from flows.pipeline import (
     BatchReport,
     FileBatch,
@@ -25,9 +27,10 @@ from flows.pipeline import (
     parse_files,
     scan_inputs,
 )
-from flows.reporting import ProgressArtifact, publish_file_run
+from flows.reporting import ProgressArtifact, RunNews, publish_file_run
 from flows.runlog import recorded_crash
 from warehouse import Warehouse
+from warehouse.reports import run_articles
 
 DEFAULT_DB = Path("data/peninsula.duckdb")
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -42,6 +45,11 @@ class IngestSummary:
     db: str
     files: int
     report: BatchReport = field(default_factory=BatchReport)
+    # (path, reason) of the files of a folder that are not articles, left alone.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    # The derive-articles subflow's outcome, when it ran.
+    derive_message: str | None = None
+    derive_ok: bool = True
 
     @property
     def ok(self) -> bool:
@@ -58,8 +66,8 @@ class IngestSummary:
 
 # Tasks take whole batches: orchestration costs tens of milliseconds per task run.
 @task(name="scan-inputs", cache_policy=NO_CACHE, persist_result=False)
-def scan(inputs: list[str], db: str) -> FileScan:
-    return scan_inputs(inputs, Warehouse(db))
+def scan(inputs: list[str], db: str, selection: Selection) -> FileScan:
+    return scan_inputs(inputs, Warehouse(db), selection)
 
 
 @task(name="parse-batch", cache_policy=NO_CACHE, persist_result=False)
@@ -78,18 +86,27 @@ def load_files(
     db: str = str(DEFAULT_DB),
     batch_size: int = DEFAULT_BATCH_SIZE,
     derive: bool = False,
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
 ) -> State:
     """Load saved article files, folders or glob patterns into the warehouse; with
     `derive`, then run `derive-articles` on them (as a deployment does).
 
+    Files of a folder that are not articles (READMEs, data files, images) are skipped
+    and listed; `include` and `exclude` are glob patterns that choose otherwise.
     The run fails, naming the inputs, when any input did not load; the others load.
     """
     inputs = [os.fspath(p) for p in (paths or [SEEDS_DIR])]
     run_id = str(flow_run.get_id() or uuid.uuid4())
     started_at = datetime.now(UTC)
     warehouse = Warehouse(db)
-    files = scan(inputs, db)
-    summary = IngestSummary(run_id=run_id, db=db, files=files.total)
+    files = scan(inputs, db, Selection(tuple(include or ()), tuple(exclude or ())))
+    summary = IngestSummary(
+        run_id=run_id,
+        db=db,
+        files=files.total,
+        skipped=[(s.path, s.reason) for s in files.skipped],
+    )
     summary.report.counts.unchanged += files.unchanged
     summary.report.add_problems(files.problems)
     done = files.total - len(files.todo)
@@ -109,11 +126,24 @@ def load_files(
     unsubscribe()
 
     message = None if summary.ok else summary.failure_message()
-    publish_file_run(inputs, summary.report.counts, summary.report.failures, summary.ok)
+    news = RunNews(articles=run_articles(warehouse, run_id))
     if derive:
         from flows.derive import derive_flow  # imported here: derive imports this module
 
-        derive_flow(db=db, return_state=True)
+        derived = derive_flow(db=db, return_state=True)
+        summary.derive_message, summary.derive_ok = derived.message, derived.is_completed()
+        result = derived.result(raise_on_failure=False)
+        news.events = getattr(result, "new_events", [])
+        news.derive_message = derived.message
+    refresh_desk(db)
+    publish_file_run(
+        inputs,
+        summary.report.counts,
+        summary.report.failures,
+        summary.ok,
+        news,
+        skipped=summary.skipped,
+    )
     warehouse.record_run(
         run_id,
         "load-files",

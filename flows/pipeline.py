@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.feed_pipeline import is_page_meta, parse_page_document
-from flows.files import InputProblem, discover, file_signature, find_sidecars, read_document
+from flows.files import (
+    InputProblem,
+    Selection,
+    Skipped,
+    discover,
+    file_signature,
+    find_sidecars,
+    read_document,
+)
 from parsers import ParseError, parse_document, parse_sidecar
 from parsers.extraction import Extractor
 from warehouse import LoadCounts, ParsedDocument, RawDocument, Warehouse
@@ -95,15 +103,21 @@ def read_all(paths: Sequence[str]) -> tuple[list[RawDocument], list[InputProblem
 class FileScan:
     """What a run has to do. Opaque to Prefect for the same reason as ParsedBatch."""
 
-    __slots__ = ("problems", "todo", "total", "unchanged")
+    __slots__ = ("problems", "skipped", "todo", "total", "unchanged")
 
     def __init__(
-        self, todo: list[str], unchanged: int, problems: list[InputProblem], total: int
+        self,
+        todo: list[str],
+        unchanged: int,
+        problems: list[InputProblem],
+        total: int,
+        skipped: list[Skipped] | None = None,
     ) -> None:
         self.todo = todo
         self.unchanged = unchanged
         self.problems = problems
         self.total = total
+        self.skipped = skipped or []
 
     def batches(self, size: int) -> Iterator[FileBatch]:
         for start in range(0, len(self.todo), size):
@@ -120,13 +134,16 @@ class FileBatch:
         return len(self.paths)
 
 
-def scan_inputs(inputs: Sequence[str], warehouse: Warehouse) -> FileScan:
+def scan_inputs(
+    inputs: Sequence[str], warehouse: Warehouse, selection: Selection | None = None
+) -> FileScan:
     """Expand the inputs and keep only the files that need work.
 
     A file whose size and mtime match what was recorded when it loaded is skipped
     unread; any other is read and hashed, and skipped if its bytes are loaded already.
+    Files of a folder that are not articles are listed as skipped (see Selection).
     """
-    paths, problems = discover(inputs)
+    paths, problems, skipped = discover(inputs, selection)
     sidecars = find_sidecars(paths)
     signatures = {path: file_signature(path, sidecar) for path, sidecar in sidecars.items()}
     documents, unreadable = read_all(warehouse.changed_files(signatures))
@@ -136,7 +153,7 @@ def scan_inputs(inputs: Sequence[str], warehouse: Warehouse) -> FileScan:
     # run skips these files unread as well.
     warehouse.record_signatures([d for d in documents if d.doc_id in parsed])
     unchanged = len(paths) - len(todo) - len(unreadable)
-    return FileScan(todo, unchanged, [*problems, *unreadable], len(paths) + len(problems))
+    return FileScan(todo, unchanged, [*problems, *unreadable], len(paths) + len(problems), skipped)
 
 
 def parse_files(paths: Sequence[str]) -> ParsedBatch:

@@ -1,6 +1,9 @@
 """What each run tells the Prefect UI: artifacts, and events that automations can watch.
 
-Artifact keys are stable (one per flow), so the Artifacts page keeps their history.
+The report goes on the run the user started (load-files, ingest-feeds): what it loaded,
+the new and updated articles by title with links, the events they added. Artifact keys
+are stable (one per flow), so the Artifacts page keeps their history; each version's
+description says what that run brought, so the history reads as a list of runs.
 Nothing here may fail a run: the report of a run is worth less than the run itself.
 """
 
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from prefect.artifacts import (
@@ -20,6 +24,7 @@ from prefect.events import emit_event
 
 from flows.feed_pipeline import FeedRunReport
 from warehouse import LoadCounts
+from warehouse.reports import ChangedArticle
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +33,22 @@ FOUND_NEW_EVENT = "peninsula.ingest.found-new"
 UNHEALTHY_EVENT = "peninsula.feed.unhealthy"
 # Shown per list in a markdown report; the rest are counted.
 LISTED = 50
+# The new-events table fits a laptop's browser window without scrolling sideways (the
+# UI does not wrap a cell's text): long summaries are cut, the full ones are in the
+# run's report; a few actors are named, the others counted.
+TABLE_TEXT_CHARS = 60
+TABLE_ACTORS = 3
+
+
+@dataclass(slots=True)
+class RunNews:
+    """What a run brought, for the report on the run the user started."""
+
+    articles: list[ChangedArticle] = field(default_factory=list)
+    # Rows of the event_timeline view for the events the run added.
+    events: list[dict[str, Any]] = field(default_factory=list)
+    # The derive-articles subflow's closing message, when it ran.
+    derive_message: str | None = None
 
 
 def _safely(what: str, action: Any, *args: Any, **kwargs: Any) -> Any:
@@ -39,7 +60,7 @@ def _safely(what: str, action: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def _md(text: object) -> str:
-    """A value for a markdown table cell."""
+    """A value for a markdown table cell or list item."""
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
@@ -58,7 +79,8 @@ def emit_counts(flow_name: str, counts: LoadCounts, ok: bool) -> None:
         _safely("an event", emit_event, event=FOUND_NEW_EVENT, resource=resource, payload=payload)
 
 
-def publish_feed_run(report: FeedRunReport) -> None:
+def publish_feed_run(report: FeedRunReport, news: RunNews) -> None:
+    line = headline(report.counts, news)
     lines = ["# ingest-feeds", "", report.message(), ""]
     lines += ["## Feeds", "", "| source | feed | status | entries | new | note |"]
     lines += ["| --- | --- | --- | --- | --- | --- |"]
@@ -68,23 +90,15 @@ def publish_feed_run(report: FeedRunReport) -> None:
             f"| {_md(f.feed.source)} | {_md(f.feed.url)} | {f.status} | {f.entries} | "
             f"{f.new_entries} | {_md(note)} |"
         )
-    lines += ["", f"## Articles new or updated ({len(report.articles)})", ""]
-    by_source: dict[str, list[tuple[str, str | None]]] = {}
-    for source, title, url in report.articles:
-        by_source.setdefault(source, []).append((title, url))
-    for source, items in sorted(by_source.items()):
-        lines.append(f"**{_md(source)}** ({len(items)})")
-        lines += [f"- [{_md(t)}]({u})" if u else f"- {_md(t)}" for t, u in items[:LISTED]]
-        if len(items) > LISTED:
-            lines.append(f"- ... and {len(items) - LISTED} more")
-        lines.append("")
+    lines.append("")
+    lines += _news_sections(news)
     lines += _failures_section(report.page_failures, "Pages that failed")
     _safely(
         "the run report",
         create_markdown_artifact,
         key="ingest-feeds-report",
         markdown="\n".join(lines),
-        description="Per source: feeds polled, articles loaded, failures",
+        description=f"ingest-feeds: {line}",
     )
     emit_counts("ingest-feeds", report.counts, report.ok)
     for f in report.feeds:
@@ -102,8 +116,14 @@ def publish_feed_run(report: FeedRunReport) -> None:
 
 
 def publish_file_run(
-    inputs: Sequence[str], counts: LoadCounts, failures: Sequence[tuple[str, str]], ok: bool
+    inputs: Sequence[str],
+    counts: LoadCounts,
+    failures: Sequence[tuple[str, str]],
+    ok: bool,
+    news: RunNews,
+    skipped: Sequence[tuple[str, str]] = (),
 ) -> None:
+    line = headline(counts, news)
     lines = [
         "# load-files",
         "",
@@ -113,26 +133,107 @@ def publish_file_run(
         f"{counts.failed} failed",
         "",
     ]
+    lines += _news_sections(news)
+    if skipped:
+        lines += _table_section(skipped, "Files skipped (not articles)", ("file", "why"))
     lines += _failures_section(failures, "Inputs that did not load")
     _safely(
         "the run report",
         create_markdown_artifact,
         key="load-files-report",
         markdown="\n".join(lines),
-        description="Files loaded, and the ones that failed with their reasons",
+        description=f"load-files: {line}",
     )
     emit_counts("load-files", counts, ok)
 
 
 def publish_new_events(rows: Sequence[dict[str, Any]]) -> None:
-    """The events this run added, as a table: date, type, actors, place, sources."""
+    """The events a derivation added, as a table narrow enough to read without scrolling:
+    date, what happened, who, where, sources. Nothing when there are none."""
+    if not rows:
+        return
+    table = [
+        {
+            "date": event_date(row),
+            "what happened": _shortened(str(row.get("summary") or row.get("event_type") or "")),
+            "who": _first_names(str(row.get("actors") or "")),
+            "where": row.get("place") or "",
+            "sources": row.get("sources") or "",
+        }
+        for row in rows
+    ]
     _safely(
         "the new events",
         create_table_artifact,
         key="new-events",
-        table=list(rows) or [{"event_date": "", "event_type": "", "summary": "no new events"}],
-        description=f"{len(rows)} events new in this run",
+        table=table,
+        description=f"{len(rows)} new event{'s' if len(rows) != 1 else ''}",
     )
+
+
+def _shortened(text: str, limit: int = TABLE_TEXT_CHARS) -> str:
+    """At most `limit` characters, cut at a word: the UI's table cells do not wrap."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _first_names(actors: str, shown: int = TABLE_ACTORS) -> str:
+    """'A; B; C; D; E' -> 'A; B; C +2'."""
+    names = [n for n in actors.split("; ") if n]
+    more = f" +{len(names) - shown}" if len(names) > shown else ""
+    return "; ".join(names[:shown]) + more
+
+
+def headline(counts: LoadCounts, news: RunNews) -> str:
+    """What a run brought, in one line (the artifact history lists these)."""
+    parts = [f"{counts.new} new", f"{counts.updated} updated"]
+    if counts.failed:
+        parts.append(f"{counts.failed} failed")
+    parts.append(f"{len(news.events)} new event{'s' if len(news.events) != 1 else ''}")
+    return ", ".join(parts)
+
+
+def event_date(row: dict[str, Any]) -> str:
+    """An event's date as precise as it is known: 2019-02-27, 2019-02, 2019, or undated."""
+    value, precision = row.get("event_date"), row.get("date_precision")
+    if not value or precision == "unknown":
+        return "undated"
+    text = str(value)
+    return {"month": text[:7], "year": text[:4]}.get(str(precision), text)
+
+
+def event_sentence(row: dict[str, Any]) -> str:
+    """One markdown line for a new event: its date, what happened (the event's summary,
+    which names who and where), and the outlets that reported it."""
+    what = str(row.get("summary") or row.get("event_type") or "").strip()
+    line = f"**{event_date(row)}** {_md(what)}"
+    return f"{line} ({_md(row['sources'])})" if row.get("sources") else line
+
+
+def _news_sections(news: RunNews) -> list[str]:
+    lines = [f"## New and updated articles ({len(news.articles)})", ""]
+    if not news.articles:
+        lines += ["None.", ""]
+    by_source: dict[str, list[ChangedArticle]] = {}
+    for article in news.articles:
+        by_source.setdefault(article.source, []).append(article)
+    for source, items in sorted(by_source.items()):
+        lines += [f"**{_md(source)}** ({len(items)})", ""]
+        for a in items[:LISTED]:
+            title = f"[{_md(a.title)}]({a.url})" if a.url else _md(a.title)
+            lines.append(f"- {title}" + (" (updated)" if a.change == "updated" else ""))
+        if len(items) > LISTED:
+            lines.append(f"- ... and {len(items) - LISTED} more")
+        lines.append("")
+    lines += [f"## New events ({len(news.events)})", ""]
+    lines += [f"- {event_sentence(row)}" for row in news.events[:LISTED]] or ["None."]
+    if len(news.events) > LISTED:
+        lines.append(f"- ... and {len(news.events) - LISTED} more")
+    lines.append("")
+    if news.derive_message:
+        lines += [f"derive-articles: {_md(news.derive_message)}", ""]
+    return lines
 
 
 class ProgressArtifact:
@@ -156,8 +257,14 @@ class ProgressArtifact:
 def _failures_section(failures: Sequence[tuple[str, str]], title: str) -> list[str]:
     if not failures:
         return [f"## {title}", "", "None.", ""]
-    lines = [f"## {title} ({len(failures)})", "", "| input | reason |", "| --- | --- |"]
-    lines += [f"| {_md(what)} | {_md(why)} |" for what, why in failures[:LISTED]]
-    if len(failures) > LISTED:
-        lines.append(f"| ... | and {len(failures) - LISTED} more |")
+    return _table_section(failures, title, ("input", "reason"))
+
+
+def _table_section(
+    rows: Sequence[tuple[str, str]], title: str, header: tuple[str, str]
+) -> list[str]:
+    lines = [f"## {title} ({len(rows)})", "", f"| {header[0]} | {header[1]} |", "| --- | --- |"]
+    lines += [f"| {_md(what)} | {_md(why)} |" for what, why in rows[:LISTED]]
+    if len(rows) > LISTED:
+        lines.append(f"| ... | and {len(rows) - LISTED} more |")
     return [*lines, ""]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from parsers.datelines import split_dateline as find_dateline
+
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 _SENTENCE_END = re.compile(r"""[.!?:;,)\]"'\u201d\u2019\u2026-]$""")
 _WRAPPING_QUOTES = "'\"\u2018\u2019\u201c\u201d"
@@ -60,53 +62,39 @@ def looks_like_subhead(block: str, following: str | None) -> bool:
     """A short heading line: a few words, no closing punctuation, followed by prose.
 
     Body paragraphs of news copy end in punctuation; headings inside an article do not,
-    and are much shorter than the paragraph that follows them.
+    and are shorter than the paragraph that follows them. A line in title case may be
+    longer: it is the headline of a linked story printed between paragraphs.
     """
-    if following is None:
+    if following is None or len(block) > 122:
         return False
     words = unquote_heading(block)
-    n_words = len(words.split())
-    if not 1 <= n_words <= 10 or len(words) > 80:
+    tokens = words.split()
+    capitalized = sum(t[0].isupper() for t in tokens if len(t) > 3)
+    title_case = capitalized >= 0.8 * sum(len(t) > 3 for t in tokens)
+    if not 1 <= len(tokens) <= (16 if title_case else 10) or len(words) > 120:
         return False
     if _SENTENCE_END.search(words) or not (words[0].isupper() or words[0].isdigit()):
         return False
-    return len(following) > 2 * len(block)
-
-
-# "SEOUL, Oct. 7 (Yonhap) --", "WASHINGTON --", "SEOUL, SOUTH KOREA —": a place in capitals,
-# optionally a country, a short date and an agency credit, then a dash.
-_DATELINE = re.compile(
-    r"^(?P<dateline>(?P<place>[A-Z][A-Z.'&-]+(?:[ /][A-Z][A-Z.'&-]+)*)"
-    r"(?:, (?:[A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+)*))??"
-    r"(?:,? (?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?"
-    r"(?: \((?P<agency>[A-Za-z][A-Za-z -]{1,30})\))?)"
-    r"\s*(?:--|\u2014|\u2013)[\s\u00a0]*"
-)
-
-
-# KCNA and some wires write the place in title case: "Pyongyang, March 13 (KCNA) --".
-# Without the capitals, only a date and an agency credit make it a dateline.
-_TITLE_CASE_DATELINE = re.compile(
-    r"^(?P<dateline>(?P<place>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*)"
-    r",\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2})"
-    r"\s+\((?P<agency>[A-Za-z][A-Za-z -]{1,30})\))"
-    r"\s*(?:--|\u2014|\u2013|-)[\s\u00a0]*"
-)
+    return len(following) > len(block)
 
 
 def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
-    """(dateline, place, rest) of a first paragraph; (None, None, paragraph) without one."""
-    match = _DATELINE.match(paragraph) or _TITLE_CASE_DATELINE.match(paragraph)
-    if not match or len(match.group("place").replace(" ", "")) < 2:
+    """(dateline, city, rest) of a first paragraph; (None, None, paragraph) without one.
+
+    The page parsers' view of parsers.datelines, which holds the one dateline grammar:
+    "SEOUL, SOUTH KOREA —" gives the city "SEOUL"; the text parser keeps the whole place.
+    """
+    dateline, rest = find_dateline(paragraph)
+    if dateline is None:
         return None, None, paragraph
-    rest = paragraph[match.end() :].strip()
-    if not rest:
-        return None, None, paragraph
-    return match.group("dateline"), match.group("place"), rest
+    return dateline.text, dateline.city, rest
 
 
+# Lowercase particles belong to names too: "Riyaz ul Khaliq", "Ursula von der Leyen".
 _BYLINE = re.compile(
-    r"^By:? (?P<names>[A-Z][\w.'\u2019-]+(?:[ ,]+(?:and )?[A-Z][\w.'\u2019-]+){0,9})$"
+    r"^By:? (?P<names>[A-Z][\w.'\u2019-]+(?:[ ,]+(?:and )?"
+    r"(?:(?:ul|al|el|bin|binti|van|von|de|da|du|dos|der|den|la|le|ter) )*"
+    r"[A-Z][\w.'\u2019-]+){0,9})$"
 )
 
 
@@ -116,15 +104,16 @@ def byline_names(block: str) -> str | None:
     return match.group("names") if match else None
 
 
-# Series and version labels printed before a headline: "(LEAD)", "(2nd LD)", "(News Focus)".
-_LEADING_LABEL = re.compile(r"^\((?P<label>[^()]{1,40})\)\s*")
+# Series and version labels printed before a headline: "(LEAD)", "(2nd LD)", "(News Focus)",
+# "[US-NK Summit]".
+_LEADING_LABEL = re.compile(r"^(?:\((?P<paren>[^()]{1,40})\)|\[(?P<bracket>[^\[\]]{1,40})\])\s*")
 
 
 def split_labels(line: str) -> tuple[str, list[str]]:
     """'(LEAD) (News Focus) Title' -> ('Title', ['LEAD', 'News Focus'])."""
     labels = []
     while match := _LEADING_LABEL.match(line):
-        labels.append(match.group("label").strip())
+        labels.append((match["paren"] or match["bracket"]).strip())
         line = line[match.end() :]
     return line, labels
 
@@ -143,8 +132,9 @@ def split_editor_note(block: str) -> tuple[str | None, str]:
 
 
 # A wire story signs off with its reporters' addresses and "(END)", together or apart.
-_WIRE_TRAILER = re.compile(r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+[\s,;/]*)*(?:\(END\))?$")
-_TRAILING_END = re.compile(r"(?:\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+[\s,;/]*)*\s*\(END\)$")
+ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WIRE_TRAILER = re.compile(rf"^(?:{ADDRESS.pattern}[\s,;/]*)*(?:\(END\))?$")
+_TRAILING_END = re.compile(rf"(?:\s*{ADDRESS.pattern}[\s,;/]*)*\s*\(END\)$")
 
 
 def is_wire_trailer(block: str) -> bool:

@@ -9,28 +9,15 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from parsers import (
-    generic_html,
-    generic_text,
-    voa_html,
-    voa_text,
-    yonhap_html,
-    yonhap_text,
-    yonhap_wire,
-)
-from parsers.blocks import split_blocks
+from parsers import generic_html, generic_text, voa_html, yonhap_html, yonhap_wire
 from parsers.decode import DecodedText, clean_text, decode_document
+from parsers.layout import page_blocks
 from parsers.model import Article, ParseError
+from parsers.outlets import Outlet, outlet_by_key, outlet_of_url
 from parsers.sidecar import Sidecar
-
-# Most specific first: the first parser that recognizes the text wins.
-_TEXT_PARSERS: tuple[tuple[Callable[[list[str]], bool], Callable[[list[str]], Article]], ...] = (
-    (yonhap_text.recognize, yonhap_text.parse),
-    (voa_text.recognize, voa_text.parse),
-)
-
 
 PageParser = Callable[[str, str | None, str | None], Article]
 """(html, url, source) -> Article; url and source are the caller's, None when unknown."""
@@ -73,24 +60,43 @@ def parse_document(data: bytes, sidecar: Sidecar | None = None) -> Article:
     decoded = decode_document(data, sidecar.encoding)
     if _looks_like_html(decoded.text):
         return _saved_page(decoded, sidecar)
-    blocks = split_blocks(decoded.text)
+    blocks = page_blocks(decoded.text)
     if not blocks:
         raise ParseError("no text after decoding")
-    for recognize, parse in _TEXT_PARSERS:
-        if recognize(blocks):
-            article = parse(blocks)
-            break
-    else:
-        article = generic_text.parse(blocks, source=_source_from(sidecar))
+    named = _named_outlet(sidecar)
+    article = generic_text.parse(blocks, outlet_hint=named)
+    published_at, published_date, notes = _settle_time(article, sidecar)
     return dataclasses.replace(
         article,
-        # The text is the better witness; the sidecar fills only what the text lacks.
+        # The sidecar names the source as a sources file does; the text fills in.
+        source=sidecar.source
+        or (named.key if named else None)
+        or _known(article.source)
+        or _host(sidecar.url)
+        or "unknown",
         url=article.url or sidecar.url,
-        published_at=article.published_at or sidecar.published_at,
+        published_at=published_at,
+        published_date=published_date,
         language=sidecar.language or article.language,
         replacement_chars=decoded.replacement_chars,
-        repairs=decoded.repairs + article.repairs,
+        repairs=decoded.repairs + article.repairs + notes,
     )
+
+
+def _settle_time(
+    article: Article, sidecar: Sidecar
+) -> tuple[datetime | None, date | None, tuple[str, ...]]:
+    """The text is the better witness; the sidecar fills only what the text lacks. A
+    sidecar time on another day than the text prints is not taken, and the note says so."""
+    if article.published_at is not None or sidecar.published_at is None:
+        return article.published_at, article.published_date, ()
+    if article.published_date in (None, sidecar.published_at.date()):
+        return sidecar.published_at, sidecar.published_at.date(), ()
+    note = (
+        f"the sidecar's published_at {sidecar.published_at.isoformat()} is not on the day "
+        f"the text prints ({article.published_date.isoformat()}): the text's day is kept"
+    )
+    return None, article.published_date, (note,)
 
 
 def parse_page(
@@ -149,10 +155,16 @@ def _saved_page(decoded: DecodedText, sidecar: Sidecar) -> Article:
     )
 
 
-def _source_from(sidecar: Sidecar) -> str:
-    if sidecar.source:
-        return sidecar.source
-    if sidecar.url:
-        host = urlsplit(sidecar.url).hostname or ""
-        return host.removeprefix("www.") or "unknown"
-    return "unknown"
+def _named_outlet(sidecar: Sidecar) -> Outlet | None:
+    """The outlet a sidecar names, by its source name or by the URL's domain."""
+    return outlet_by_key(sidecar.source) or outlet_of_url(sidecar.url)
+
+
+def _known(source: str) -> str | None:
+    return None if source == "unknown" else source
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    return (urlsplit(url).hostname or "").removeprefix("www.") or None

@@ -28,6 +28,7 @@ from parsers.blocks import (
     strip_wire_end,
 )
 from parsers.html_common import (
+    canonical_url,
     is_page_metadata,
     json_ld,
     make_soup,
@@ -122,6 +123,7 @@ def parse_generic(html: str, url: str | None = None, source: str | None = None) 
         published_at=published_at,
         paragraphs=tuple(blocks),
         url=url or document.url,
+        canonical_url=canonical_url(soup, url or document.url),
         language=_language(reads.root),
         replacement_chars=replacement_chars([title, *(p.text for p in blocks)]),
         repairs=time_notes,

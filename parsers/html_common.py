@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, SoupStrainer, Tag
 from bs4.builder import LXMLTreeBuilder
@@ -156,6 +157,24 @@ def page_url(soup: BeautifulSoup) -> str | None:
     if isinstance(link, Tag) and (href := str(link.get("href") or "").strip()):
         return href
     return meta_content(soup, "og:url")
+
+
+def canonical_url(soup: BeautifulSoup, base: str | None = None) -> str | None:
+    """The page's own address (canonical link, else og:url), absolute, without fragment;
+    None when it declares none, or one that cannot be an article's (a site's home page).
+
+    A relative declaration is read against `base`, the address the page came from.
+    """
+    declared = page_url(soup)
+    if not declared:
+        return None
+    address = urljoin(base, declared) if base else declared
+    parts = urlsplit(address)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    if parts.path in ("", "/") and not parts.query:
+        return None  # a home page declared by a template for every page
+    return urlunsplit(parts._replace(fragment=""))
 
 
 def json_ld(soup: BeautifulSoup) -> list[dict]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 ParagraphKind = Literal["body", "caption", "subhead"]
@@ -22,7 +22,8 @@ class Paragraph:
 @dataclass(frozen=True, slots=True)
 class Article:
     source: str
-    title: str
+    # None when the text prints no headline (a saved page may start at the dateline).
+    title: str | None
     paragraphs: tuple[Paragraph, ...]
     parser: str
     parser_version: str
@@ -34,15 +35,35 @@ class Article:
     # Yonhap's "(ATTN: ...)" note to editors, without the wrapper: what changed in this
     # version of a story (URGENT -> LEAD -> 2nd LD), which ties the versions together.
     editor_note: str | None = None
-    # None when the document itself carries no date: never a file time, never "now".
+    # None when the document itself carries no date and time: never a file time, never
+    # "now", never a time made up for a date printed alone.
     published_at: datetime | None = None
+    # The day of publication, whenever the text gives it (with or without a time): what
+    # "on Thursday" is read against. With published_at, its date in the outlet's zone.
+    published_date: date | None = None
+    # Where the article was found (the fetched URL, a sidecar's url), else what the page says.
     url: str | None = None
+    # The address the page declares for itself (link rel=canonical, og:url): one story
+    # fetched under two URLs, or saved to disk and fetched, is one article by it.
+    canonical_url: str | None = None
     language: str = "en"
     # U+FFFD characters left in the text: information lost before it reached us.
     replacement_chars: int = 0
     # Human-readable notes of the repairs applied while decoding, and of conflicts the
     # parser settled (timestamps that disagree), so nothing is overruled silently.
     repairs: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if self.published_at is None:
+            return
+        day = self.published_at.date()
+        if self.published_date is None:
+            object.__setattr__(self, "published_date", day)
+        elif self.published_date != day:
+            raise ValueError(
+                f"published_date {self.published_date} is not the day of published_at "
+                f"{self.published_at.isoformat()}"
+            )
 
     def texts(self, kind: ParagraphKind) -> list[str]:
         return [p.text for p in self.paragraphs if p.kind == kind]

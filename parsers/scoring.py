@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from parsers.extraction.names import name_key
+from parsers.model import Article
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,8 @@ class ArticleView:
     entities: list[EntityView]
     quotes: list[QuoteView]
     events: list[EventView]
+    # The article as stored, whose anatomy the gold's `anatomy` fields describe.
+    article: Article | None = None
 
 
 @dataclass(slots=True)
@@ -73,6 +76,8 @@ class ArticleScore:
     missed_entities: list[str] = field(default_factory=list)
     missed_quotes: list[str] = field(default_factory=list)
     missed_events: list[str] = field(default_factory=list)
+    anatomy: Score = field(default_factory=Score)
+    failed_anatomy: list[str] = field(default_factory=list)
     # gold event id -> ids of the warehouse events that match it in this article
     event_matches: dict[str, set[str]] = field(default_factory=dict)
 
@@ -83,6 +88,8 @@ def keys(names: list[str] | tuple[str, ...] | frozenset[str]) -> frozenset[str]:
 
 def score_article(gold: dict, view: ArticleView) -> ArticleScore:
     result = ArticleScore(gold.get("key") or gold["file"])
+    if view.article is not None and gold.get("anatomy"):
+        result.anatomy, result.failed_anatomy = score_anatomy(gold["anatomy"], view.article)
     matched_ids: set[str] = set()
     for entity in gold.get("entities", []):
         wanted = keys([entity["name"], *entity.get("aliases", [])])
@@ -173,6 +180,86 @@ def same_event_holds(
     if len(present) < item.get("articles", 2):
         return False
     common = set.intersection(*present)
-    if "date" not in item:
+    if item.get("date") is None:
+        # No article gives the date: any date, or none, agrees.
         return bool(common)
     return any(date_agrees(item["date"], None, events[e]) for e in common if e in events)
+
+
+# ---------------------------------------------------------------------- anatomy
+
+_TEXT_FIELDS = ("title", "label", "section", "byline", "dateline_place")
+_COUNTED = {"captions": "caption", "subheads": "subhead"}
+ANATOMY_FIELDS = frozenset(
+    (
+        *_TEXT_FIELDS,
+        *_COUNTED,
+        "published_at",
+        "subhead_texts",
+        "first_paragraph_starts",
+        "last_paragraph_starts",
+        "absent",
+        "replacement_characters_flagged",
+    )
+)
+
+
+def score_anatomy(anatomy: dict, article: Article) -> tuple[Score, list[str]]:
+    """Each field of the gold's anatomy (FORMAT.md) is one check; the failed ones come
+    back with what the article holds instead."""
+    score, failed = Score(), []
+    for name, expected in anatomy.items():
+        actual = _actual(name, expected, article)
+        score.total += 1
+        if _holds(name, expected, actual):
+            score.found += 1
+        else:
+            shown = actual.isoformat() if isinstance(actual, datetime) else actual
+            failed.append(f"{name}: expected {expected!r}, got {shown!r}")
+    return score, failed
+
+
+def _actual(name: str, expected: object, article: Article) -> object:
+    if name in _TEXT_FIELDS:
+        return getattr(article, name)
+    if name in _COUNTED:
+        # Distinct paragraphs: a caption printed twice counts once.
+        return len(set(article.texts(_COUNTED[name])))  # type: ignore[arg-type]
+    body = article.body
+    match name:
+        case "published_at":
+            return article.published_at
+        case "subhead_texts":
+            return article.texts("subhead")
+        case "first_paragraph_starts":
+            return body[0] if body else None
+        case "last_paragraph_starts":
+            return body[-1] if body else None
+        case "absent":  # what is left of the strings that must be gone
+            return [t for t in expected if any(t in p.text for p in article.paragraphs)]  # type: ignore[attr-defined]
+        case "replacement_characters_flagged":
+            return article.replacement_chars
+    raise ValueError(f"unknown anatomy field {name!r}")
+
+
+def _holds(name: str, expected: object, actual: object) -> bool:
+    if name in _TEXT_FIELDS:
+        return _collapsed(expected) == _collapsed(actual)
+    match name:
+        case "published_at":
+            # The instant and the UTC offset the outlet printed it with; null: no time.
+            if expected is None or actual is None:
+                return expected is None and actual is None
+            wanted = datetime.fromisoformat(str(expected))
+            return actual == wanted and actual.utcoffset() == wanted.utcoffset()  # type: ignore[attr-defined]
+        case "first_paragraph_starts" | "last_paragraph_starts":
+            return actual is not None and (_collapsed(actual) or "").startswith(
+                _collapsed(expected) or ""
+            )
+        case "absent":
+            return actual == []
+    return expected == actual
+
+
+def _collapsed(value: object) -> str | None:
+    return " ".join(str(value).split()) if value else None

@@ -31,7 +31,7 @@ MIN_SHARED_WORDS = 3
 class StoryCandidate:
     article_id: str
     source: str
-    title: str
+    title: str | None  # a saved text may print no headline
     label: str | None
     published_at: datetime | None
 
@@ -129,5 +129,5 @@ def _previous_version(
     return None
 
 
-def _words(title: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(title.lower()) if w not in _FILLER)
+def _words(title: str | None) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall((title or "").lower()) if w not in _FILLER)

@@ -24,6 +24,7 @@ from bs4 import BeautifulSoup, Tag
 from parsers.blocks import collapse, split_dateline
 from parsers.html_common import (
     TimeClaim,
+    canonical_url,
     class_among,
     declared_hosts,
     has_ancestor,
@@ -106,6 +107,7 @@ def parse_html(html: str, url: str | None = None) -> Article:
         published_at=published_at,
         paragraphs=tuple(paragraphs),
         url=url or page_url(soup),
+        canonical_url=canonical_url(soup, url),
         replacement_chars=replacement_chars([title, *(p.text for p in paragraphs)]),
         repairs=time_notes,
         parser=PARSER,

@@ -30,6 +30,7 @@ from parsers.blocks import (
 )
 from parsers.html_common import (
     TimeClaim,
+    canonical_url,
     class_among,
     declared_hosts,
     has_ancestor,
@@ -112,6 +113,7 @@ def parse_html(html: str, url: str | None = None) -> Article:
         published_at=published_at,
         paragraphs=paragraphs,
         url=url or page_url(soup),
+        canonical_url=canonical_url(soup, url),
         replacement_chars=replacement_chars([title, *(p.text for p in paragraphs)]),
         repairs=time_notes,
         parser=PARSER,

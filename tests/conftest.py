@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +24,11 @@ VOA_SEED = SEEDS / "002_81aee9c10b823c90.txt"
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+# Tests keep Prefect's state out of the project's data/prefect (the user's run history,
+# and the note a running `peninsula serve` leaves there).
+_PREFECT_HOME = tempfile.mkdtemp(prefix="peninsula-tests-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+atexit.register(shutil.rmtree, _PREFECT_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

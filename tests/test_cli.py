@@ -50,7 +50,8 @@ def test_ingest_names_each_bad_file_and_exits_nonzero(
     inbox.mkdir()
     for seed in SEEDS.iterdir():
         (inbox / seed.name).write_bytes(seed.read_bytes())
-    (inbox / "blob.bin").write_bytes(bytes(range(256)))
+    (inbox / "blob.bin").write_bytes(bytes(range(256)))  # not an article: skipped
+    (inbox / "blob.txt").write_bytes(bytes(range(256)))  # named as one: tried, and fails
     (inbox / "empty.txt").touch()
     (inbox / "old.txt").write_bytes("Caf\u00e9 talk\n\nPar\u00e9 was here.".encode("latin-1"))
     result = peninsula("ingest", str(inbox), "--db", str(tmp_path / "p.duckdb"), env=server_env)
@@ -59,7 +60,7 @@ def test_ingest_names_each_bad_file_and_exits_nonzero(
     failed = [line for line in result.stderr.splitlines() if line.startswith("failed ")]
     assert sorted(failed) == sorted(
         [
-            f"failed {inbox / 'blob.bin'}: binary content, not text (control bytes in the "
+            f"failed {inbox / 'blob.txt'}: binary content, not text (control bytes in the "
             "first 8 KiB)",
             f"failed {inbox / 'empty.txt'}: empty file",
             f"failed {inbox / 'old.txt'}: not valid UTF-8 at byte 3 (0xe9); the file looks "
@@ -68,6 +69,11 @@ def test_ingest_names_each_bad_file_and_exits_nonzero(
         ]
     )
     assert "Traceback" not in result.stderr
+    assert "1 file skipped, not articles (--include loads others):" in result.stderr
+    assert (
+        f"  {inbox / 'blob.bin'}: a .bin file, not an article (articles are .txt or .html; "
+        "--include loads others)"
+    ) in result.stderr.splitlines()
 
 
 @pytest.mark.prefect

@@ -70,3 +70,81 @@ def test_a_file_of_another_format_is_refused(tmp_path: Path) -> None:
     path.write_text('{"format": "something-else"}')
     with pytest.raises(GoldError, match="expected 'peninsula-gold/1'"):
         evaluate(path)
+
+
+def story_gold(tmp_path: Path, anatomy: dict, **extra: object) -> Path:
+    article = tmp_path / "story.txt"
+    article.write_text(
+        "Accessibility links\n\n(LEAD) Seoul and Tokyo hold talks\n\n09:30 May 2, 2024\n\n"
+        "SEOUL, May 2 (Yonhap) -- Foreign Minister Cho Tae-yul met Yoko Kamikawa in Seoul "
+        'on Thursday. "We agreed to work together," Cho said.\n\nThe talks lasted an hour.\n'
+    )
+    gold = {
+        "format": "peninsula-gold/1",
+        "articles": [{"key": "mine", "file": str(article), "anatomy": anatomy, **extra}],
+    }
+    path = tmp_path / "mine.gold.json"
+    path.write_text(json.dumps(gold))
+    return path
+
+
+def test_each_anatomy_field_is_a_check_and_a_failed_one_says_what_was_found(
+    tmp_path: Path,
+) -> None:
+    anatomy = {
+        "title": "Seoul and Tokyo hold talks",
+        "label": "LEAD",
+        "published_at": "2024-05-02T09:30:00+09:00",
+        "dateline_place": "SEOUL",
+        "captions": 0,
+        "first_paragraph_starts": "Foreign Minister Cho Tae-yul met",
+        "last_paragraph_starts": "The talks lasted",
+        "absent": ["Accessibility links", "(Yonhap) --"],
+        "byline": "Someone Else",  # wrong on purpose: the text has no byline
+    }
+    result = evaluate(story_gold(tmp_path, anatomy))
+    (score,) = result.articles
+    assert (score.anatomy.found, score.anatomy.total) == (8, 9)
+    assert score.failed_anatomy == ["byline: expected 'Someone Else', got None"]
+    text = report(result)
+    assert "anatomy checks: 8/9 (88.9%)" in text
+    assert "failed anatomy: byline: expected 'Someone Else', got None" in text
+    assert "articles found: 1/1" in text
+
+
+def test_a_time_is_checked_with_the_offset_it_was_printed_in(tmp_path: Path) -> None:
+    same_instant_other_offset = {"published_at": "2024-05-02T00:30:00+00:00"}
+    (score,) = evaluate(story_gold(tmp_path, same_instant_other_offset)).articles
+    assert score.failed_anatomy == [
+        "published_at: expected '2024-05-02T00:30:00+00:00', got '2024-05-02T09:30:00+09:00'"
+    ]
+
+
+def test_an_anatomy_field_the_evaluator_cannot_check_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(GoldError, match="anatomy field\\(s\\) headline that this evaluator"):
+        evaluate(story_gold(tmp_path, {"headline": "Seoul and Tokyo hold talks"}))
+
+
+def test_a_same_event_without_a_date_holds_for_one_event_in_every_article(tmp_path: Path) -> None:
+    from parsers.scoring import ArticleScore, EventView, same_event_holds
+
+    event = EventView("e1", "MEETING", None, "unknown", frozenset(), (), "asserted")
+    scores = [ArticleScore("a", event_matches={"m": {"e1"}}), ArticleScore("b")]
+    scores[1].event_matches["m"] = {"e1", "e2"}
+    item = {"id": "m", "date": None, "articles": 2}
+    assert same_event_holds(item, scores, {"e1": event})
+    scores[1].event_matches["m"] = {"e2"}
+    assert not same_event_holds(item, scores, {"e1": event})
+
+
+DEV_GOLD = ROOT.parent / "shared" / "dev" / "dev.gold.json"
+
+
+def test_the_dev_set_is_found_whole_and_its_anatomy_holds() -> None:
+    if not DEV_GOLD.exists():
+        pytest.skip(f"{DEV_GOLD} is absent: the dev set lives in ../shared, not here")
+    result = evaluate(DEV_GOLD)
+    print(report(result))
+    assert not result.missing and len(result.articles) == 53
+    assert result.total("anatomy").ratio >= 0.95
+    assert len([hit for a in result.articles for hit in a.trap_hits]) <= 3

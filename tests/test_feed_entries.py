@@ -101,6 +101,16 @@ def test_distinct_stories_and_stale_versions_stay_apart() -> None:
     assert {v.article_id: v.story_id for v in stories} == {"a1": "a1", "a2": "a2", "a3": "a3"}
 
 
+def test_an_article_without_a_headline_is_a_story_of_its_own() -> None:
+    stories = link_versions(
+        [
+            candidate(1, "N. Korea fires ballistic missile into East Sea", None, 0),
+            StoryCandidate("a2", "yonhap", None, "LEAD", T0 + timedelta(minutes=5)),
+        ]
+    )
+    assert {v.article_id: v.story_id for v in stories} == {"a1": "a1", "a2": "a2"}
+
+
 def test_version_labels() -> None:
     assert all(is_version_label(x) for x in ("URGENT", "LEAD", "2nd LD", "3rd LD, News Focus"))
     assert not any(is_version_label(x) for x in (None, "News Focus", "Interview", "Yonhap Feature"))

@@ -15,10 +15,13 @@ pytestmark = pytest.mark.prefect
 
 @pytest.fixture
 def mixed_folder(tmp_path: Path) -> Path:
-    """The seeds plus three files that cannot load."""
+    """The seeds, three files that cannot load, and two that are not articles."""
     folder = tmp_path / "inbox"
     shutil.copytree(SEEDS, folder)
-    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00" * 20)
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00" * 20
+    (folder / "photo.jpg").write_bytes(jpeg)  # skipped: not an article
+    (folder / "README.md").write_text("# What this folder is\n")  # skipped too
+    (folder / "scan.txt").write_bytes(jpeg)  # named as text: tried, and fails
     (folder / "empty.txt").write_bytes(b"")
     (folder / "latin1.txt").write_bytes(
         "Pyongyang caf\u00e9 opens\n\nA caf\u00e9 opened in the capital.".encode("latin-1")
@@ -48,12 +51,16 @@ def test_bad_files_fail_the_run_by_name_and_the_rest_load(
     assert state.is_failed()
     assert state.message.startswith("3 of 5 inputs did not load")
     reasons = {Path(path).name: reason for path, reason in summary.report.failures}
-    assert set(reasons) == {"photo.jpg", "empty.txt", "latin1.txt"}
-    assert "binary content" in reasons["photo.jpg"]
+    assert set(reasons) == {"scan.txt", "empty.txt", "latin1.txt"}
+    assert "binary content" in reasons["scan.txt"]
     assert reasons["empty.txt"] == "empty file"
     assert "not valid UTF-8" in reasons["latin1.txt"]
     for name in reasons:
         assert name in state.message
+    assert {Path(path).name: why for path, why in summary.skipped} == {
+        "photo.jpg": "an image",
+        "README.md": "README.md is a project file, not an article",
+    }
 
     warehouse = Warehouse(db)
     counts = warehouse.table_counts()

@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 
 from parsers import Article, parse_document
+from parsers.scoring import Score, score_anatomy
 from tests.conftest import ROOT, VOA_SEED, YONHAP_SEED
 
 
@@ -66,6 +67,8 @@ def test_every_anatomy_field(case: tuple[dict, Article]) -> None:
     if "replacement_characters_flagged" in anatomy:
         check("replacement_characters_flagged", article.replacement_chars)
     assert checked == set(anatomy), f"anatomy fields not checked: {set(anatomy) - checked}"
+    # `peninsula eval` reads the same anatomy the same way.
+    assert score_anatomy(anatomy, article) == (Score(len(anatomy), len(anatomy)), [])
 
 
 def test_yonhap_dateline_is_its_own_field() -> None:

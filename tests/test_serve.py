@@ -1,8 +1,15 @@
-"""`peninsula serve` as a user leaves it running: a real Prefect server, checked via its API."""
+"""`peninsula serve` as a user leaves it running: a real Prefect server, checked via its API.
+
+One `peninsula serve` for the module, polling a feed of our own on loopback every minute:
+the tests ask it for runs as the UI and the README do, watch its scheduler make runs and
+its runner complete them, and stop it with Ctrl-C last.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -12,6 +19,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -20,10 +28,12 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
+from tests.feed_site import Site, rss, write_sources, yonhap_page
 
 PENINSULA = Path(sys.executable).parent / "peninsula"
 FINISHED = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+FEED_PAGES = (11, 12)
 
 
 def free_port() -> int:
@@ -35,40 +45,78 @@ def free_port() -> int:
 @dataclass
 class Served:
     process: subprocess.Popen
+    port: int
     api: str
     home: Path
     db: Path
+    work: Path
     started: float
     run_id: str = ""
     run_name: str = ""
 
+    @property
+    def logs(self) -> Path:
+        return self.home / "logs"
+
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def feed_site() -> Iterator[Site]:
+    """A feed of two Yonhap-style pages on loopback, for the scheduled ingest-feeds."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    site = Site(server)
+    published = datetime(2024, 3, 2, tzinfo=UTC)
+    items = [
+        (f"soak-{n}", site.url(f"/view/{n}"), published + timedelta(minutes=n)) for n in FEED_PAGES
+    ]
+    site.feed("/RSS/nk.xml", rss(items), etag='"v1"', last_modified=published)
+    for n in FEED_PAGES:
+        site.page(f"/view/{n}", yonhap_page(n))
+    yield site
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory, feed_site: Site) -> Iterator[Served]:
     work = tmp_path_factory.mktemp("serve")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env.update(PREFECT_HOME=str(work / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
-    (work / "prefect").mkdir()
+    sources = write_sources(
+        work / "sources.yaml", [("yonhap", "yonhap_html", feed_site.url("/RSS/nk.xml"))]
+    )
     db = work / "served.duckdb"
     started = time.monotonic()
+    command = [str(PENINSULA), "serve", "--port", str(port), "--db", str(db)]
+    command += ["--sources", str(sources), "--feeds-every", "1"]
     process = subprocess.Popen(
-        [str(PENINSULA), "serve", "--port", str(port), "--db", str(db)],
+        command,
         env=env,
-        cwd=Path(__file__).resolve().parent.parent,
-        stdout=open(work / "serve.log", "w"),  # noqa: SIM115 - closed with the process
+        cwd=ROOT,
+        stdout=open(work / "serve.out", "w"),  # noqa: SIM115 - closed with the process
         stderr=subprocess.STDOUT,
     )
     try:
-        yield Served(process, f"http://127.0.0.1:{port}/api", work / "prefect", db, started)
+        yield Served(
+            process, port, f"http://127.0.0.1:{port}/api", work / "prefect", db, work, started
+        )
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
 
 
+def as_user(served: Served) -> dict[str, str]:
+    """The environment of a second terminal: same Prefect home, no API URL."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    return {**env, "PREFECT_HOME": str(served.home), "COLUMNS": "200"}
+
+
 def deployments(api: str) -> dict[str, dict]:
-    response = httpx.post(f"{api}/deployments/filter", json={}, timeout=10)
+    response = httpx.post(f"{api}/deployments/filter", json={}, timeout=30)
     response.raise_for_status()
     return {d["name"]: d for d in response.json()}
 
@@ -88,10 +136,23 @@ def create_flow_run(api: str, deployment_id: str, parameters: dict) -> dict:
     return response.json()
 
 
+def wait_for_run(api: str, run_id: str, timeout: float = 180) -> dict:
+    deadline = time.monotonic() + timeout
+    while (run := httpx.get(f"{api}/flow_runs/{run_id}", timeout=30).json())[
+        "state_type"
+    ] not in FINISHED:
+        assert time.monotonic() < deadline, f"run {run_id} did not finish: {run['state_type']}"
+        time.sleep(1)
+    return run
+
+
 def wait_for_deployments(served: Served, timeout: float) -> dict[str, dict]:
-    deadline = served.started + timeout
+    # From serve's start; a later test asks again, and gets at least one more try.
+    deadline = max(served.started + timeout, time.monotonic() + 30)
     while time.monotonic() < deadline:
-        assert served.process.poll() is None, "peninsula serve exited"
+        assert served.process.poll() is None, (
+            "peninsula serve exited: " + (served.work / "serve.out").read_text()
+        )
         try:
             found = deployments(served.api)
             if len(found) == 3:
@@ -100,6 +161,11 @@ def wait_for_deployments(served: Served, timeout: float) -> dict[str, dict]:
             pass
         time.sleep(1)
     raise AssertionError(f"the deployments were not listed within {timeout:.0f} s")
+
+
+def artifacts_of(api: str, run_id: str) -> dict[str, dict]:
+    artifacts = httpx.post(f"{api}/artifacts/filter", json={}, timeout=30).json()
+    return {a["key"]: a for a in artifacts if a["flow_run_id"] == run_id}
 
 
 @pytest.mark.prefect
@@ -113,7 +179,7 @@ def test_serve_lists_scheduled_deployments_and_runs_one(served: Served) -> None:
         for name, d in found.items()
     }  # fmt: skip
     assert schedules == {
-        "every-15-minutes": [("*/15 * * * *", "Asia/Seoul", True)],
+        "every-minute": [("*/1 * * * *", "Asia/Seoul", True)],
         "nightly": [("30 3 * * *", "Asia/Seoul", True)],
         "on-demand": [],
     }
@@ -121,43 +187,228 @@ def test_serve_lists_scheduled_deployments_and_runs_one(served: Served) -> None:
         assert deployment["global_concurrency_limit"]["limit"] == 1
         assert deployment["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
 
-    automations = httpx.post(f"{served.api}/automations/filter", json={}, timeout=10).json()
+    automations = httpx.post(f"{served.api}/automations/filter", json={}, timeout=30).json()
     assert {a["name"] for a in automations} == {
         "peninsula: a scheduled ingest failed",
         "peninsula: nothing new for a day",
     }
 
-    # A load-files run triggered through the API runs in the served process.
-    run = create_flow_run(served.api, found["on-demand"]["id"], {"paths": [str(SEEDS)]})
-    deadline = time.monotonic() + 180
-    while (state := httpx.get(f"{served.api}/flow_runs/{run['id']}").json())[
-        "state_type"
-    ] not in FINISHED:
-        assert time.monotonic() < deadline, "the triggered run did not finish"
-        time.sleep(1)
+    # A load-files run triggered through the API runs in the served process. Into a file of
+    # its own: the scheduled ingest-feeds would derive what it loads into the served one.
+    run = create_flow_run(
+        served.api,
+        found["on-demand"]["id"],
+        {"paths": [str(SEEDS)], "db": str(served.work / "on-demand.duckdb")},
+    )
+    state = wait_for_run(served.api, run["id"])
     assert state["state_type"] == "COMPLETED", state["state"]
     assert state["state"]["message"] == "2 new, 0 updated, 0 unchanged, 0 failed"
 
-    artifacts = httpx.post(f"{served.api}/artifacts/filter", json={}, timeout=10).json()
-    own = {a["key"]: a for a in artifacts if a["flow_run_id"] == run["id"]}
-    assert "2 new, 0 updated" in own["load-files-report"]["data"]
+    # The run the user started carries the report: what is new, titles, events.
+    own = artifacts_of(served.api, run["id"])
+    report = own["load-files-report"]
+    assert report["description"].startswith("load-files: 2 new, 0 updated, ")
+    assert "After North Korea Walks Away From Talks, Experts See Familiar Tactic" in report["data"]
+    assert "N. Korea employs high-pressure tactics in nuke talks with U.S." in report["data"]
+    new_events = re.search(r"## New events \((\d+)\)", report["data"])
+    assert new_events and int(new_events.group(1)) > 0
+    assert re.search(r"^- \*\*2019-02(-\d\d)?\*\* .+ \(voa, yonhap\)$", report["data"], re.M)
     assert own["load-files-progress"]["data"] == 100
-    events = next(a for a in artifacts if a["key"] == "new-events")
-    assert "Hanoi" in str(events["data"])  # the derive subflow's table of new events
-    emitted = httpx.post(
-        f"{served.api}/events/filter",
-        json={"filter": {"event": {"prefix": ["peninsula."]}}},
-        timeout=10,
-    ).json()["events"]
-    completed = [e for e in emitted if e["event"] == "peninsula.ingest.completed"]
+    events = next(
+        a
+        for a in httpx.post(f"{served.api}/artifacts/filter", json={}, timeout=30).json()
+        if a["key"] == "new-events"
+    )
+    table = json.loads(events["data"])
+    assert list(table[0]) == ["date", "what happened", "who", "where", "sources"]
+    assert any("Hanoi" in row["where"] for row in table)
+    # Events reach the database in batches: a few seconds after the run.
+    deadline = time.monotonic() + 60
+    while True:
+        emitted = httpx.post(
+            f"{served.api}/events/filter",
+            json={"filter": {"event": {"name": ["peninsula.ingest.completed"]}}},
+            timeout=30,
+        ).json()["events"]
+        completed = [e for e in emitted if e["resource"]["flow"] == "load-files"]
+        if completed or time.monotonic() > deadline:
+            break
+        time.sleep(2)
     assert completed and completed[0]["payload"]["new"] == 2
     served.run_id = run["id"]
     served.run_name = state["name"]
 
 
+@pytest.mark.prefect
+def test_ingest_uses_the_running_server_and_its_run_is_on_the_dashboard(
+    served: Served, tmp_path: Path
+) -> None:
+    wait_for_deployments(served, timeout=180)
+    db = tmp_path / "second.duckdb"
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(PENINSULA), "ingest", str(SEEDS), "--db", str(db)],
+        env=as_user(served),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    print(f"peninsula ingest seeds/ against the running server: {seconds:.1f} s")
+    assert result.returncode == 0, result.stderr
+    assert f"Using the Prefect server at {served.api}" in result.stderr
+    assert "temporary" not in result.stderr
+    run_id = re.search(r"\(run ([0-9a-f-]{36})\)", result.stdout)
+    assert run_id, result.stdout
+    run = httpx.get(f"{served.api}/flow_runs/{run_id.group(1)}", timeout=30).json()
+    assert (run["state_type"], run["state"]["message"]) == (
+        "COMPLETED",
+        "2 new, 0 updated, 0 unchanged, 0 failed",
+    )
+    assert "load-files-report" in artifacts_of(served.api, run["id"])
+    # A path that names nothing stops the command before Prefect is imported.
+    started = time.monotonic()
+    missing = subprocess.run(
+        [str(PENINSULA), "ingest", str(tmp_path / "no-such-folder"), "--db", str(db)],
+        env=as_user(served),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == (
+        f"error: {tmp_path / 'no-such-folder'}: no such file or folder"
+    )
+    assert time.monotonic() - started < 10
+
+
+def readme_trigger_command() -> str:
+    """The README's `prefect deployment run ...` line, as a user would paste it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line for line in readme.splitlines() if "prefect deployment run" in line]
+    assert len(lines) == 1, lines
+    return lines[0].strip()
+
+
+@pytest.mark.prefect
+def test_the_readme_trigger_command_and_peninsula_run_work_as_written(
+    served: Served, tmp_path: Path
+) -> None:
+    wait_for_deployments(served, timeout=180)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SEEDS / "002_81aee9c10b823c90.txt", inbox / "voa.txt")
+    command = readme_trigger_command()
+    assert "4200" in command and "/path/to/inbox" in command
+    command = command.replace("4200", str(served.port)).replace("/path/to/inbox", str(inbox))
+    pasted = subprocess.run(
+        ["bash", "-c", command],
+        cwd=ROOT,
+        env=as_user(served),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert pasted.returncode == 0, pasted.stdout + pasted.stderr
+    run_id = re.search(r"UUID: ([0-9a-f-]{36})", pasted.stdout)
+    assert run_id, pasted.stdout
+    assert wait_for_run(served.api, run_id.group(1))["state_type"] == "COMPLETED"
+
+    shutil.copy(SEEDS / "000_960a1ecd3430c774.txt", inbox / "yonhap.txt")
+    ran = subprocess.run(
+        [str(PENINSULA), "run", "load-files/on-demand", str(inbox)],
+        cwd=tmp_path,
+        env=as_user(served),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert ran.stdout.strip().endswith("Completed: 1 new, 0 updated, 1 unchanged, 0 failed")
+    assert f"{served.api.removesuffix('/api')}/runs/flow-run/" in ran.stdout
+    unknown = subprocess.run(
+        [str(PENINSULA), "run", "nope", str(inbox)],
+        env=as_user(served),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert unknown.returncode == 2
+    assert "the deployments are: ingest-feeds/every-minute, load-files/on-demand" in (
+        unknown.stderr
+    )
+
+
+@pytest.mark.prefect
+def test_a_port_in_use_is_named_and_never_reused(served: Served, tmp_path: Path) -> None:
+    wait_for_deployments(served, timeout=180)
+    env = {**as_user(served), "PREFECT_HOME": str(tmp_path / "prefect")}
+    started = time.monotonic()
+    second = subprocess.run(
+        [str(PENINSULA), "serve", "--port", str(served.port), "--db", str(tmp_path / "x.duckdb")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert second.returncode == 1
+    server_pid = int(
+        re.search(r'"server_pid": (\d+)', (served.home / "serve.json").read_text()).group(1)
+    )
+    message = " ".join(second.stderr.split())
+    assert f"port {served.port} is in use by PID {server_pid} (prefect server start" in message
+    assert f"--port {served.port + 1}" in message
+    assert time.monotonic() - started < 30
+    assert not (tmp_path / "prefect" / "serve.json").exists()
+
+
+@pytest.mark.prefect
+def test_the_schedule_fires_and_its_runs_complete_twice_in_a_row(served: Served) -> None:
+    """The scheduler creates the every-minute runs; the served process runs them."""
+    found = wait_for_deployments(served, timeout=180)
+    feeds = found["every-minute"]
+    deadline = time.monotonic() + 300
+    while True:
+        runs = httpx.post(
+            f"{served.api}/flow_runs/filter",
+            json={
+                "deployments": {"id": {"any_": [feeds["id"]]}},
+                "sort": "EXPECTED_START_TIME_ASC",
+            },
+            timeout=30,
+        ).json()
+        finished = [r for r in runs if r["state_type"] in FINISHED]
+        if len(finished) >= 2:
+            break
+        assert time.monotonic() < deadline, [(r["name"], r["state_type"]) for r in runs]
+        time.sleep(2)
+    first, second = finished[:2]
+    print(
+        "scheduled runs:",
+        [(r["expected_start_time"], r["state_type"], r["state"]["message"]) for r in finished],
+    )
+    assert first["auto_scheduled"] and second["auto_scheduled"]
+    assert (first["state_type"], second["state_type"]) == ("COMPLETED", "COMPLETED")
+    gap = datetime.fromisoformat(second["expected_start_time"]) - datetime.fromisoformat(
+        first["expected_start_time"]
+    )
+    assert gap == timedelta(minutes=1)  # two slots in a row, none skipped
+    assert "2 new entries" in first["state"]["message"] + second["state"]["message"]
+    server_log = (served.logs / "server.log").read_text(encoding="utf-8")
+    assert "Uvicorn running" in server_log or "Check out the dashboard" in server_log
+    lines = server_log.splitlines()
+    errors = [i for i, line in enumerate(lines) if "ERROR" in line or "Traceback" in line]
+    assert errors == [], "\n".join(lines[errors[0] : errors[0] + 80])
+
+
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def chromium() -> webdriver.Chrome:
@@ -196,7 +447,7 @@ def page_text(driver: webdriver.Chrome, url: str, expected: str, timeout: float 
     reason="needs Debian's chromium and chromium-driver (make test installs them as root)",
 )
 def test_the_dashboard_shows_the_run_and_its_artifacts(served: Served) -> None:
-    assert served.run_id, "the run of the previous test is needed"
+    assert served.run_id, "the run of the first test is needed"
     ui = served.api.removesuffix("/api")
     driver = chromium()
     try:
@@ -205,26 +456,134 @@ def test_the_dashboard_shows_the_run_and_its_artifacts(served: Served) -> None:
         shots = Path(os.environ.get("PENINSULA_SCREENSHOTS", served.home))
         shots.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(shots / "dashboard-run.png"))
-        artifacts = httpx.post(f"{served.api}/artifacts/filter", json={}, timeout=10).json()
-        by_key = {a["key"]: a["id"] for a in artifacts}
+        own = artifacts_of(served.api, served.run_id)
         report = page_text(
-            driver, f"{ui}/artifacts/artifact/{by_key['load-files-report']}", "2 new, 0 updated"
+            driver, f"{ui}/artifacts/artifact/{own['load-files-report']['id']}", "New events"
         )
-        assert "Inputs that did not load" in report
+        assert "N. Korea employs high-pressure tactics in nuke talks with U.S." in report
         driver.save_screenshot(str(shots / "dashboard-report.png"))
-        page_text(driver, f"{ui}/artifacts/artifact/{by_key['new-events']}", "Hanoi")
+        (derive,) = httpx.post(
+            f"{served.api}/flow_runs/filter",
+            json={"flow_runs": {"parent_flow_run_id": {"any_": [served.run_id]}}},
+            timeout=30,
+        ).json()
+        events = artifacts_of(served.api, derive["id"])["new-events"]
+        table = page_text(driver, f"{ui}/artifacts/artifact/{events['id']}", "Hanoi")
+        assert "what happened" in table.lower()
+        # Every column fits the window: nothing to scroll sideways for.
+        overflow = driver.execute_script(
+            "return document.scrollingElement.scrollWidth - window.innerWidth"
+        )
+        assert overflow <= 0
         driver.save_screenshot(str(shots / "dashboard-events.png"))
+        # The history lists the runs; each one opens on what it brought.
+        history = page_text(driver, f"{ui}/artifacts/key/load-files-report", served.run_name)
+        runs = re.findall(r"Flow run\n(\S+)", history)
+        assert served.run_name in runs and len(runs) >= 3, history
+        oldest = driver.find_elements(By.CSS_SELECTOR, ".artifact-timeline-item-content")[-1]
+        oldest.click()
+        deadline = time.monotonic() + 30
+        while "load-files: 2 new, 0 updated" not in driver.find_element(By.TAG_NAME, "body").text:
+            assert time.monotonic() < deadline, "the oldest version did not open"
+            time.sleep(0.5)
+        driver.save_screenshot(str(shots / "dashboard-history.png"))
     finally:
         driver.quit()
 
 
 @pytest.mark.prefect
-def test_ctrl_c_stops_the_server_and_keeps_the_schedules(served: Served) -> None:
+def test_ctrl_c_stops_everything_within_10_s_and_keeps_the_schedules(served: Served) -> None:
+    wait_for_deployments(served, timeout=180)
+    note = (served.home / "serve.json").read_text()
+    server_pid = int(re.search(r'"server_pid": (\d+)', note).group(1))
+    started = time.monotonic()
     served.process.send_signal(signal.SIGINT)
-    assert served.process.wait(timeout=60) == 0
+    assert served.process.wait(timeout=30) == 0
+    seconds = time.monotonic() - started
+    print(f"Ctrl-C to exit: {seconds:.1f} s")
+    assert seconds < 10
+    with pytest.raises(OSError):
+        os.kill(server_pid, 0)  # the server is gone too
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"{served.api}/health", timeout=2)
+    assert not (served.home / "serve.json").exists()
     with sqlite3.connect(served.home / "prefect.db") as conn:
         assert conn.execute("SELECT count(*) FROM deployment WHERE paused").fetchone() == (0,)
         active = conn.execute("SELECT active FROM deployment_schedule").fetchall()
         assert active == [(1,), (1,)]
+    out = (served.work / "serve.out").read_text()
+    assert "Stopped. The schedules stay on" in out
+
+
+def start_serve(home: Path, port: int, db: Path, out: Path) -> subprocess.Popen:
+    """`peninsula serve --feeds-every 1` (no feed to poll), once it says it is serving."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_HOME"] = str(home)
+    with open(out, "w") as sink:
+        process = subprocess.Popen(
+            [
+                *(str(PENINSULA), "serve", "--port", str(port), "--db", str(db)),
+                *("--feeds-every", "1", "--sources"),
+                str(write_sources(out.with_suffix(".yaml"), [])),
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 180
+    while "Serving " not in out.read_text():
+        assert process.poll() is None and time.monotonic() < deadline, out.read_text()
+        time.sleep(0.5)
+    return process
+
+
+@pytest.mark.prefect
+def test_serve_exits_when_its_server_dies_and_a_restart_skips_the_missed_runs(
+    tmp_path: Path,
+) -> None:
+    """A serve of its own (the module's is stopped by now): its server is killed, slots
+    pass, and the next serve cancels the runs that were due meanwhile."""
+    home, port, db = tmp_path / "prefect", free_port(), tmp_path / "d.duckdb"
+    first = start_serve(home, port, db, tmp_path / "first.out")
+    api = f"http://127.0.0.1:{port}/api"
+    try:
+        # The scheduler has made the next runs (they will be due while nothing serves).
+        deadline = time.monotonic() + 60
+        while not httpx.post(f"{api}/flow_runs/filter", json={}, timeout=30).json():
+            assert time.monotonic() < deadline, "the scheduler made no run"
+            time.sleep(1)
+        note = (home / "serve.json").read_text()
+        os.kill(int(re.search(r'"server_pid": (\d+)', note).group(1)), signal.SIGKILL)
+        started = time.monotonic()
+        assert first.wait(timeout=30) == 1
+        print(f"serve exited {time.monotonic() - started:.1f} s after its server died")
+    finally:
+        if first.poll() is None:
+            first.kill()
+    out = (tmp_path / "first.out").read_text()
+    assert "error: the Prefect server exited (code -9); serve stops." in out
+    assert not (home / "serve.json").exists()
+
+    # Let a minute slot pass, and the 20 s after which a run counts as missed.
+    now = time.time()
+    time.sleep(60 - now % 60 + 25)
+    second = start_serve(home, port, db, tmp_path / "second.out")
+    try:
+        out = (tmp_path / "second.out").read_text()
+        missed = re.search(r"(\d+) scheduled runs were due while serve was stopped: cancelled", out)
+        assert missed and int(missed.group(1)) >= 1, out
+        cancelled = httpx.post(
+            f"{api}/flow_runs/filter",
+            json={"flow_runs": {"state": {"type": {"any_": ["CANCELLED"]}}}},
+            timeout=30,
+        ).json()
+        assert {r["state"]["message"] for r in cancelled} == {
+            "missed: peninsula serve was not running then"
+        }
+        assert len(cancelled) == int(missed.group(1))
+        second.send_signal(signal.SIGINT)
+        assert second.wait(timeout=30) == 0
+    finally:
+        if second.poll() is None:
+            second.kill()

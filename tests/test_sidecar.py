@@ -30,9 +30,12 @@ def test_the_text_wins_over_the_sidecar() -> None:
 
 
 def test_generic_source_comes_from_the_sidecar_url() -> None:
+    """The outlet whose domain serves the URL; an unknown host names itself."""
     sidecar = parse_sidecar(b'{"url": "https://www.koreaherald.com/view.php?ud=1"}', "a.meta.json")
     article = parse_document(b"Headline\n\nBody text here.", sidecar)
-    assert article.source == "koreaherald.com"
+    assert article.source == "korea-herald"
+    sidecar = parse_sidecar(b'{"url": "https://news.example.org/a/1"}', "b.meta.json")
+    assert parse_document(b"Headline\n\nBody text here.", sidecar).source == "news.example.org"
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,8 @@ def test_voa_dateline_with_country_and_em_dash() -> None:
     )
     article = parse_document(text.encode())
     assert article.source == "voa"
-    assert article.dateline_place == "SEOUL"
+    # The place as the dateline prints it, country included (the gold's reading).
+    assert article.dateline_place == "SEOUL, SOUTH KOREA"
     assert article.body == ["South Korea's military said Tuesday it would review its air defenses."]
 
 

@@ -14,7 +14,7 @@ import pytest
 from flows.pipeline import parse_raw
 from tests.conftest import VOA_SEED, YONHAP_SEED
 from warehouse import LoadCounts, ParsedDocument, RawDocument, Warehouse, WarehouseError
-from warehouse.schema import LATEST_VERSION
+from warehouse.schema import LATEST_VERSION, available_migrations
 
 
 @pytest.fixture
@@ -45,10 +45,12 @@ def snapshot(warehouse: Warehouse) -> dict[str, list[tuple]]:
 def test_schema_is_migrated_on_open_and_versioned(warehouse: Warehouse) -> None:
     with warehouse.writer() as conn:
         versions = conn.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
-    assert versions == [(v,) for v in range(1, LATEST_VERSION + 1)]
+    # Every migration there is, in order (numbers may skip: they are taken per branch).
+    assert versions == [(m.version,) for m in available_migrations()]
+    assert versions[-1] == (LATEST_VERSION,)
     with warehouse.writer() as conn:  # a second open applies nothing twice
         count = conn.execute("SELECT count(*) FROM schema_migrations").fetchone()
-    assert count == (LATEST_VERSION,)
+    assert count == (len(available_migrations()),)
 
 
 def test_loading_twice_adds_and_changes_nothing(warehouse: Warehouse) -> None:
@@ -108,6 +110,58 @@ def test_published_at_is_an_instant_with_its_zone_kept(warehouse: Warehouse) -> 
         " published_tz FROM articles ORDER BY source",
     )
     assert rows == [("voa", None, None), ("yonhap", "2019-10-07 11:12", "Asia/Seoul")]
+
+
+def test_an_articles_day_and_anatomy_come_back_as_parsed(warehouse: Warehouse) -> None:
+    """A day printed without a time is stored as the day; a text with no headline has
+    no title; read_articles gives back what was parsed."""
+    day_only = RawDocument(
+        b" date 2024-03-12 Pyongyang, March 12 (KCNA) -- The envoys of the two countries "
+        b"met on Tuesday in the capital, the agency said.\n\nThey agreed to meet again.",
+        "day.txt",
+    )
+    batch = [*seed_batch(), parse_raw(day_only)]
+    warehouse.load_batch(batch, "run-1")
+    with warehouse.reader() as conn:
+        ids = [r[0] for r in conn.execute("SELECT article_id FROM articles").fetchall()]
+    stored = {a.source: a for _, a in warehouse.read_articles(ids)}
+    parsed = {p.article.source: p.article for p in batch if p.article}
+    assert stored["kcna"].published_date == datetime(2024, 3, 12).date()
+    assert (stored["kcna"].published_at, stored["kcna"].title) == (None, None)
+    assert stored["yonhap"].published_date == datetime(2019, 10, 7).date()
+    for source, article in parsed.items():
+        assert stored[source] == dataclasses.replace(article, url=stored[source].url), source
+
+
+def test_an_older_warehouse_gets_the_day_of_its_articles(tmp_path: Path) -> None:
+    """The published_date migration fills the day from published_at, in the outlet's zone."""
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    conn = duckdb.connect(str(path))
+    conn.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+    )
+    migrations = available_migrations()
+    adds_the_day = next(m.version for m in migrations if m.name == "published_date")
+    for migration in migrations:
+        if migration.version < adds_the_day:
+            conn.execute(migration.sql)
+            conn.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, now())",
+                [migration.version, migration.name],
+            )
+    conn.execute(
+        "INSERT INTO articles (article_id, doc_id, source, title, published_at, published_tz,"
+        " language, fetched_at, replacement_chars, repairs, parser, parser_version, run_id)"
+        " VALUES ('a', 'd', 'yonhap', 't', '2019-10-06 20:12:00+00', 'Asia/Seoul', 'en', now(),"
+        " 0, [], 'p', '1', 'r')"
+    )
+    conn.close()
+    with Warehouse(path).writer() as conn:
+        day = conn.execute("SELECT published_date FROM articles").fetchone()
+    assert day == (datetime(2019, 10, 7).date(),)  # 20:12 UTC is the 7th in Seoul
 
 
 def test_queries_are_read_only(warehouse: Warehouse) -> None:

@@ -47,6 +47,12 @@ class ParsedDocument:
             raise ValueError("a parsed document has an article or an error, not both or neither")
 
 
+def article_url(article: Article) -> str | None:
+    """The address an article is known by: the one its page declares, else where it was
+    found. A page fetched from a feed and the same page saved to disk share it."""
+    return article.canonical_url or article.url
+
+
 def article_id_for(parsed: ParsedDocument) -> str | None:
     """Stable identity of the story: its URL when known, else the bytes it came from.
 
@@ -55,8 +61,8 @@ def article_id_for(parsed: ParsedDocument) -> str | None:
     """
     if parsed.article is None:
         return None
-    if parsed.article.url:
-        return hashlib.sha256(b"url\0" + parsed.article.url.encode("utf-8")).hexdigest()[:20]
+    if url := article_url(parsed.article):
+        return hashlib.sha256(b"url\0" + url.encode("utf-8")).hexdigest()[:20]
     return parsed.document.content_hash[:20]
 
 

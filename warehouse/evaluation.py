@@ -7,9 +7,10 @@ from warehouse.store import Warehouse
 
 
 def article_views(warehouse: Warehouse) -> tuple[dict[str, ArticleView], list[EntityView]]:
-    """Views keyed by the path of the file each article was loaded from, and every
-    entity of the warehouse. The file, not the title, ties a gold entry to its article:
-    saved text does not always carry a headline."""
+    """Views keyed by the path of the file each article was loaded from (with the
+    article as stored, for its anatomy), and every entity of the warehouse. The file, not
+    the title, ties a gold entry to its article: saved text does not always carry a
+    headline."""
     with warehouse.reader() as conn:
         names: dict[str, set[str]] = {}
         types: dict[str, str] = {}
@@ -62,5 +63,7 @@ def article_views(warehouse: Warehouse) -> tuple[dict[str, ArticleView], list[En
                     modality,
                 )
             )
+    for article_id, article in warehouse.read_articles(list(views)):
+        views[article_id].article = article
     by_origin = {origin: views[a] for origin, a in origins if a in views}
     return by_origin, list(entity_views.values())

@@ -274,7 +274,8 @@ def record_entries(
         with transaction(conn):
             before = conn.execute("SELECT count(*) FROM feed_entries").fetchone()[0]  # type: ignore[index]
             # A page already known under another entry (the same story in two feeds of
-            # one outlet) is not fetched twice: it comes in as skipped.
+            # one outlet), or as an article's address (loaded from a saved page), is not
+            # fetched twice: it comes in as skipped.
             conn.execute(
                 """
                 INSERT INTO feed_entries
@@ -289,7 +290,8 @@ def record_entries(
                             WHEN l.skip_reason IS NOT NULL THEN l.skip_reason
                             WHEN known.url IS NOT NULL THEN 'the page is known already' END
                 FROM listed_entries l
-                LEFT JOIN (SELECT DISTINCT url FROM feed_entries) known ON known.url = l.url
+                LEFT JOIN (SELECT url FROM feed_entries UNION SELECT url FROM article_urls) known
+                       ON known.url = l.url
                 ON CONFLICT (source, entry_id) DO NOTHING
                 """,
                 [now],

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 
-from warehouse.batch import ParsedDocument, article_id_for
+from warehouse.batch import ParsedDocument, article_id_for, article_url
 
 _TIMESTAMP = pa.timestamp("us", tz="UTC")
 
@@ -42,6 +42,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("editor_note", pa.string()),
         ("published_at", _TIMESTAMP),
         ("published_tz", pa.string()),
+        ("published_date", pa.date32()),
         ("language", pa.string()),
         ("replacement_chars", pa.int32()),
         ("repairs", pa.list_(pa.string())),
@@ -49,6 +50,8 @@ ARTICLE_SCHEMA = pa.schema(
         ("parser_version", pa.string()),
     ]
 )
+
+ARTICLE_URL_SCHEMA = pa.schema([("url", pa.string()), ("article_id", pa.string())])
 
 FILE_INDEX_SCHEMA = pa.schema(
     [("path", pa.string()), ("signature", pa.string()), ("doc_id", pa.string())]
@@ -98,7 +101,7 @@ def article_tables(batch: list[ParsedDocument]) -> tuple[pa.Table, pa.Table]:
                 "article_id": article_id,
                 "doc_id": parsed.document.doc_id,
                 "source": article.source,
-                "url": article.url,
+                "url": article_url(article),
                 "title": article.title,
                 "label": article.label,
                 "section": article.section,
@@ -108,6 +111,7 @@ def article_tables(batch: list[ParsedDocument]) -> tuple[pa.Table, pa.Table]:
                 "editor_note": article.editor_note,
                 "published_at": article.published_at,
                 "published_tz": _zone_name(article.published_at),
+                "published_date": article.published_date,
                 "language": article.language,
                 "replacement_chars": article.replacement_chars,
                 "repairs": list(article.repairs),
@@ -147,3 +151,21 @@ def file_index_table(batch: list[ParsedDocument]) -> pa.Table:
         if p.article is not None and p.document.signature is not None
     ]
     return pa.Table.from_pylist(rows, schema=FILE_INDEX_SCHEMA)
+
+
+def article_urls_table(batch: list[ParsedDocument]) -> pa.Table:
+    """Every address each parsed document's article is known by: the one its page
+    declares and the one it was found under (kept as an alias)."""
+    rows = {}
+    for parsed in batch:
+        article = parsed.article
+        if article is None:
+            continue
+        article_id = article_id_for(parsed)
+        for url in (article.canonical_url, article.url):
+            if url:
+                rows[url] = article_id
+    return pa.Table.from_pylist(
+        [{"url": url, "article_id": article_id} for url, article_id in rows.items()],
+        schema=ARTICLE_URL_SCHEMA,
+    )

@@ -29,7 +29,12 @@ from parsers.extraction import Extraction
 from parsers.extraction.reference import Reference
 from warehouse.batch import LoadCounts, ParsedDocument, RawDocument, article_id_for
 from warehouse.derived_rows import PER_ARTICLE_TABLES, derived_tables
-from warehouse.rows import article_tables, documents_table, file_index_table
+from warehouse.rows import (
+    article_tables,
+    article_urls_table,
+    documents_table,
+    file_index_table,
+)
 from warehouse.schema import LATEST_VERSION, current_version, migrate
 from warehouse.transaction import transaction
 
@@ -55,6 +60,7 @@ INTERNAL_TABLES = (
     "feed_entries",
     "responses",
     "story_links",
+    "article_urls",
     "resolution_reports",
     "resolution_events",
     "resolution_queue",
@@ -330,7 +336,9 @@ class Warehouse:
             conn.register("batch_articles", articles)
             conn.register("batch_paragraphs", paragraphs)
             conn.register("batch_file_index", file_index_table(list(batch)))
+            conn.register("batch_urls", article_urls_table(unique))
             with transaction(conn):
+                _find_same_articles(conn, replace=replace)
                 counts = _count_outcomes(conn, replace=replace)
                 _apply_batch(conn, now=now, run_id=run_id, replace=replace)
         # A copy of a document met earlier in the same batch changes nothing either.
@@ -406,13 +414,16 @@ class Warehouse:
         return [r[0] for r in rows]
 
     def read_articles(self, article_ids: Sequence[str]) -> list[tuple[str, Article]]:
-        """Articles as stored (what extraction reads: title, paragraphs, time in its zone)."""
+        """Articles as stored (what extraction reads: title, paragraphs), their time in the
+        zone the outlet printed it in."""
         ids = string_table(key=article_ids)
         with self.reader() as conn:
             conn.register("wanted", ids)
             heads = conn.execute(
                 "SELECT article_id, source, title, published_at, published_tz, parser,"
-                " parser_version FROM articles JOIN wanted ON article_id = key"
+                " parser_version, published_date, url, label, section, byline, dateline,"
+                " dateline_place, editor_note, language, replacement_chars, repairs"
+                " FROM articles JOIN wanted ON article_id = key"
             ).fetchall()
             body = conn.execute(
                 "SELECT article_id, kind, text FROM paragraphs JOIN wanted ON article_id = key"
@@ -431,6 +442,17 @@ class Warehouse:
                     parser=row[5],
                     parser_version=row[6],
                     published_at=_in_zone(row[3], row[4]),
+                    published_date=row[7],
+                    url=row[8],
+                    label=row[9],
+                    section=row[10],
+                    byline=row[11],
+                    dateline=row[12],
+                    dateline_place=row[13],
+                    editor_note=row[14],
+                    language=row[15],
+                    replacement_chars=row[16],
+                    repairs=tuple(row[17]),
                 ),
             )
             for row in heads
@@ -582,6 +604,45 @@ def _article_winners(documents: Sequence[ParsedDocument]) -> list[ParsedDocument
     return [parsed for _, parsed in winners.values()]
 
 
+# The columns that make two parses of the same bytes the same article: the document's
+# metadata (a sidecar, or where a page was fetched) may change them, its bytes not.
+_SAME_ARTICLE_COLUMNS = (
+    "source",
+    "url",
+    "title",
+    "label",
+    "section",
+    "byline",
+    "dateline",
+    "editor_note",
+    "published_at",
+    "published_tz",
+    "language",
+    "replacement_chars",
+    "parser",
+    "parser_version",
+)
+
+
+def _find_same_articles(conn: duckdb.DuckDBPyConnection, *, replace: bool) -> None:
+    """same_articles: the batch's articles stored already from the same bytes, as the
+    same article (a page saved to disk, then fetched from a feed): nothing changes."""
+    if replace:
+        conn.execute("CREATE OR REPLACE TEMP TABLE same_articles (article_id VARCHAR)")
+        return
+    same = " AND ".join(f"a.{c} IS NOT DISTINCT FROM b.{c}" for c in _SAME_ARTICLE_COLUMNS)
+    conn.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE same_articles AS
+        SELECT b.article_id FROM batch_articles b
+        JOIN articles a USING (article_id)
+        JOIN documents stored ON stored.doc_id = a.doc_id
+        JOIN batch_documents d ON d.doc_id = b.doc_id
+        WHERE a.doc_id <> b.doc_id AND stored.content_hash = d.content_hash AND {same}
+        """
+    )
+
+
 def _count_outcomes(conn: duckdb.DuckDBPyConnection, *, replace: bool = False) -> LoadCounts:
     if replace:
         row = conn.execute(
@@ -601,10 +662,14 @@ def _count_outcomes(conn: duckdb.DuckDBPyConnection, *, replace: bool = False) -
         """
         SELECT
             count(*) FILTER (WHERE d.status = 'failed'),
-            count(*) FILTER (WHERE d.status = 'parsed' AND known.doc_id IS NOT NULL),
+            -- unchanged: bytes loaded before, the same article from the same bytes, or
+            -- a copy of the bytes that win in this batch (one page under two URLs)
+            count(*) FILTER (WHERE d.status = 'parsed' AND (known.doc_id IS NOT NULL
+                                   OR same.article_id IS NOT NULL OR copy.doc_id IS NOT NULL)),
             -- updated: a new version of a stored article, or a version this batch
             -- holds twice of which the other one wins
             count(*) FILTER (WHERE d.status = 'parsed' AND known.doc_id IS NULL
+                                   AND same.article_id IS NULL AND copy.doc_id IS NULL
                                    AND (a.article_id IS NOT NULL OR w.doc_id <> d.doc_id)),
             count(*) FILTER (WHERE d.status = 'parsed' AND known.doc_id IS NULL
                                    AND a.article_id IS NULL AND w.doc_id = d.doc_id)
@@ -612,6 +677,10 @@ def _count_outcomes(conn: duckdb.DuckDBPyConnection, *, replace: bool = False) -
         LEFT JOIN (SELECT doc_id FROM documents WHERE status = 'parsed') known USING (doc_id)
         LEFT JOIN articles a ON a.article_id = d.article_id
         LEFT JOIN batch_articles w ON w.article_id = d.article_id
+        LEFT JOIN batch_documents copy
+               ON copy.doc_id = w.doc_id AND copy.doc_id <> d.doc_id
+              AND copy.content_hash = d.content_hash
+        LEFT JOIN same_articles same ON same.article_id = d.article_id AND w.doc_id = d.doc_id
         """
     ).fetchone()
     assert row is not None
@@ -629,16 +698,19 @@ def _apply_batch(
         if replace
         else "a.doc_id <> b.doc_id AND b.doc_id NOT IN "
         "(SELECT doc_id FROM documents WHERE status = 'parsed')"
+        " AND b.article_id NOT IN (SELECT article_id FROM same_articles)"
     )
     conn.execute(
         "CREATE OR REPLACE TEMP TABLE replaced AS SELECT a.article_id FROM articles a"
         f" JOIN batch_articles b USING (article_id) WHERE {condition}"
     )
     if replace:
-        # A document that no longer parses takes its article with it.
+        # A document that no longer parses takes its article with it, and so does one
+        # whose article is known by another address now (a canonical URL it declares).
         conn.execute(
             "INSERT INTO replaced SELECT article_id FROM articles WHERE doc_id IN"
-            " (SELECT doc_id FROM batch_documents WHERE status = 'failed')"
+            " (SELECT doc_id FROM batch_documents)"
+            " AND article_id NOT IN (SELECT article_id FROM batch_articles)"
         )
     conn.execute("DELETE FROM paragraphs WHERE article_id IN (SELECT article_id FROM replaced)")
     conn.execute("DELETE FROM articles WHERE article_id IN (SELECT article_id FROM replaced)")
@@ -693,6 +765,16 @@ def _apply_batch(
     conn.execute(
         "INSERT OR REPLACE INTO file_index SELECT *, ?::TIMESTAMPTZ FROM batch_file_index",
         [now],
+    )
+    # Every address of the batch's articles; those of articles gone (reprocessed under
+    # another address) go with them.
+    conn.execute(
+        "DELETE FROM article_urls WHERE article_id IN (SELECT article_id FROM replaced)"
+        " AND article_id NOT IN (SELECT article_id FROM articles)"
+    )
+    conn.execute(
+        "INSERT OR REPLACE INTO article_urls SELECT u.url, u.article_id FROM batch_urls u"
+        " WHERE u.article_id IN (SELECT article_id FROM articles)"
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from parsers.extraction.events import find_events
 from parsers.extraction.mentions import MentionFinder, SentenceText
 from parsers.extraction.model import ArticleEntity, ArticleEvent, Extraction
@@ -102,7 +104,11 @@ class Extractor:
         flat = [s for p in paragraphs for s in p.sentences]
         entities, mentions = self._finder.find(flat)
         quotes = find_quotes(paragraphs, entities, mentions)
-        events = find_events(flat, entities, mentions, article.published_at)
+        # Dates are read against the day of publication, also when no time is printed.
+        published = article.published_at
+        if published is None and article.published_date is not None:
+            published = datetime.combine(article.published_date, datetime.min.time())
+        events = find_events(flat, entities, mentions, published)
         for event in events:
             self._normalize_actors(event, entities)
             event.summary = summarize(event, entities)

@@ -92,11 +92,12 @@ LEFT JOIN entities p ON p.entity_id = e.place_entity_id
 ORDER BY e.event_date NULLS LAST, e.event_type, e.event_id;
 
 -- Per entity and month of publication: how often it was mentioned, in how many events it
--- took part, how many quotes it spoke. Articles without a date are left out.
+-- took part, how many quotes it spoke (the month in the outlet's zone, 005). Articles
+-- without a date are left out.
 CREATE OR REPLACE VIEW actor_activity AS
 WITH article_month AS (
-    SELECT article_id, date_trunc('month', published_at)::DATE AS month
-    FROM articles WHERE published_at IS NOT NULL
+    SELECT article_id, date_trunc('month', published_date)::DATE AS month
+    FROM articles WHERE published_date IS NOT NULL
 ),
 counted AS (
     SELECT m.entity_id, am.month, count(*) AS mentions, 0 AS events, 0 AS quotes
