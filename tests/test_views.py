@@ -106,7 +106,7 @@ def test_actor_activity_counts_mentions_events_and_quotes_per_month(seeded: Ware
     mentions = rows(
         seeded,
         "SELECT count(*) FROM mentions JOIN articles USING (article_id)"
-        " WHERE entity_id = 'ref:kim-myong-gil' AND published_at IS NOT NULL",
+        " WHERE entity_id = 'ref:kim-myong-gil' AND published_date IS NOT NULL",
     )[0][0]
     assert kim[0] == "2019-10-01" and kim[1] == mentions and kim[2] >= 1 and kim[3] >= 1
     # The VOA seed has no date: no month to count it under, and no NULL month row.
