@@ -55,16 +55,18 @@ INSERT INTO resolution_queue SELECT DISTINCT article_id FROM article_events;
 -- articles), event_timeline in date order with each date at its precision, and
 -- actor_activity without a NULL month for undated articles.
 CREATE OR REPLACE VIEW event_timeline AS
+-- Names and outlets are gathered as lists, deduplicated and sorted per event: half the
+-- work of string_agg(DISTINCT ... ORDER BY ...), which sorts within every group.
 WITH actor_names AS (
-    SELECT x.event_id, string_agg(DISTINCT n.name, '; ' ORDER BY n.name) AS actors
+    SELECT x.event_id, array_to_string(list_sort(list_distinct(list(n.name))), '; ') AS actors
     FROM event_actors x JOIN entities n USING (entity_id)
     GROUP BY x.event_id
 ),
 reported AS (
     SELECT m.event_id,
-           string_agg(DISTINCT a.source, ', ' ORDER BY a.source) AS sources,
+           array_to_string(list_sort(list_distinct(list(a.source))), ', ') AS sources,
            count(DISTINCT m.article_id) AS articles
-    FROM (SELECT DISTINCT event_id, article_id FROM event_mentions) m
+    FROM event_mentions m
     JOIN articles a USING (article_id)
     GROUP BY m.event_id
 )
