@@ -2,6 +2,8 @@
 
 Derivation is its own stage, after loading: it reads stored articles, so it can run
 again whenever the reference or the rules change, without refetching or reparsing.
+A run holds one warehouse connection and one transaction (`Warehouse.session`): it
+commits whole or, when it breaks off, leaves the warehouse as it found it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
@@ -30,7 +32,8 @@ from flows.reporting import ProgressArtifact, publish_new_events
 from flows.runlog import recorded_crash
 from warehouse import LoadCounts, Warehouse
 from warehouse.analyses import drop_orphan_analyses
-from warehouse.events import event_ids, timeline_rows
+from warehouse.events import timeline_rows
+from warehouse.resolution import Resolution
 
 DERIVE_BATCH_SIZE = 200
 # Below this many articles one process derives them: starting workers (each loads the
@@ -43,12 +46,14 @@ class DeriveSummary:
     run_id: str
     version: str
     derived: int = 0
-    events: int = 0
-    failures: list[tuple[str, str]] = field(default_factory=list)
-    reparsed: BatchReport | None = None
+    events: int = 0  # events in the warehouse after the run
     # Rows of the event_timeline view for the events this run added (for the report of
     # the run that started this one).
     new_events: list[dict] = field(default_factory=list)
+    changed_events: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    reparsed: BatchReport | None = None
+    crashed: str | None = None  # the error that broke the run off, if one did
 
 
 class ArticleIds:
@@ -68,8 +73,8 @@ def extract_batch(
 
 
 @task(name="resolve-events", cache_policy=NO_CACHE, persist_result=False)
-def resolve_events_task(db: str) -> int:
-    return resolve_events(Warehouse(db))
+def resolve_events_task(db: str, run_id: str, rebuild: bool) -> Resolution:
+    return resolve_events(Warehouse(db), run_id, rebuild=rebuild or None)
 
 
 @task(name="reparse-documents", cache_policy=NO_CACHE, persist_result=False)
@@ -86,36 +91,52 @@ def _derive(
 ) -> DeriveSummary:
     warehouse = Warehouse(db)
     summary = DeriveSummary(run_id, default_extractor().version)
-    todo = warehouse.articles_to_derive(summary.version, everything=everything)
-    # Worker processes only when there is enough work to repay starting them.
-    count = workers if len(todo) >= MIN_ARTICLES_FOR_WORKERS else 1
-    with ExtractionWorkers(count, default_extractor()) as pool:
-        for start in range(0, len(todo), DERIVE_BATCH_SIZE):
-            batch = todo[start : start + DERIVE_BATCH_SIZE]
-            summary.failures.extend(extract_batch(ArticleIds(batch), db, pool))
-            summary.derived += len(batch)
-            progress.report(summary.derived, len(todo))
-            if bar is not None:
-                bar.update(summary.derived, len(todo))
-    drop_orphan_analyses(warehouse)
-    # Also when an earlier run stopped between deriving and resolving.
-    if todo or everything or warehouse.events_stale(summary.version):
-        before = event_ids(warehouse)
-        summary.events = resolve_events_task(db)
-        new = sorted(event_ids(warehouse) - before)
-        summary.new_events = timeline_rows(warehouse, new)
+    resolution = None
+    with warehouse.session():
+        todo = warehouse.articles_to_derive(summary.version, everything=everything)
+        # Worker processes only when there is enough work to repay starting them.
+        count = workers if len(todo) >= MIN_ARTICLES_FOR_WORKERS else 1
+        with ExtractionWorkers(count, default_extractor()) as pool:
+            for start in range(0, len(todo), DERIVE_BATCH_SIZE):
+                batch = todo[start : start + DERIVE_BATCH_SIZE]
+                summary.failures.extend(extract_batch(ArticleIds(batch), db, pool))
+                summary.derived += len(batch)
+                progress.report(summary.derived, len(todo))
+                if bar is not None:
+                    bar.update(summary.derived, len(todo))
+        drop_orphan_analyses(warehouse)
+        if everything:
+            warehouse.drop_orphan_derivations()
+        # Also when an earlier run stopped between deriving and resolving.
+        if todo or everything or warehouse.events_stale():
+            resolution = resolve_events_task(db, run_id, everything)
+            summary.changed_events = resolution.changed_events
+        summary.events = warehouse.table_counts()["events"]
+    if resolution is not None:
+        summary.new_events = timeline_rows(warehouse, resolution.new_events)
         publish_new_events(summary.new_events)
+    return summary
+
+
+def _crashed(summary: DeriveSummary, exc: BaseException) -> DeriveSummary:
+    """The run's summary when it broke off: what broke it, in the run's own words."""
+    get_run_logger().error("the run broke off", exc_info=exc)
+    summary.crashed = f"{type(exc).__name__}: {exc}"
     return summary
 
 
 def _finish(summary: DeriveSummary, flow_name: str, started: datetime, db: str) -> State:
     refresh_desk(db)
+    if summary.crashed is not None:
+        # The crash is on record already (recorded_crash); the state says what it was.
+        return Failed(message=f"crashed: {summary.crashed}", data=summary)
     failed = bool(summary.failures)
     message = (
         f"{len(summary.failures)} articles not derived: "
         + "; ".join(f"{a}: {r}" for a, r in summary.failures[:NAMED_FAILURES])
         if failed
-        else f"{summary.derived} articles derived, {summary.events} events ({summary.version})"
+        else f"{summary.derived} articles derived, {summary.events} events"
+        f" ({len(summary.new_events)} new, {summary.changed_events} changed; {summary.version})"
     )
     counts = LoadCounts(new=summary.derived - len(summary.failures), failed=len(summary.failures))
     Warehouse(db).record_run(
@@ -138,8 +159,12 @@ def derive_flow(db: str = str(DEFAULT_DB), workers: int | None = None) -> State:
     """
     run_id = str(flow_run.get_id() or uuid.uuid4())
     started = datetime.now(UTC)
-    with recorded_crash(db, run_id, "derive-articles", [db], started):
-        summary = _derive(db, run_id, everything=False, workers=workers)
+    summary = DeriveSummary(run_id, default_extractor().version)
+    try:
+        with recorded_crash(db, run_id, "derive-articles", [db], started):
+            summary = _derive(db, run_id, everything=False, workers=workers)
+    except Exception as exc:  # the state carries the real error, and a summary
+        summary = _crashed(summary, exc)
     return _finish(summary, "derive-articles", started, db)
 
 
@@ -150,19 +175,23 @@ def reprocess_flow(
     """Re-derive everything from the stored raw documents when the extractor changed.
 
     Reparses every document with the current parsers, replaces the articles and their
-    derived rows, and resolves events again; stale rows go. Without `force`, does
-    nothing when every article was derived by the current version.
+    derived rows, and places every event again (events keep their ids where they hold
+    the same reports); stale rows go. Without `force`, does nothing when every article
+    was derived by the current version.
     """
     run_id = str(flow_run.get_id() or uuid.uuid4())
     started = datetime.now(UTC)
     warehouse = Warehouse(db)
     version = default_extractor().version
+    summary = DeriveSummary(run_id, version)
     if not force and warehouse.extractor_versions() <= {version}:
-        summary = DeriveSummary(run_id, version)
         return Completed(message=f"nothing to do: every article is at {version}", data=summary)
     bar = ProgressArtifact("reprocess-progress", "Articles re-derived so far")
-    with recorded_crash(db, run_id, "reprocess", [db], started):
-        reparsed = reparse_task(db, run_id)
-        summary = _derive(db, run_id, everything=True, bar=bar, workers=workers)
-    summary.reparsed = reparsed
+    try:
+        with recorded_crash(db, run_id, "reprocess", [db], started), warehouse.session():
+            reparsed = reparse_task(db, run_id)
+            summary = _derive(db, run_id, everything=True, bar=bar, workers=workers)
+            summary.reparsed = reparsed
+    except Exception as exc:
+        summary = _crashed(summary, exc)
     return _finish(summary, "reprocess", started, db)

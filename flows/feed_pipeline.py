@@ -23,7 +23,6 @@ from flows.sources import Feed, FetchSettings
 from parsers import ParseError
 from parsers.dispatch import parse_page
 from parsers.feeds import matches_topics, parse_feed
-from parsers.stories import link_versions
 from warehouse import LoadCounts, ParsedDocument, RawDocument, Warehouse
 from warehouse.live import (
     LandedPage,
@@ -31,9 +30,8 @@ from warehouse.live import (
     PendingEntry,
     landed_pages,
     mark_loaded,
-    story_candidates,
-    write_story_versions,
 )
+from warehouse.live import link_story_versions as link_new_story_versions
 
 # A page that failed this many fetches (timeouts, 5xx) is given up on.
 MAX_PAGE_ATTEMPTS = 5
@@ -361,10 +359,8 @@ def load_landed(warehouse: Warehouse, run_id: str, batch_size: int) -> LoadedPag
 
 
 def link_story_versions(warehouse: Warehouse) -> int:
-    """Recompute which articles are versions of one story; returns the stories of 2+."""
-    versions = link_versions(story_candidates(warehouse))
-    write_story_versions(warehouse, versions)
-    return len({v.story_id for v in versions if v.version_seq > 1})
+    """Link new articles to their earlier versions; returns the stories of 2+ versions."""
+    return link_new_story_versions(warehouse)
 
 
 # -- helpers -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ The Prefect flow calls these; tests and benchmarks can call them without Prefect
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +25,9 @@ from flows.files import (
 )
 from parsers import ParseError, parse_document, parse_sidecar
 from parsers.extraction import Extractor
-from parsers.extraction.resolve import resolve_events as resolve_event_records
 from warehouse import LoadCounts, ParsedDocument, RawDocument, Warehouse
 from warehouse.analyses import read_analyses, write_analyses
-from warehouse.events import read_event_records, write_events
+from warehouse.resolution import Resolution, resolve
 from warehouse.store import Derivation
 
 
@@ -238,12 +238,17 @@ def derive_articles(
     return failures
 
 
-def resolve_events(warehouse: Warehouse) -> int:
-    """Merge every article's events across articles into the events tables."""
-    warehouse.drop_orphan_derivations()
-    resolved = resolve_event_records(read_event_records(warehouse))
-    write_events(warehouse, resolved, default_extractor().version)
-    return len(resolved)
+def resolve_events(
+    warehouse: Warehouse, run_id: str | None = None, *, rebuild: bool | None = None
+) -> Resolution:
+    """Place the events of the articles derived since the last resolution across articles.
+
+    Only those, and the stored events they could change, are read and written; `rebuild`
+    True places every event again (reprocessing), with the same outcome; None decides by
+    cost (warehouse.resolution.resolve).
+    """
+    version = default_extractor().version
+    return resolve(warehouse, run_id or f"resolve-{uuid.uuid4()}", version, rebuild=rebuild)
 
 
 def reprocess_documents(warehouse: Warehouse, run_id: str, batch_size: int) -> BatchReport:

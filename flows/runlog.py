@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from warehouse import LoadCounts, Warehouse
+
+logger = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
@@ -22,13 +25,16 @@ def recorded_crash(
     try:
         yield
     except BaseException as exc:  # an interrupted run is logged too
-        Warehouse(db).record_run(
-            run_id,
-            flow_name,
-            inputs,
-            started,
-            counts or LoadCounts(),
-            status="crashed",
-            message=f"crashed: {type(exc).__name__}: {exc}",
-        )
+        try:
+            Warehouse(db).record_run(
+                run_id,
+                flow_name,
+                inputs,
+                started,
+                counts or LoadCounts(),
+                status="crashed",
+                message=f"crashed: {type(exc).__name__}: {exc}",
+            )
+        except Exception as failure:  # what broke the run matters more than its log
+            logger.warning("could not log the crash of %s: %s", run_id, failure)
         raise

@@ -9,7 +9,7 @@ mostly the same thing. Pure: rows in, story ids out.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -54,32 +54,65 @@ def link_versions(candidates: Sequence[StoryCandidate]) -> list[StoryVersion]:
         (c for c in candidates if c.published_at is not None),
         key=lambda c: (c.published_at, c.article_id),
     )
-    story_of: dict[str, str] = {}
-    words = {c.article_id: _words(c.title) for c in dated}
+    previous: dict[str, str | None] = {}
     recent: dict[str, list[StoryCandidate]] = {}
     for candidate in dated:
         earlier = recent.setdefault(candidate.source, [])
         # Keep only what is still within the window of this article.
         while earlier and candidate.published_at - earlier[0].published_at > WINDOW:  # type: ignore[operator]
             earlier.pop(0)
-        story_of[candidate.article_id] = candidate.article_id
-        if is_version_label(candidate.label):
-            match = _previous_version(words[candidate.article_id], earlier, words)
-            if match is not None:
-                story_of[candidate.article_id] = story_of[match.article_id]
+        match = find_previous(candidate, earlier)
+        previous[candidate.article_id] = match.article_id if match else None
         earlier.append(candidate)
+    return chain_versions(candidates, previous)
+
+
+def find_previous(
+    candidate: StoryCandidate, earlier: Sequence[StoryCandidate]
+) -> StoryCandidate | None:
+    """The version a labelled article continues: the latest of `earlier` (the outlet's
+    articles within WINDOW before it, in time order) whose headline says mostly the same.
+    None for an article without a version label, and for the first version."""
+    if not is_version_label(candidate.label):
+        return None
+    words = {c.article_id: _words(c.title) for c in earlier}
+    return _previous_version(_words(candidate.title), earlier, words)
+
+
+def chain_versions(
+    candidates: Sequence[StoryCandidate], previous: Mapping[str, str | None]
+) -> list[StoryVersion]:
+    """Stories from each article's previous version: a story is a chain of them, named
+    by its first article, its versions numbered in time order."""
+    by_id = {c.article_id: c for c in candidates}
+    story_of: dict[str, str] = {}
+
+    def story(article_id: str) -> str:
+        chain = []
+        while article_id not in story_of:
+            before = previous.get(article_id)
+            if before is None or before not in by_id:
+                story_of[article_id] = article_id
+                break
+            chain.append(article_id)
+            article_id = before
+        for member in chain:
+            story_of[member] = story_of[article_id]
+        return story_of[chain[0]] if chain else story_of[article_id]
+
+    members: dict[str, list[StoryCandidate]] = {}
     for candidate in candidates:
-        story_of.setdefault(candidate.article_id, candidate.article_id)
-    members: dict[str, list[str]] = {}
-    order = {c.article_id: i for i, c in enumerate(dated)}
-    for article_id, story_id in story_of.items():
-        members.setdefault(story_id, []).append(article_id)
+        members.setdefault(story(candidate.article_id), []).append(candidate)
     versions = []
-    for story_id, ids in members.items():
-        ids.sort(key=lambda a: order.get(a, -1))
-        for seq, article_id in enumerate(ids, start=1):
-            versions.append(StoryVersion(article_id, story_id, seq, seq == len(ids)))
+    for story_id, chain in members.items():
+        chain.sort(key=_in_time_order)
+        for seq, candidate in enumerate(chain, start=1):
+            versions.append(StoryVersion(candidate.article_id, story_id, seq, seq == len(chain)))
     return versions
+
+
+def _in_time_order(candidate: StoryCandidate) -> tuple:
+    return (candidate.published_at is not None, candidate.published_at, candidate.article_id)
 
 
 def _previous_version(

@@ -56,6 +56,58 @@ def test_deriving_again_changes_nothing(loaded: Path) -> None:
     assert counts(loaded) == before
 
 
+def test_a_run_that_breaks_off_says_why_and_leaves_the_warehouse_as_it_was(
+    prefect_api_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB out of memory mid-run (a limit far too small): the state names that error,
+    not an AttributeError about it, carries a summary, and nothing half-done stays."""
+    from flows.derive import DeriveSummary, derive_flow
+    from flows.load_files import load_files
+
+    db = tmp_path / "p.duckdb"
+    load_files(paths=[str(SEEDS)], db=str(db), return_state=True)
+    before = counts(db)
+    monkeypatch.setenv("PENINSULA_DUCKDB_MEMORY", "1MB")
+    state = derive_flow(db=str(db), return_state=True)
+    monkeypatch.delenv("PENINSULA_DUCKDB_MEMORY")
+    assert state.is_failed()
+    assert "OutOfMemory" in state.message and "AttributeError" not in state.message
+    summary = state.result(raise_on_failure=False)
+    assert isinstance(summary, DeriveSummary) and summary.crashed
+    assert counts(db) == before
+    # With memory to work in, the next run derives everything.
+    assert derive_flow(db=str(db), return_state=True).is_completed()
+    assert counts(db)["events"] > 0
+
+
+def test_a_crashed_run_is_in_the_run_log_with_its_error(
+    prefect_api_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Resolution breaks off with an error of its own: the run log and the flow's state
+    both name it, and the articles stay waiting for the next run."""
+    import flows.derive
+    from flows.load_files import load_files
+
+    db = tmp_path / "p.duckdb"
+    load_files(paths=[str(SEEDS)], db=str(db), return_state=True)
+    before = counts(db)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("the resolver broke")
+
+    monkeypatch.setattr(flows.derive, "resolve_events", broken)
+    state = flows.derive.derive_flow(db=str(db), return_state=True)
+    assert state.is_failed() and "ValueError: the resolver broke" in state.message
+    _, runs = Warehouse(db).query(
+        "SELECT status, message FROM ingest_runs WHERE flow_name = 'derive-articles'"
+    )
+    assert runs == [("crashed", "crashed: ValueError: the resolver broke")]
+    assert counts(db) == before
+    monkeypatch.undo()
+    assert flows.derive.derive_flow(db=str(db), return_state=True).is_completed()
+    assert counts(db)["events"] > 0
+
+
 def test_reprocess_rederives_without_duplicates_and_drops_stale_rows(loaded: Path) -> None:
     from flows.derive import reprocess_flow
 

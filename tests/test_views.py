@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -106,19 +106,29 @@ def test_actor_activity_counts_mentions_events_and_quotes_per_month(seeded: Ware
     mentions = rows(
         seeded,
         "SELECT count(*) FROM mentions JOIN articles USING (article_id)"
-        " WHERE entity_id = 'ref:kim-myong-gil' AND published_at IS NOT NULL",
+        " WHERE entity_id = 'ref:kim-myong-gil' AND published_date IS NOT NULL",
     )[0][0]
     assert kim[0] == "2019-10-01" and kim[1] == mentions and kim[2] >= 1 and kim[3] >= 1
-    # The VOA seed has no date: its mentions are counted under a NULL month, not lost.
-    undated = rows(seeded, "SELECT sum(mentions) FROM actor_activity WHERE month IS NULL")[0][0]
-    assert (
-        undated
-        == rows(
-            seeded,
-            "SELECT count(*) FROM mentions JOIN articles USING (article_id)"
-            " WHERE published_at IS NULL",
-        )[0][0]
-    )
+    # The VOA seed has no date: no month to count it under, and no NULL month row.
+    assert rows(seeded, "SELECT count(*) FROM actor_activity WHERE month IS NULL") == [(0,)]
+
+
+def test_event_timeline_comes_in_date_order_with_dates_at_their_precision(
+    seeded: Warehouse,
+) -> None:
+    timeline = rows(seeded, "SELECT event_date, date_precision, event_when FROM event_timeline")
+    dated = [r[0] for r in timeline if r[0] is not None]
+    assert dated == sorted(dated) and dated, "dated events first, in date order"
+    assert all(r[0] is None for r in timeline[len(dated) :]), "undated events last"
+    # The Hanoi summit of February 2019 (month precision) reads as a month, not 2019-02-01.
+    assert (date(2019, 2, 1), "month", "2019-02") in timeline
+    assert (date(2019, 10, 5), "day", "2019-10-05") in timeline
+    width = {"day": 10, "month": 7, "year": 4}
+    for day, precision, when in timeline:
+        if precision == "unknown":
+            assert when is None
+        else:
+            assert when == day.isoformat()[: width[precision]]
 
 
 def test_quotes_by_speaker_names_the_speaker_and_the_outlet(seeded: Warehouse) -> None:

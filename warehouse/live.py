@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
-from parsers.stories import StoryCandidate, StoryVersion
+from parsers.stories import WINDOW, StoryCandidate, chain_versions, find_previous, is_version_label
 from warehouse.store import Warehouse
 from warehouse.transaction import transaction
 
@@ -344,25 +345,144 @@ def update_entries(
 
 
 # -- story versions ------------------------------------------------------------------------
-def story_candidates(warehouse: Warehouse) -> list[StoryCandidate]:
-    with warehouse.writer() as conn:
-        rows = conn.execute(
-            "SELECT article_id, source, title, label, published_at FROM articles"
+_STORY_COLUMNS = "article_id, source, title, label, published_at"
+
+
+def link_story_versions(warehouse: Warehouse) -> int:
+    """Link the articles not linked yet to their earlier versions; returns how many stories
+    have more than one version.
+
+    Only new articles look for earlier versions (and the labelled articles of the next
+    day and a half of their outlet, which a new article may now precede); the stories
+    whose chains that changes are renumbered. Same links as relinking everything
+    (parsers.stories.link_versions), whatever order articles arrive in.
+    """
+    with warehouse.writer() as conn, transaction(conn):
+        # New: never linked (a replaced article's link went with its old text), or
+        # linked to an earlier version that is gone.
+        conn.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE new_articles AS
+            SELECT {_STORY_COLUMNS} FROM articles
+            WHERE article_id NOT IN (SELECT article_id FROM story_links)
+               OR article_id IN (
+                   SELECT article_id FROM story_links WHERE previous_article_id IS NOT NULL
+                   AND previous_article_id NOT IN (SELECT article_id FROM articles))
+            """
+        )
+        new = [
+            StoryCandidate(*row) for row in conn.execute("SELECT * FROM new_articles").fetchall()
+        ]
+        if new:
+            _relink(conn, new)
+        row = conn.execute(
+            "SELECT count(DISTINCT story_id) FROM story_links WHERE version_seq > 1"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _relink(conn: duckdb.DuckDBPyConnection, new: Sequence[StoryCandidate]) -> None:
+    # Every article of the new articles' outlets within a window of them: their own
+    # earlier versions, and the later labelled ones that may now continue them.
+    nearby = [
+        StoryCandidate(*row)
+        for row in conn.execute(
+            """
+            SELECT DISTINCT a.article_id, a.source, a.title, a.label, a.published_at
+            FROM new_articles n JOIN articles a
+              ON a.source = n.source
+             AND a.published_at BETWEEN n.published_at - ?::INTERVAL
+                                    AND n.published_at + ?::INTERVAL
+            """,
+            [WINDOW, WINDOW],
         ).fetchall()
-    return [StoryCandidate(*row) for row in rows]
-
-
-def write_story_versions(warehouse: Warehouse, versions: Sequence[StoryVersion]) -> None:
-    table = pa.table(
-        {
-            "article_id": pa.array([v.article_id for v in versions], pa.string()),
-            "story_id": pa.array([v.story_id for v in versions], pa.string()),
-            "version_seq": pa.array([v.version_seq for v in versions], pa.int32()),
-            "is_latest": pa.array([v.is_latest for v in versions], pa.bool_()),
-        }
+    ]
+    by_source: dict[str, list[StoryCandidate]] = {}
+    for candidate in sorted(nearby, key=_time_order):
+        by_source.setdefault(candidate.source, []).append(candidate)
+    new_ids = {c.article_id for c in new}
+    stored = dict(
+        conn.execute(
+            "SELECT article_id, previous_article_id FROM story_links"
+            " WHERE article_id IN (SELECT article_id FROM new_articles)"
+            " OR article_id IN (SELECT * FROM unnest(?))",
+            [[c.article_id for c in nearby]],
+        ).fetchall()
     )
-    with warehouse.writer() as conn:
-        conn.register("linked", table)
-        with transaction(conn):
-            conn.execute("DELETE FROM story_links")
-            conn.execute("INSERT INTO story_links SELECT * FROM linked")
+    previous: dict[str, str | None] = {c.article_id: None for c in new}
+    for chain in by_source.values():
+        for index, candidate in enumerate(chain):
+            earlier = [
+                c
+                for c in chain[:index]
+                if candidate.published_at - c.published_at <= WINDOW  # type: ignore[operator]
+            ]
+            # A stored article is looked at again only if a new one may now precede it.
+            if candidate.article_id not in new_ids and not (
+                is_version_label(candidate.label) and any(c.article_id in new_ids for c in earlier)
+            ):
+                continue
+            match = find_previous(candidate, earlier)
+            found = match.article_id if match else None
+            if candidate.article_id in new_ids or stored.get(candidate.article_id) != found:
+                previous[candidate.article_id] = found
+    _renumber(conn, previous)
+
+
+def _renumber(conn: duckdb.DuckDBPyConnection, changed: dict[str, str | None]) -> None:
+    """Rewrite the stories the changed links touch, with every member they have."""
+    conn.register(
+        "changed_links",
+        pa.table(
+            {
+                "article_id": pa.array(list(changed), pa.string()),
+                "previous_article_id": pa.array(list(changed.values()), pa.string()),
+            }
+        ),
+    )
+    conn.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE touched_stories AS
+        SELECT story_id FROM story_links
+        WHERE article_id IN (SELECT article_id FROM changed_links)
+           OR article_id IN (SELECT previous_article_id FROM changed_links)
+        """
+    )
+    rows = conn.execute(
+        f"""
+        SELECT {_STORY_COLUMNS.replace("article_id", "a.article_id")},
+               CASE WHEN c.article_id IS NOT NULL THEN c.previous_article_id
+                    ELSE s.previous_article_id END
+        FROM articles a
+        LEFT JOIN story_links s USING (article_id)
+        LEFT JOIN changed_links c ON c.article_id = a.article_id
+        WHERE c.article_id IS NOT NULL
+           OR s.story_id IN (SELECT story_id FROM touched_stories)
+        """
+    ).fetchall()
+    members = [StoryCandidate(*row[:5]) for row in rows]
+    previous = {row[0]: row[5] for row in rows}
+    versions = chain_versions(members, previous)
+    conn.register(
+        "linked",
+        pa.table(
+            {
+                "article_id": pa.array([v.article_id for v in versions], pa.string()),
+                "story_id": pa.array([v.story_id for v in versions], pa.string()),
+                "version_seq": pa.array([v.version_seq for v in versions], pa.int32()),
+                "is_latest": pa.array([v.is_latest for v in versions], pa.bool_()),
+                "previous_article_id": pa.array(
+                    [previous.get(v.article_id) for v in versions], pa.string()
+                ),
+            }
+        ),
+    )
+    conn.execute(
+        "DELETE FROM story_links WHERE article_id IN (SELECT article_id FROM linked)"
+        " OR article_id NOT IN (SELECT article_id FROM articles)"
+    )
+    conn.execute("INSERT INTO story_links BY NAME SELECT * FROM linked")
+
+
+def _time_order(candidate: StoryCandidate) -> tuple:
+    return (candidate.published_at, candidate.article_id)

@@ -1,7 +1,10 @@
-"""The DuckDB file: short-lived connections, idempotent set-based batch loads, run log.
+"""The DuckDB file: connections, idempotent set-based batch loads, run log.
 
-DuckDB allows one writing process or many readers. Writers therefore open the file
-late and close it at once, so that ad-hoc SQL can run between loads.
+DuckDB allows one writing process or many readers. A call on its own opens the file late
+and closes it at once, so that ad-hoc SQL can run between loads; a run that writes many
+batches holds one connection and one transaction for all of them (`Warehouse.session`),
+so that it neither reopens, migrates and checkpoints the file per batch nor leaves half
+a run behind.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import contextlib
 import os
 import random
 import re
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -57,6 +61,9 @@ INTERNAL_TABLES = (
     "responses",
     "story_links",
     "article_urls",
+    "resolution_reports",
+    "resolution_events",
+    "resolution_queue",
 )
 
 
@@ -68,8 +75,28 @@ class Derivation:
     version: str
 
 
-# Loads hold a batch at a time: a modest cache keeps a long ingest's memory flat.
-_CONFIG = {"memory_limit": "256MB"}
+# DuckDB's own memory: bounded, so that the process stays small on a shared machine, and
+# never a crash when a query needs more: beyond the limit DuckDB spills to a folder beside
+# the warehouse (`spill_directory`). PENINSULA_DUCKDB_MEMORY overrides the limit.
+DEFAULT_DUCKDB_MEMORY = "1GB"
+
+
+def spill_directory(path: Path) -> Path:
+    """Where DuckDB writes what does not fit in memory: next to the warehouse file."""
+    return path.with_name(path.name + ".tmp")
+
+
+def _config(path: Path) -> dict[str, str]:
+    return {
+        "memory_limit": os.environ.get("PENINSULA_DUCKDB_MEMORY", DEFAULT_DUCKDB_MEMORY),
+        "temp_directory": str(spill_directory(path)),
+    }
+
+
+# Open run sessions of this process, by warehouse file: every Warehouse of that file
+# writes through the session's connection while it lasts.
+_SESSIONS: dict[Path, duckdb.DuckDBPyConnection] = {}
+_SESSIONS_LOCK = threading.Lock()
 
 
 # How long to wait for another process to let go of the file before giving up.
@@ -117,8 +144,47 @@ class Warehouse:
 
     # -- connections -------------------------------------------------------------------
     @contextlib.contextmanager
+    def session(self) -> Iterator[Warehouse]:
+        """One connection and one transaction for a whole run, committed when it ends.
+
+        Every read and write of this file in this process goes through it meanwhile
+        (whichever Warehouse object makes it), and is undone if the block raises. Opened
+        inside another session of the same file, it is part of that one.
+        """
+        key = self.path.resolve()
+        with _SESSIONS_LOCK:
+            if key in _SESSIONS:
+                nested = True
+            else:
+                nested = False
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = self._connect(read_only=False)
+                _SESSIONS[key] = conn
+        if nested:
+            yield self
+            return
+        try:
+            migrate(conn)
+            with transaction(conn):
+                yield self
+        finally:
+            with _SESSIONS_LOCK:
+                _SESSIONS.pop(key, None)
+            conn.close()
+
+    def _session(self) -> duckdb.DuckDBPyConnection | None:
+        if not _SESSIONS:
+            return None
+        return _SESSIONS.get(self.path.resolve())
+
+    @contextlib.contextmanager
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection with the schema brought up to date, closed on exit."""
+        """A read-write connection with the schema brought up to date, closed on exit
+        (the run's connection instead, during a session)."""
+        shared = self._session()
+        if shared is not None:
+            yield shared
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = self._connect(read_only=False)
         try:
@@ -129,7 +195,12 @@ class Warehouse:
 
     @contextlib.contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection; the file must exist and be at this version's schema."""
+        """A read-only connection; the file must exist and be at this version's schema.
+        During a session, the session's connection (which sees its own writes)."""
+        shared = self._session()
+        if shared is not None:
+            yield shared
+            return
         if not self.path.exists():
             raise WarehouseError(
                 f"{self.path}: no warehouse here yet (run `peninsula ingest` to create it)"
@@ -157,7 +228,12 @@ class Warehouse:
         delay = 0.05
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=read_only, config=_CONFIG)
+                conn = duckdb.connect(
+                    str(self.path), read_only=read_only, config=_config(self.path)
+                )
+                # A long statement would draw a progress bar into a run's log or a pipe.
+                conn.execute("SET enable_progress_bar = false")
+                return conn
             except duckdb.IOException as exc:
                 holder = _lock_holder(str(exc))
                 if holder is None:
@@ -203,7 +279,7 @@ class Warehouse:
             return []
         if not self.path.exists():
             return list(signatures)
-        current = _string_table(path=list(signatures), signature=list(signatures.values()))
+        current = string_table(path=list(signatures), signature=list(signatures.values()))
         with self.writer() as conn:
             conn.register("current_files", current)
             rows = conn.execute(
@@ -216,7 +292,7 @@ class Warehouse:
         """Run `sql` against the keys, given as a table named lookup(key)."""
         if not keys or not self.path.exists():
             return []
-        lookup = _string_table(key=keys)
+        lookup = string_table(key=keys)
         with self.writer() as conn:
             conn.register("lookup", lookup)
             return conn.execute(sql).fetchall()
@@ -226,7 +302,7 @@ class Warehouse:
         rows = [d for d in documents if d.signature is not None]
         if not rows:
             return
-        table = _string_table(
+        table = string_table(
             path=[d.origin for d in rows],
             signature=[d.signature for d in rows],
             doc_id=[d.doc_id for d in rows],
@@ -276,7 +352,7 @@ class Warehouse:
         if not items:
             return
         tables = derived_tables(list(items), derivation.reference, derivation.version)
-        ids = _string_table(article_id=[a for a, _ in items])
+        ids = string_table(article_id=[a for a, _ in items])
         with self.writer() as conn:
             for name, table in tables.items():
                 conn.register(f"batch_{name}", table)
@@ -286,8 +362,15 @@ class Warehouse:
 
     def drop_orphan_derivations(self) -> None:
         """Derived rows of articles that no longer exist (a page that stopped parsing),
-        and entities and aliases that nothing mentions any more."""
+        and entities and aliases that nothing mentions any more. Reprocessing calls it:
+        the sweep reads every derived table."""
         with self.writer() as conn, transaction(conn):
+            # Their events leave the events they were placed in.
+            conn.execute(
+                "INSERT INTO resolution_queue SELECT DISTINCT article_id FROM article_events"
+                " WHERE article_id NOT IN (SELECT article_id FROM articles)"
+                " ON CONFLICT DO NOTHING"
+            )
             for table in PER_ARTICLE_TABLES:
                 conn.execute(
                     f"DELETE FROM {table} WHERE article_id NOT IN (SELECT article_id FROM articles)"
@@ -309,21 +392,13 @@ class Warehouse:
                 "DELETE FROM entity_aliases WHERE entity_id NOT IN (SELECT entity_id FROM entities)"
             )
 
-    def events_stale(self, version: str) -> bool:
-        """Whether the events tables lag behind the article events (or another version)."""
+    def events_stale(self) -> bool:
+        """Whether articles wait for their events to be placed (an earlier run may have
+        stopped between deriving and resolving)."""
         if not self.path.exists():
             return False
         with self.reader() as conn:
-            row = conn.execute(
-                """
-                SELECT EXISTS (SELECT 1 FROM article_events WHERE article_event_id NOT IN
-                               (SELECT article_event_id FROM event_mentions))
-                    OR EXISTS (SELECT 1 FROM events WHERE extractor_version <> ?)
-                    OR EXISTS (SELECT 1 FROM event_mentions WHERE article_event_id NOT IN
-                               (SELECT article_event_id FROM article_events))
-                """,
-                [version],
-            ).fetchone()
+            row = conn.execute("SELECT EXISTS (SELECT 1 FROM resolution_queue)").fetchone()
         return bool(row and row[0])
 
     def articles_to_derive(self, version: str, *, everything: bool = False) -> list[str]:
@@ -339,8 +414,9 @@ class Warehouse:
         return [r[0] for r in rows]
 
     def read_articles(self, article_ids: Sequence[str]) -> list[tuple[str, Article]]:
-        """Articles as stored, their time in the zone the outlet printed it in."""
-        ids = _string_table(key=article_ids)
+        """Articles as stored (what extraction reads: title, paragraphs), their time in the
+        zone the outlet printed it in."""
+        ids = string_table(key=article_ids)
         with self.reader() as conn:
             conn.register("wanted", ids)
             heads = conn.execute(
@@ -397,7 +473,7 @@ class Warehouse:
                 ).fetchall()
             ]
         for start in range(0, len(ids), batch_size):
-            chunk = _string_table(key=ids[start : start + batch_size])
+            chunk = string_table(key=ids[start : start + batch_size])
             with self.reader() as conn:
                 conn.register("chunk", chunk)
                 rows = conn.execute(
@@ -500,7 +576,7 @@ def _set_time_zone(conn: duckdb.DuckDBPyConnection, time_zone: str | None) -> No
         raise WarehouseError(f"unknown time zone {time_zone!r} (try Asia/Seoul or UTC)") from None
 
 
-def _string_table(**columns: Sequence[str | None]) -> pa.Table:
+def string_table(**columns: Sequence[str | None]) -> pa.Table:
     """Strings as an Arrow table for DuckDB to join against: binding thousands of Python
     strings as parameters costs seconds, scanning an Arrow column nothing."""
     return pa.table({name: pa.array(list(values), pa.string()) for name, values in columns.items()})
@@ -638,6 +714,21 @@ def _apply_batch(
         )
     conn.execute("DELETE FROM paragraphs WHERE article_id IN (SELECT article_id FROM replaced)")
     conn.execute("DELETE FROM articles WHERE article_id IN (SELECT article_id FROM replaced)")
+    if conn.execute("SELECT count(*) FROM replaced").fetchone()[0]:  # type: ignore[index]
+        # What was derived from the old text goes with it (so that an article without an
+        # extractor version has no derived rows), and its events are placed again.
+        for table in PER_ARTICLE_TABLES:
+            conn.execute(
+                f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM replaced)"
+            )
+        conn.execute(
+            "INSERT INTO resolution_queue SELECT DISTINCT article_id FROM replaced"
+            " ON CONFLICT DO NOTHING"
+        )
+        # ...and it looks for its earlier version again, in its new words.
+        conn.execute(
+            "DELETE FROM story_links WHERE article_id IN (SELECT article_id FROM replaced)"
+        )
     conn.execute(
         """
         INSERT INTO paragraphs BY NAME
@@ -688,11 +779,21 @@ def _apply_batch(
 
 
 def _apply_derived(conn: duckdb.DuckDBPyConnection, version: str) -> None:
-    """Replace the derived rows of the batch's articles; add entities not yet known."""
+    """Replace the derived rows of the batch's articles; add entities not yet known; queue
+    the articles for resolution."""
+    # Articles derived before have rows to replace; for new ones (most of a run) there is
+    # nothing to delete, and the delete's scan of every derived table is skipped.
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE rederived AS SELECT article_id FROM articles"
+        " WHERE extractor_version IS NOT NULL"
+        " AND article_id IN (SELECT article_id FROM derived_articles)"
+    )
+    rederived = conn.execute("SELECT count(*) FROM rederived").fetchone()[0]  # type: ignore[index]
     for table in PER_ARTICLE_TABLES:
-        conn.execute(
-            f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM derived_articles)"
-        )
+        if rederived:
+            conn.execute(
+                f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM rederived)"
+            )
         conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch_{table}")
     # A reference entity takes the reference's current name, type and ids.
     conn.execute(
@@ -713,6 +814,11 @@ def _apply_derived(conn: duckdb.DuckDBPyConnection, version: str) -> None:
         "UPDATE articles SET extractor_version = ?"
         " WHERE article_id IN (SELECT article_id FROM derived_articles)",
         [version],
+    )
+    # Their events are placed across articles by the next resolution.
+    conn.execute(
+        "INSERT INTO resolution_queue SELECT DISTINCT article_id FROM derived_articles"
+        " ON CONFLICT DO NOTHING"
     )
 
 

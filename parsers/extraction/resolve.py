@@ -1,60 +1,106 @@
 """Events across articles: one real-world event reported twice is one event.
 
-Two article events are merged when nothing they say conflicts (type, kind of meeting,
-whether it happened or is only planned or supposed, date at the coarser precision, place
-or its country) and something ties them: the same place and a shared actor, the same day
-and a shared actor, two shared people, or, for an event its article leaves undated, two
-shared actors and no other candidate. Two events of one article are never merged here:
-the article already said they differ.
+Reports are placed one at a time in a fixed order (`same_event.position`: the most
+precise dates first). A dated report joins the first event, in the order events were
+founded, that the rule (`same_event.fits`) accepts; an undated report joins the one event
+the rule accepts, and none when it accepts several. A report that joins nothing founds an
+event of its own. The order depends on the reports alone, so the outcome is a function of
+the set of reports: the incremental resolver (`parsers/extraction/incremental.py`) places
+only what a run changed and reaches the same events as `resolve_events` over everything.
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
+from bisect import insort
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
-from parsers.extraction.events import dates_agree
 from parsers.extraction.model import EventDate
+from parsers.extraction.same_event import (
+    RANK,
+    EventKeys,
+    EventRecord,
+    EventState,
+    can_join_anything,
+    event_keys,
+    fits,
+    keys_of,
+    kind_of,
+    position,
+    report_keys,
+)
+
+__all__ = [
+    "Decision",
+    "EventRecord",
+    "Placing",
+    "ResolvedEvent",
+    "decide",
+    "place_all",
+    "resolve_events",
+]
 
 
 @dataclass(frozen=True, slots=True)
-class EventRecord:
-    article_event_id: str
-    article_id: str
-    event_type: str
-    meeting_kind: str | None
-    modality: str
-    date: EventDate
-    place: str | None
-    place_country: str | None
-    actors: tuple[tuple[str, str], ...]  # (entity_id, role)
-    people: frozenset[str]
-    summary: str
+class Decision:
+    """Where a report goes: the event it joins (None: it founds one), and the events the
+    rule accepted on the way (for an undated report, up to two: two mean several)."""
+
+    joins: str | None
+    accepted: tuple[str, ...]
+
+
+def decide(record: EventRecord, candidates: Iterable[tuple[str, EventState]]) -> Decision:
+    """Place one report among candidate events, given in the order they were founded.
+
+    Candidates may be any superset of the events the rule accepts; they are read only as
+    far as the decision needs (first fit for a dated report, a second fit for an undated
+    one), so a caller can page through a long list.
+    """
+    if not can_join_anything(record):
+        return Decision(None, ())
+    dated = record.date.value is not None
+    accepted: list[str] = []
+    for key, state in candidates:
+        if fits(state, record):
+            accepted.append(key)
+            if dated or len(accepted) > 1:
+                break
+    if dated:
+        return Decision(accepted[0] if accepted else None, tuple(accepted))
+    # An undated report that fits several events fits none for sure.
+    return Decision(accepted[0] if len(accepted) == 1 else None, tuple(accepted))
 
 
 @dataclass(slots=True)
 class ResolvedEvent:
-    members: list[EventRecord]
-    date: EventDate
-    place: str | None
-    place_country: str | None
-    articles: set[str] = field(default_factory=set)
-    month_hint: int | None = None
-    # Kept up to date as members join: compared for every candidate record.
-    actor_ids: set[str] = field(default_factory=set)
-    people: set[str] = field(default_factory=set)
+    members: list[EventRecord]  # in placing order: the first founded the event
+    state: EventState
 
     @property
     def event_id(self) -> str:
-        first = min(m.article_event_id for m in self.members)
-        return "ev_" + hashlib.sha256(first.encode()).hexdigest()[:16]
+        """An id made from the founding report (the warehouse keeps ids stable instead)."""
+        return "ev_" + hashlib.sha256(self.members[0].article_event_id.encode()).hexdigest()[:16]
+
+    @property
+    def articles(self) -> set[str]:
+        return self.state.articles
+
+    @property
+    def date(self) -> EventDate:
+        return self.state.date
+
+    @property
+    def place(self) -> str | None:
+        return self.state.place
 
     @property
     def head(self) -> EventRecord:
         """The member with the most precise date names the event."""
-        return max(self.members, key=lambda m: (_RANK[m.date.precision], -len(m.summary)))
+        return max(self.members, key=lambda m: (RANK[m.date.precision], -len(m.summary)))
 
     def actors(self) -> dict[str, str]:
         merged: dict[str, str] = {}
@@ -64,172 +110,95 @@ class ResolvedEvent:
         return merged
 
 
-_RANK = {"unknown": 0, "year": 1, "month": 2, "day": 3}
-_MAX_UNDATED_CANDIDATES = 500
-# What one outlet asserts another reports from sources: the same event. A plan, a
-# hypothesis or a denial is another matter.
-_REALITY = {"asserted": "happened", "reported": "happened"}
+def resolved_from(members: Iterable[EventRecord]) -> ResolvedEvent:
+    """An event from its members, whatever order they come in."""
+    ordered = sorted(members, key=position)
+    state = EventState.found(ordered[0])
+    for member in ordered[1:]:
+        state.absorb(member)
+    return ResolvedEvent(ordered, state)
 
 
-def resolve_events(records: list[EventRecord]) -> list[ResolvedEvent]:
-    # Dated reports first, so that undated ones join events whose date is known.
-    ordered = sorted(records, key=lambda r: (-_RANK[r.date.precision], r.article_event_id))
-    clusters: list[ResolvedEvent] = []
-    # (kind, period) -> clusters of that month or year: where a dated report looks.
-    by_period: dict[tuple, list[int]] = defaultdict(list)
-    # (kind, anchor) -> clusters sharing a place or an actor: where an undated one looks.
-    by_anchor: dict[tuple, list[int]] = defaultdict(list)
-    for record in ordered:
-        kind = (
-            record.event_type,
-            record.meeting_kind,
-            _REALITY.get(record.modality, record.modality),
-        )
-        dated = record.date.value is not None
-        if dated:
-            pool = _unique(
-                i for key in _lookups(record.date) for i in by_period.get((*kind, key), ())
-            )
-        elif record.place or len(record.actors) >= 2:
-            # The most recent candidates only: bounded work per report in a large
-            # warehouse, where "North Korea" alone is an actor of thousands of events.
-            pool = _unique(
-                i
-                for key in _anchor_keys(record)
-                for i in by_anchor.get((*kind, key), [])[-_MAX_UNDATED_CANDIDATES:]
-            )[-_MAX_UNDATED_CANDIDATES:]
+def resolve_events(records: Iterable[EventRecord]) -> list[ResolvedEvent]:
+    """Every report placed, in memory: the reference the incremental resolver matches."""
+    events: list[ResolvedEvent] = []
+    # (kind, actor) -> events with that actor, in founding order: every tie needs a
+    # shared actor, so these are all the candidates a report has.
+    by_actor: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for record in sorted(records, key=position):
+        kind = kind_of(record)
+        pool = sorted({i for a in record.actor_ids for i in by_actor.get((kind, a), ())})
+        decision = decide(record, ((str(i), events[i].state) for i in pool))
+        if decision.joins is not None:
+            index = int(decision.joins)
+            events[index].members.append(record)
+            events[index].state.absorb(record)
         else:
-            pool = []  # nothing could tie an undated report with one actor and no place
-        fits: list[int] = []
-        for i in pool:
-            cluster = clusters[i]
-            if (
-                record.article_id not in cluster.articles
-                and _compatible(cluster, record)
-                and _tied(cluster, record)
-            ):
-                fits.append(i)
-                if dated or len(fits) > 1:
-                    break
-        if not dated and len(fits) > 1:
-            fits = []  # an undated report that fits several events fits none for sure
-        if fits:
-            position = fits[0]
-            _absorb(clusters[position], record)
+            index = len(events)
+            events.append(ResolvedEvent([record], EventState.found(record)))
+        for actor in record.actor_ids:
+            entries = by_actor[(kind, actor)]
+            if not entries or entries[-1] != index:
+                entries.append(index)
+    return events
+
+
+@dataclass(slots=True)
+class Placing:
+    """Every report placed: the events by their key (founding report), and each report's
+    decision."""
+
+    events: dict[str, ResolvedEvent]
+    decisions: dict[str, Decision]
+
+
+def place_all(records: Iterable[EventRecord]) -> Placing:
+    """Every report placed, in memory, looking candidates up by `same_event`'s keys as the
+    warehouse does: fast enough for a kind's whole history (a rebuild places kind by kind).
+    Same outcome as `resolve_events`."""
+    events: dict[str, ResolvedEvent] = {}
+    decisions: dict[str, Decision] = {}
+    keys: dict[str, EventKeys] = {}
+    # (kind, key) -> (founding position, event) of the events with that key, in order.
+    by_key: dict[tuple[str, str], list[tuple[tuple[int, str], str]]] = defaultdict(list)
+    for record in sorted(records, key=position):
+        kind = record.kind
+        found = in_founding_order(by_key.get((kind, k), ()) for k in report_keys(record))
+        decision = decide(record, ((e, events[e].state) for e in found))
+        decisions[record.article_event_id] = decision
+        key = decision.joins or record.article_event_id
+        if decision.joins is None:
+            events[key] = ResolvedEvent([record], EventState.found(record))
         else:
-            position = len(clusters)
-            clusters.append(
-                ResolvedEvent(
-                    [record],
-                    record.date,
-                    record.place,
-                    record.place_country,
-                    {record.article_id},
-                    record.date.month_hint,
-                    {entity_id for entity_id, _ in record.actors},
-                    set(record.people),
-                )
-            )
-            if dated:
-                for key in _registrations(record.date):
-                    by_period[(*kind, key)].append(position)
-        for key in _anchor_keys(record):
-            entries = by_anchor[(*kind, key)]
-            if not entries or entries[-1] != position:
-                entries.append(position)
-    return clusters
+            events[key].members.append(record)
+            events[key].state.absorb(record)
+            if brings_nothing(keys[key], record):
+                continue
+        old = keys.get(key)
+        keys[key] = keys_of(events[key].members)
+        entry = (events[key].members[0].position, key)
+        known = set(event_keys(old)) if old else set()
+        for k in event_keys(keys[key]):
+            if k not in known:
+                insort(by_key[(kind, k)], entry)
+    return Placing(events, decisions)
 
 
-def _unique(indexes: Iterable[int]) -> list[int]:
-    return sorted(set(indexes))
+def in_founding_order(lists: Iterable[Sequence[tuple[tuple[int, str], str]]]) -> Iterator[str]:
+    """The events of several lists kept in founding order, merged lazily, each once: a
+    decision reads only as far as it needs, however long a dense key's list."""
+    last = None
+    for _, event in heapq.merge(*lists):
+        if event != last:
+            last = event
+            yield event
 
 
-# A dated cluster is filed under its own date and the periods that contain it; a dated
-# report looks up only the clusters whose date can agree with its own.
-def _registrations(value: EventDate) -> list[tuple]:
-    day = value.value
-    assert day is not None
-    if value.precision == "day":
-        return [("day", day), ("in-month", day.year, day.month), ("in-year", day.year)]
-    if value.precision == "month":
-        return [("month", day.year, day.month), ("in-year", day.year)]
-    return [("year", day.year)]
-
-
-def _lookups(value: EventDate) -> list[tuple]:
-    day = value.value
-    assert day is not None
-    if value.precision == "day":
-        return [("day", day), ("month", day.year, day.month), ("year", day.year)]
-    if value.precision == "month":
-        return [
-            ("in-month", day.year, day.month),
-            ("month", day.year, day.month),
-            ("year", day.year),
-        ]
-    return [("in-year", day.year), ("year", day.year)]
-
-
-def _anchor_keys(record: EventRecord) -> list[tuple]:
-    keys: list[tuple] = []
-    if record.place_country:
-        keys.append(("country", record.place_country))
-    if record.place:
-        keys.append(("place", record.place))
-    keys.extend(("actor", entity_id) for entity_id, _ in record.actors)
-    return keys
-
-
-def _compatible(cluster: ResolvedEvent, record: EventRecord) -> bool:
-    if not dates_agree(cluster.date, record.date):
-        return False
-    hint = record.date.month_hint
-    known_month = cluster.date.value is not None and cluster.date.precision in ("day", "month")
-    if hint and known_month and cluster.date.value.month != hint:  # type: ignore[union-attr]
-        return False
-    if hint and cluster.month_hint and hint != cluster.month_hint:
-        return False
-    if cluster.place and record.place and cluster.place != record.place:
-        # Places of one country agree; so does a sea or region of no one country.
-        if cluster.place_country is None or record.place_country is None:
-            return True
-        return cluster.place_country == record.place_country
-    return True
-
-
-def _tied(cluster: ResolvedEvent, record: EventRecord) -> bool:
-    shared = cluster.actor_ids & {entity_id for entity_id, _ in record.actors}
-    people = cluster.people & record.people
-    same_place = bool(
-        cluster.place
-        and record.place
-        and (
-            cluster.place == record.place
-            or (cluster.place_country and cluster.place_country == record.place_country)
-        )
+def brings_nothing(keys: EventKeys, record: EventRecord) -> bool:
+    """A report joining an event with no actor, person or place its keys lack."""
+    return (
+        record.actor_ids <= keys.actors
+        and record.people <= keys.people
+        and (record.place is None or record.place in keys.places)
+        and (record.place_country is None or record.place_country in keys.countries)
     )
-    if same_place and shared:
-        return True
-    if (
-        record.date.precision == "day"
-        and cluster.date.precision == "day"
-        and record.date.value == cluster.date.value
-        and shared
-    ):
-        return True
-    if len(people) >= 2:
-        return True
-    undated = record.date.value is None or cluster.date.value is None
-    return undated and len(shared) >= 2
-
-
-def _absorb(cluster: ResolvedEvent, record: EventRecord) -> None:
-    cluster.members.append(record)
-    cluster.articles.add(record.article_id)
-    cluster.actor_ids.update(entity_id for entity_id, _ in record.actors)
-    cluster.people.update(record.people)
-    if _RANK[record.date.precision] > _RANK[cluster.date.precision]:
-        cluster.date = record.date
-    if cluster.place is None and record.place is not None:
-        cluster.place, cluster.place_country = record.place, record.place_country
-    cluster.month_hint = cluster.month_hint or record.date.month_hint

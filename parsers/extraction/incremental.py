@@ -1,0 +1,463 @@
+"""Placing only what changed, with the outcome of placing everything.
+
+`resolve.resolve_events` places every report in a fixed order. A run that adds, changes
+or removes a few reports re-places those, and then every stored report whose decision
+could read something that moved: a report placed after the change that joined, or was
+accepted by, an event whose members changed (`Changed.since`), or that the changed event
+could now fit. Those are looked up (`Store.affected_by`), placed again in order, and the
+lookup repeats until it finds nothing new. Everything else keeps its place, which is
+exactly where placing everything would put it: its decision read nothing that changed.
+
+An event is known by the report that founded it (its key); a report is compared with an
+event as the event stood just before the report's turn (the members placed before it).
+Pure: the store (`warehouse/resolution.py`) answers the lookups.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import insort
+from collections import defaultdict
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Protocol
+
+from parsers.extraction.resolve import Decision, brings_nothing, decide
+from parsers.extraction.same_event import (
+    EventKeys,
+    EventRecord,
+    EventState,
+    event_keys,
+    fits,
+    keys_of,
+    kind_of,
+    position,
+    report_keys,
+)
+
+Position = tuple[int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a report was placed: its event's key, and the events the rule accepted."""
+
+    event: str
+    accepted: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A stored report's place, and its turn in the placing order when it was placed."""
+
+    article_event_id: str
+    kind: str
+    rank: int
+    placement: Placement
+
+    @property
+    def position(self) -> Position:
+        return (-self.rank, self.article_event_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A stored event a report could fit: its key and its founder's date rank."""
+
+    event: str
+    rank: int
+
+    @property
+    def position(self) -> Position:
+        return (-self.rank, self.event)
+
+
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """An event whose members changed from `since` on; `keys` None: it is gone."""
+
+    event: str
+    kind: str
+    since: Position
+    keys: EventKeys | None
+
+
+@dataclass(frozen=True, slots=True)
+class Affected:
+    """A stored report a change may concern: `involved` the events it joined or accepted
+    that changed before its turn; `could_fit` the changed events that may fit it now (by
+    keys); `event_rank` the date rank of its event's founder."""
+
+    record: EventRecord
+    placed: Placed
+    involved: frozenset[str]
+    could_fit: frozenset[str]
+    event_rank: int
+
+
+class Store(Protocol):
+    """What the walk asks of stored resolution state."""
+
+    def placed(self, ids: Collection[str]) -> dict[str, Placed]:
+        """The stored places of these reports (also of reports removed since)."""
+
+    def members(self, events: Collection[str]) -> dict[str, list[EventRecord]]:
+        """The stored members of these events that still exist, with current contents."""
+
+    def candidates(
+        self, records: Sequence[EventRecord], skip: int, limit: int
+    ) -> dict[str, list[Candidate]]:
+        """Per report, stored events that `could_fit` it by their stored keys, in founding
+        order, from the `skip`-th on, at most `limit`."""
+
+    def events_by_keys(
+        self, keys: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], list[Candidate]]:
+        """Per (kind, key) of `same_event.event_keys`: every stored event with it, in
+        founding order."""
+
+    def affected_by(self, changes: Sequence[Changed], exclude: Collection[str]) -> list[Affected]:
+        """Stored reports placed after a change whose decision it could alter: those in
+        the changed event or accepting it, and those the event `could_fit` now (undated
+        ones only when they had fitted at most one event)."""
+
+
+@dataclass(slots=True)
+class Outcome:
+    placements: dict[str, tuple[EventRecord, Placement]]  # every report placed again
+    removed: set[str]
+    # Every event whose members changed: its members now, or None when it is gone.
+    events: dict[str, list[EventRecord] | None]
+    previous: dict[str, Placed]  # where the re-placed and removed reports were before
+    rounds: int = 0
+
+
+FIRST_PAGE = 16
+MEMBERS_AHEAD = 256
+
+
+def place_changes(store: Store, added: Sequence[EventRecord], removed: Collection[str]) -> Outcome:
+    """Place new and changed reports (`added`) and take removed ones out."""
+    removed = set(removed) - {r.article_event_id for r in added}
+    previous = store.placed({r.article_event_id for r in added} | removed)
+    affected = {r.article_event_id: r for r in added}
+    changed_contents = set(affected)
+    cache = _Lookups(store)
+    rounds = 0
+    # Decisions of an earlier pass that stand: those taken before the first report the
+    # last lookup added (what it changes comes after them).
+    settled: dict[str, Placement] = {}
+    while True:
+        rounds += 1
+        walk = _Walk(cache, affected, removed, previous, settled)
+        walk.run()
+        changes = walk.changes(changed_contents)
+        more = [
+            (a.record, a.placed)
+            for a in store.affected_by(changes, set(affected) | removed)
+            if walk.would_move(a)
+        ]
+        if not more:
+            return Outcome(
+                {i: (affected[i], p) for i, p in walk.placement.items()},
+                removed,
+                {event: walk.final_members(event) for event in {c.event for c in changes}},
+                previous,
+                rounds,
+            )
+        for record, placed in more:
+            affected[record.article_event_id] = record
+            previous[record.article_event_id] = placed
+        first = min(record.position for record, _ in more)
+        settled = {
+            report_id: placement
+            for report_id, placement in walk.placement.items()
+            if affected[report_id].position < first
+        }
+
+
+@dataclass(slots=True)
+class _Lookups:
+    """Answers of the store, kept for the whole run: stored state does not change in it."""
+
+    store: Store
+    stored_members: dict[str, list[EventRecord]] = field(default_factory=dict)
+    # Per report: the candidates fetched so far, and whether there are more.
+    candidates: dict[str, tuple[list[Candidate], bool]] = field(default_factory=dict)
+    # Per (kind, key): every stored event with it, in founding order.
+    by_key: dict[tuple[str, str], list[Candidate]] = field(default_factory=dict)
+
+    def prefetch(self, records: Sequence[EventRecord]) -> None:
+        wanted = [r for r in records if r.article_event_id not in self.candidates]
+        if wanted:
+            found = self.store.candidates(wanted, 0, FIRST_PAGE)
+            for record in wanted:
+                page = found.get(record.article_event_id, [])
+                self.candidates[record.article_event_id] = (page, len(page) == FIRST_PAGE)
+        self.load_members(
+            {c.event for r in records for c in self.candidates[r.article_event_id][0]}
+            | {r.article_event_id for r in records}
+        )
+
+    def more_candidates(self, record: EventRecord) -> bool:
+        """Every candidate of one report, past its first page; False when there was none.
+
+        Fetched key by key and kept: the reports that need more than a first page share
+        their dense keys (North Korea and the United States in a meeting), each read once.
+        """
+        page, more = self.candidates[record.article_event_id]
+        if not more:
+            return False
+        keys = [(record.kind, key) for key in report_keys(record)]
+        missing = [k for k in keys if k not in self.by_key]
+        if missing:
+            self.by_key.update(self.store.events_by_keys(missing))
+        merged = {c.event: c for k in keys for c in self.by_key.get(k, ())}
+        rest = sorted(
+            (c for c in merged.values() if c.event not in {p.event for p in page}),
+            key=attrgetter("position"),
+        )
+        self.candidates[record.article_event_id] = (page + rest, False)
+        return bool(rest)
+
+    def members_ahead(self, candidates: Sequence[Candidate], start: int) -> None:
+        """Members of the next candidates a report will read, loaded in one go."""
+        ahead = candidates[start : start + MEMBERS_AHEAD]
+        if any(c.event not in self.stored_members for c in ahead):
+            self.load_members([c.event for c in ahead])
+
+    def load_members(self, events: Collection[str]) -> None:
+        missing = [e for e in events if e not in self.stored_members]
+        if missing:
+            found = self.store.members(missing)
+            for event in missing:
+                self.stored_members[event] = found.get(event, [])
+
+
+class _Walk:
+    """One pass over the affected reports in placing order."""
+
+    def __init__(
+        self,
+        lookups: _Lookups,
+        affected: dict[str, EventRecord],
+        removed: set[str],
+        previous: dict[str, Placed],
+        settled: dict[str, Placement],
+    ) -> None:
+        self.lookups = lookups
+        self.settled = settled
+        self.affected = affected
+        self.removed = removed
+        self.previous = previous
+        # Stored memberships that no longer hold: reports placed again, or gone.
+        self.excluded = set(affected) | removed
+        self.placed_here: dict[str, list[EventRecord]] = defaultdict(list)
+        self.placement: dict[str, Placement] = {}
+        self.touched = _TouchedIndex()
+        # Members of the events read so far, in placing order.
+        self.sorted_members: dict[str, list[EventRecord]] = {}
+
+    def run(self) -> None:
+        ordered = sorted(self.affected.values(), key=_POSITION)
+        self.lookups.prefetch(ordered)
+        for record in ordered:
+            placement = self.settled.get(record.article_event_id)
+            if placement is None:
+                decision: Decision = decide(record, self._candidates(record))
+                placement = Placement(decision.joins or record.article_event_id, decision.accepted)
+            event = placement.event
+            self.placed_here[event].append(record)
+            if event in self.sorted_members:
+                insort(self.sorted_members[event], record, key=_POSITION)
+            self.placement[record.article_event_id] = placement
+            self.touched.add(event, record, self.members(event))
+
+    # -- what a report is compared with ------------------------------------------------
+    def members(self, event: str) -> list[EventRecord]:
+        """The event's members now (stored ones still there, and those placed in this
+        walk), in placing order."""
+        found = self.sorted_members.get(event)
+        if found is None:
+            stored = [
+                m
+                for m in self.lookups.stored_members.get(event, ())
+                if m.article_event_id not in self.excluded
+            ]
+            found = sorted(stored + self.placed_here.get(event, []), key=_POSITION)
+            self.sorted_members[event] = found
+        return found
+
+    def state_before(self, event: str, kind: str, turn: Position) -> EventState | None:
+        """The event as it stood before this turn; None if it was not founded yet.
+
+        A key names the event its report founds in that report's kind; members of another
+        kind under the key are left from before the report changed, and leave this run.
+        """
+        state = None
+        for member in self.members(event):
+            if member.position >= turn:
+                break
+            if member.kind != kind:
+                continue
+            if state is None:
+                if member.article_event_id != event:
+                    return None
+                state = EventState.found(member)
+            else:
+                state.absorb(member)
+        return state
+
+    def _candidates(self, record: EventRecord) -> Iterator[tuple[str, EventState]]:
+        """Stored candidates and events touched in this walk, merged in founding order."""
+        turn = record.position
+        kind = record.kind
+        touched = self.touched.candidates(kind, record)
+        upcoming = next(touched, None)
+        seen: set[str] = set()
+        index = 0
+        while True:
+            page, _ = self.lookups.candidates[record.article_event_id]
+            if index >= len(page):
+                if self.lookups.more_candidates(record):
+                    continue
+                break
+            candidate = page[index]
+            if candidate.event not in self.lookups.stored_members:
+                self.lookups.members_ahead(page, index)
+            index += 1
+            if candidate.position >= turn:
+                break  # founded after this report: nothing further existed yet
+            while upcoming is not None and upcoming[0] < candidate.position:
+                yield from self._state_of(upcoming[1], kind, turn, seen)
+                upcoming = next(touched, None)
+            # A touched event is read as it is now, through the touched index.
+            if candidate.event not in self.touched.position:
+                yield from self._state_of(candidate.event, kind, turn, seen)
+        while upcoming is not None and upcoming[0] < turn:
+            yield from self._state_of(upcoming[1], kind, turn, seen)
+            upcoming = next(touched, None)
+
+    def _state_of(
+        self, event: str, kind: str, turn: Position, seen: set[str]
+    ) -> Iterator[tuple[str, EventState]]:
+        if event in seen:
+            return
+        seen.add(event)
+        state = self.state_before(event, kind, turn)
+        if state is not None:
+            yield event, state
+
+    def would_move(self, affected: Affected) -> bool:
+        """Whether a change alters a stored report's decision: an event it joined or
+        accepted no longer fits it, or a changed event now fits it where its decision
+        reads it (before the event a dated report joined; as one more fit of an undated
+        report that had at most one)."""
+        record, placement = affected.record, affected.placed.placement
+        self.lookups.load_members(affected.involved | affected.could_fit)
+        for event in affected.involved:
+            if event == record.article_event_id:
+                continue  # its own event: nothing in it comes before its founder
+            state = self.state_before(event, record.kind, record.position)
+            if state is None or not fits(state, record):
+                return True
+        founded = placement.event == record.article_event_id
+        own = (-affected.event_rank, placement.event)
+        for event in affected.could_fit - set(placement.accepted):
+            founder = next((m for m in self.members(event) if m.article_event_id == event), None)
+            if founder is None:
+                continue  # gone
+            if record.date.value is not None and not founded and founder.position > own:
+                continue  # after the event it joined: never read
+            state = self.state_before(event, record.kind, record.position)
+            if state is not None and fits(state, record):
+                return True
+        return False
+
+    # -- what moved ------------------------------------------------------------------------
+    def changes(self, changed_contents: set[str]) -> list[Changed]:
+        # Keyed by kind too: a report whose contents changed kind founds another event
+        # under the same key, and the old kind's event is gone.
+        since: dict[tuple[str, str], Position] = {}
+
+        def mark(event: str, kind: str, turn: Position) -> None:
+            key = (event, kind)
+            if key not in since or turn < since[key]:
+                since[key] = turn
+
+        for report_id in self.removed:
+            old = self.previous.get(report_id)
+            if old is not None:
+                mark(old.placement.event, old.kind, old.position)
+        for report_id, placement in self.placement.items():
+            record = self.affected[report_id]
+            old = self.previous.get(report_id)
+            turn = position(record)
+            moved = (
+                old is None
+                or old.placement.event != placement.event
+                or old.position != turn
+                or old.kind != kind_of(record)
+                or report_id in changed_contents
+            )
+            if not moved:
+                continue
+            if old is not None:
+                mark(old.placement.event, old.kind, min(old.position, turn))
+            mark(placement.event, kind_of(record), turn)
+        changes = []
+        for event, kind in sorted(since):
+            members = self.final_members(event)
+            keys = keys_of(members) if members and kind_of(members[0]) == kind else None
+            changes.append(Changed(event, kind, since[(event, kind)], keys))
+        return changes
+
+    def final_members(self, event: str) -> list[EventRecord] | None:
+        """The event's members after the run; None when its founder no longer founds it."""
+        if event not in self.lookups.stored_members:
+            self.lookups.load_members([event])
+            self.sorted_members.pop(event, None)  # read before its stored members came
+        members = self.members(event)
+        if not members or members[0].article_event_id != event:
+            return None
+        return list(members)
+
+
+class _TouchedIndex:
+    """The events a walk placed reports in, found by the keys the warehouse finds stored
+    ones by (`same_event.report_keys` against `event_keys`), over every member they have
+    now: a superset of any earlier state, which `decide` then reads as of its turn."""
+
+    def __init__(self) -> None:
+        # (kind, key) -> (founding position, event) of touched events with it, in order.
+        self.by_key: dict[tuple[str, str], list[tuple[Position, str]]] = defaultdict(list)
+        self.position: dict[str, Position] = {}
+        self.keys: dict[str, EventKeys] = {}
+
+    def add(self, event: str, record: EventRecord, members: Sequence[EventRecord]) -> None:
+        kind = record.kind
+        known = self.keys.get(event)
+        if known is not None and brings_nothing(known, record):
+            return
+        same_kind = [m for m in members if m.kind == kind]
+        founder = next((m for m in same_kind if m.article_event_id == event), None)
+        place = self.position.setdefault(event, founder.position if founder else (0, event))
+        keys = keys_of(same_kind)
+        self.keys[event] = keys
+        had = set(event_keys(known)) if known is not None else set()
+        for key in event_keys(keys):
+            if key not in had:
+                insort(self.by_key[(kind, key)], (place, event))
+
+    def candidates(self, kind: str, record: EventRecord) -> Iterator[tuple[Position, str]]:
+        """(founding position, event), in founding order, each once."""
+        last = None
+        merged = heapq.merge(*(self.by_key.get((kind, k), ()) for k in report_keys(record)))
+        for entry in merged:
+            if entry[1] != last:
+                last = entry[1]
+                yield entry
+
+
+_POSITION = attrgetter("position")

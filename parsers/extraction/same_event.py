@@ -1,0 +1,320 @@
+"""When two reports are one event: the merge rule, kept in this one place.
+
+A report (one article's account of an event) joins an event when nothing they say
+conflicts (type, kind of meeting, whether it happened or is only planned or supposed,
+date at the coarser precision, month named without a year, place or its country) and
+something ties them: the same place and a shared actor, the same day and a shared actor,
+two shared people, or, when either leaves the date open, two shared actors. Two reports
+of one article never join one event: the article already said they differ.
+
+The event a report is compared with is what its reports so far make of it (`EventState`):
+the date of its most precise report, the first place named, every actor.
+
+Resolution looks candidates up by `could_fit`, a necessary condition of `fits` over keys a
+warehouse can index (type, date window, actors, pairs of actors, place, country). Whoever
+changes the rule keeps `could_fit` true wherever `fits` is: a lookup that misses an event
+the rule would accept changes what is resolved (tests/test_same_event.py checks it).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from parsers.extraction.events import dates_agree
+from parsers.extraction.model import EventDate
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One article's report of one event, as resolution sees it."""
+
+    article_event_id: str
+    article_id: str
+    event_type: str
+    meeting_kind: str | None
+    modality: str
+    date: EventDate
+    place: str | None
+    place_country: str | None
+    actors: tuple[tuple[str, str], ...]  # (entity_id, role)
+    people: frozenset[str]
+    summary: str
+    # Derived once: resolution reads them for every comparison.
+    actor_ids: frozenset[str] = field(init=False, repr=False, compare=False)
+    kind: str = field(init=False, repr=False, compare=False)
+    position: tuple[int, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "actor_ids", frozenset(e for e, _ in self.actors))
+        object.__setattr__(self, "kind", _kind(self))
+        object.__setattr__(self, "position", _position(self))
+
+
+# How precise a report's date is; the more precise reports are placed first.
+RANK = {"unknown": 0, "year": 1, "month": 2, "day": 3}
+# What one outlet asserts another reports from sources: the same event. A plan, a
+# hypothesis or a denial is another matter.
+_REALITY = {"asserted": "happened", "reported": "happened"}
+
+
+def kind_of(record: EventRecord) -> str:
+    """Reports of different kinds never join: type, kind of meeting, and whether it happened."""
+    return record.kind
+
+
+def kind_from(event_type: str, meeting_kind: str | None, modality: str) -> str:
+    reality = _REALITY.get(modality, modality)
+    return f"{event_type}|{meeting_kind or ''}|{reality}"
+
+
+def _kind(record: EventRecord) -> str:
+    return kind_from(record.event_type, record.meeting_kind, record.modality)
+
+
+def position(record: EventRecord) -> tuple[int, str]:
+    """The order reports are placed in: the most precise dates first, then by id.
+
+    Dated reports found the events that undated ones then join. The order depends on the
+    reports alone, never on when they arrived, so any batching resolves alike.
+    """
+    return record.position
+
+
+def _position(record: EventRecord) -> tuple[int, str]:
+    return (-RANK[record.date.precision], record.article_event_id)
+
+
+def can_join_anything(record: EventRecord) -> bool:
+    """An undated report with one actor and no place has nothing that could tie it."""
+    return record.date.value is not None or bool(record.place) or len(record.actors) >= 2
+
+
+@dataclass(slots=True)
+class EventState:
+    """An event as its reports so far make it: what the next report is compared with."""
+
+    date: EventDate
+    place: str | None
+    place_country: str | None
+    month_hint: int | None
+    articles: set[str] = field(default_factory=set)
+    actor_ids: set[str] = field(default_factory=set)
+    people: set[str] = field(default_factory=set)
+
+    @classmethod
+    def found(cls, record: EventRecord) -> EventState:
+        return cls(
+            record.date,
+            record.place,
+            record.place_country,
+            record.date.month_hint,
+            {record.article_id},
+            set(record.actor_ids),
+            set(record.people),
+        )
+
+    def absorb(self, record: EventRecord) -> None:
+        self.articles.add(record.article_id)
+        self.actor_ids.update(record.actor_ids)
+        self.people.update(record.people)
+        if RANK[record.date.precision] > RANK[self.date.precision]:
+            self.date = record.date
+        if self.place is None and record.place is not None:
+            self.place, self.place_country = record.place, record.place_country
+        self.month_hint = self.month_hint or record.date.month_hint
+
+
+def state_of(members: Collection[EventRecord]) -> EventState:
+    """The state members in placing order make; the first member founded the event."""
+    ordered = sorted(members, key=position)
+    state = EventState.found(ordered[0])
+    for member in ordered[1:]:
+        state.absorb(member)
+    return state
+
+
+def fits(event: EventState, record: EventRecord) -> bool:
+    """The rule: the report may join the event."""
+    return (
+        record.article_id not in event.articles
+        and compatible(event, record)
+        and tied(event, record)
+    )
+
+
+def compatible(event: EventState, record: EventRecord) -> bool:
+    if not dates_agree(event.date, record.date):
+        return False
+    hint = record.date.month_hint
+    known_month = event.date.value is not None and event.date.precision in ("day", "month")
+    if hint and known_month and event.date.value.month != hint:  # type: ignore[union-attr]
+        return False
+    if hint and event.month_hint and hint != event.month_hint:
+        return False
+    if event.place and record.place and event.place != record.place:
+        # Places of one country agree; so does a sea or region of no one country.
+        if event.place_country is None or record.place_country is None:
+            return True
+        return event.place_country == record.place_country
+    return True
+
+
+def tied(event: EventState, record: EventRecord) -> bool:
+    shared = event.actor_ids & record.actor_ids
+    people = event.people & record.people
+    same_place = bool(
+        event.place
+        and record.place
+        and (
+            event.place == record.place
+            or (event.place_country and event.place_country == record.place_country)
+        )
+    )
+    if same_place and shared:
+        return True
+    if (
+        record.date.precision == "day"
+        and event.date.precision == "day"
+        and record.date.value == event.date.value
+        and shared
+    ):
+        return True
+    if len(people) >= 2:
+        return True
+    undated = record.date.value is None or event.date.value is None
+    return undated and len(shared) >= 2
+
+
+# -- what candidates are looked up by -------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class EventKeys:
+    """What an event is indexed by: its founding date, and the union over its reports of
+    actors, people, places and the places' countries."""
+
+    date: EventDate
+    actors: frozenset[str]
+    people: frozenset[str]
+    places: frozenset[str]
+    countries: frozenset[str]
+
+
+def keys_of(members: Collection[EventRecord]) -> EventKeys:
+    founder = min(members, key=position)
+    return EventKeys(
+        founder.date,
+        frozenset().union(*(m.actor_ids for m in members)),
+        frozenset().union(*(m.people for m in members)),
+        frozenset(m.place for m in members if m.place),
+        frozenset(m.place_country for m in members if m.place_country),
+    )
+
+
+def could_fit(event: EventKeys, record: EventRecord) -> bool:
+    """A necessary condition of `fits` (same kind assumed), over indexable keys only.
+
+    Every way to tie needs a shared actor. A dated report is compared with events of
+    agreeing dates (an undated event never precedes it): on the same day a shared actor
+    may tie them, otherwise only a shared place or country with a shared actor, or two
+    shared people. An undated report needs two shared actors (two shared people are two
+    shared actors), or its place or country among the event's and one shared actor.
+    """
+    shared = len(event.actors & record.actor_ids)
+    if shared == 0:
+        return False
+    place_shared = record.place is not None and (
+        record.place in event.places
+        or (record.place_country is not None and record.place_country in event.countries)
+    )
+    if record.date.value is None:
+        return shared >= 2 or place_shared
+    if event.date.value is None or not dates_agree(event.date, record.date):
+        return False
+    if record.date.precision == "day" and event.date.precision == "day":
+        return True
+    return place_shared or len(event.people & record.people) >= 2
+
+
+def actor_pairs(actor_ids: Collection[str]) -> list[tuple[str, str]]:
+    return list(combinations(sorted(actor_ids), 2))
+
+
+# The keys of recent reports and events: a placing asks again for those it just met. A
+# small cache keeps those; 65,536 entries held every record they named (about 200 MB,
+# more than the placing itself at 20,000 articles) for no gain in speed.
+KEY_CACHE = 1 << 12
+
+
+# `could_fit` as equality of keys, for an index: a report and an event of one kind share a
+# key exactly when `could_fit` accepts them. A dated event is filed under its date and the
+# periods holding it, and a dated report looks up the periods that agree with its date
+# (parsers.extraction.events.dates_agree): on one day with each actor, otherwise with what
+# ties reports of different precision (a place or country with an actor, a pair of
+# people). An undated report looks up pairs of its actors, its place and its country.
+@functools.lru_cache(maxsize=KEY_CACHE)
+def report_keys(record: EventRecord) -> tuple[str, ...]:
+    """The keys a report looks events up by."""
+    places = _places(record.place, record.place_country)
+    if record.date.value is None:
+        return (
+            *(f"pair\t{a}\t{b}" for a, b in actor_pairs(record.actor_ids)),
+            *_placed(places, record.actor_ids),
+        )
+    keys = []
+    for period in _date_lookups(record.date):
+        if period.startswith("day "):
+            keys += [f"{period}\t{a}" for a in sorted(record.actor_ids)]
+        else:
+            keys += [f"{period}\t{k}" for k in _ties(record.people, places, record.actor_ids)]
+    return tuple(keys)
+
+
+@functools.lru_cache(maxsize=KEY_CACHE)
+def event_keys(keys: EventKeys) -> tuple[str, ...]:
+    """The keys an event is found by."""
+    places = [f"place {p}" for p in sorted(keys.places)]
+    places += [f"country {c}" for c in sorted(keys.countries)]
+    found = [f"pair\t{a}\t{b}" for a, b in actor_pairs(keys.actors)]
+    found += _placed(places, keys.actors)
+    ties = _ties(keys.people, places, keys.actors)
+    for period in _date_registrations(keys.date):
+        if period.startswith("day "):
+            found += [f"{period}\t{a}" for a in sorted(keys.actors)]
+        else:
+            found += [f"{period}\t{k}" for k in ties]
+    return tuple(found)
+
+
+def _places(place: str | None, country: str | None) -> list[str]:
+    return ([f"place {place}"] if place else []) + ([f"country {country}"] if country else [])
+
+
+def _placed(places: list[str], actors: Collection[str]) -> list[str]:
+    return [f"{p}\t{a}" for p in places for a in sorted(actors)]
+
+
+def _ties(people: Collection[str], places: list[str], actors: Collection[str]) -> list[str]:
+    return [f"people\t{a}\t{b}" for a, b in actor_pairs(people)] + _placed(places, actors)
+
+
+def _date_registrations(day: EventDate) -> list[str]:
+    value = day.value
+    if value is None:
+        return []
+    if day.precision == "day":
+        return [f"day {value}", f"in-month {value:%Y-%m}", f"in-year {value:%Y}"]
+    if day.precision == "month":
+        return [f"month {value:%Y-%m}", f"in-year {value:%Y}"]
+    return [f"year {value:%Y}"]
+
+
+def _date_lookups(day: EventDate) -> list[str]:
+    value = day.value
+    assert value is not None
+    if day.precision == "day":
+        return [f"day {value}", f"month {value:%Y-%m}", f"year {value:%Y}"]
+    if day.precision == "month":
+        return [f"in-month {value:%Y-%m}", f"month {value:%Y-%m}", f"year {value:%Y}"]
+    return [f"in-year {value:%Y}", f"year {value:%Y}"]

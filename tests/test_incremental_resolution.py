@@ -1,0 +1,215 @@
+"""Resolution that pays for what is new: batches of articles resolved one run at a time
+give the events one rebuild over all of them gives, and an event keeps its id as it grows."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from flows.pipeline import default_extractor, derive_articles, ingest_batch, resolve_events
+from parsers.extraction.model import EventDate
+from parsers.extraction.resolve import resolve_events as resolve_in_memory
+from parsers.extraction.same_event import EventRecord
+from tests.conftest import ROOT, SEEDS, SHARED, VOA_SEED, YONHAP_SEED
+from tests.event_reports import ReportMaker, load_reports
+from warehouse import Warehouse
+from warehouse.resolution import resolve
+
+PASSAGES = ROOT / "tests" / "passages"
+DEV_TEXTS = SHARED / "dev" / "texts"
+
+
+def real_texts() -> list[Path]:
+    """Seeds, the test passages and (when ../shared has them) the dev texts."""
+    paths = sorted(SEEDS.glob("*.txt")) + sorted(PASSAGES.glob("*.txt"))
+    return paths + (sorted(DEV_TEXTS.glob("*.txt")) if DEV_TEXTS.is_dir() else [])
+
+
+def derive(warehouse: Warehouse, paths: Sequence[Path], run_id: str, *, rebuild: bool = False):
+    """Load, extract and resolve: only what is new, or (`rebuild`) everything again."""
+    ingest_batch([str(p) for p in paths], warehouse, run_id)
+    derive_articles(warehouse.articles_to_derive(default_extractor().version), warehouse)
+    return resolve_events(warehouse, run_id, rebuild=rebuild)  # False: never rebuild
+
+
+def events_up_to_ids(warehouse: Warehouse) -> set[tuple]:
+    """Every event with its actors and mentions, without its id."""
+    _, rows = warehouse.query(
+        """
+        WITH actors AS (
+            SELECT event_id, list(entity_id || '/' || role ORDER BY entity_id) AS actors
+            FROM event_actors GROUP BY event_id
+        ),
+        mentions AS (
+            SELECT event_id, list(article_event_id || '@' || paragraph_seq || '.' || sentence
+                                  ORDER BY article_event_id, paragraph_seq, sentence) AS mentions
+            FROM event_mentions GROUP BY event_id
+        )
+        SELECT e.event_type, e.event_date, e.date_precision, e.place_entity_id, e.modality,
+               e.summary, a.actors, m.mentions
+        FROM events e LEFT JOIN actors a USING (event_id) JOIN mentions m USING (event_id)
+        """
+    )
+    return {(*row[:6], tuple(row[6] or ()), tuple(row[7])) for row in rows}
+
+
+def event_of(warehouse: Warehouse, report_id: str) -> str:
+    _, rows = warehouse.query(
+        f"SELECT DISTINCT event_id FROM event_mentions WHERE article_event_id = '{report_id}'"
+    )
+    assert len(rows) == 1, rows
+    return rows[0][0]
+
+
+def test_five_incremental_batches_give_the_events_of_one_rebuild(tmp_path: Path) -> None:
+    texts = real_texts()
+    random.Random(3).shuffle(texts)
+    batched = Warehouse(tmp_path / "batched.duckdb")
+    for number in range(5):
+        derive(batched, texts[number::5], f"run-{number}")
+    whole = Warehouse(tmp_path / "whole.duckdb")
+    derive(whole, texts, "rebuild", rebuild=True)
+    events = events_up_to_ids(batched)
+    assert len(events) > 100
+    assert events == events_up_to_ids(whole)
+    merged = batched.query(
+        "SELECT count(*) FROM (SELECT event_id FROM event_mentions GROUP BY event_id"
+        " HAVING count(DISTINCT article_id) > 1)"
+    )[1][0][0]
+    assert merged >= 10, "the texts should report some events more than once"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_any_batching_with_changes_and_removals_resolves_as_everything_at_once(
+    tmp_path: Path, seed: int
+) -> None:
+    """Random articles in random batches; between batches an article is re-derived with
+    other events and another one vanishes. After every run the warehouse holds exactly
+    the events of placing all current reports at once."""
+    rng = random.Random(seed)
+    maker = ReportMaker(rng)
+    articles = {f"a{i:03d}": maker.article(f"a{i:03d}") for i in range(24)}
+    order = list(articles)
+    rng.shuffle(order)
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    current: dict = {}
+    for number in range(5):
+        batch = {a: articles[a] for a in order[number::5]}
+        gone: list[str] = []
+        earlier = [a for a in current if a not in batch]
+        if number and len(earlier) > 2:
+            changed, vanished = rng.sample(earlier, 2)
+            batch[changed] = maker.article(changed, version=number)
+            gone.append(vanished)
+            del current[vanished]
+        current.update(batch)
+        load_reports(warehouse, batch, gone)
+        resolve(warehouse, f"run-{number}", "test", rebuild=False)
+        expected = resolve_in_memory([r for reports in current.values() for r in reports])
+        _, rows = warehouse.query(
+            "SELECT list(DISTINCT article_event_id ORDER BY article_event_id)"
+            " FROM event_mentions GROUP BY event_id"
+        )
+        assert sorted(tuple(r[0]) for r in rows) == sorted(
+            tuple(sorted(m.article_event_id for m in e.members)) for e in expected
+        )
+    # A rebuild (kind by kind, in memory) places them all the same way.
+    before = warehouse.query("SELECT event_id, article_event_id FROM event_mentions ORDER BY ALL")
+    resolve(warehouse, "rebuild", "test", rebuild=True)
+    after = warehouse.query("SELECT event_id, article_event_id FROM event_mentions ORDER BY ALL")
+    assert after == before
+
+
+@pytest.mark.parametrize("first", [YONHAP_SEED, VOA_SEED], ids=["dated-first", "undated-first"])
+def test_an_event_keeps_its_id_when_a_later_article_adds_a_mention(
+    tmp_path: Path, first: Path
+) -> None:
+    """The Stockholm talks: Yonhap dates them, VOA does not. Whichever comes second joins
+    the event the first made, and the event keeps its id (also when the newcomer's
+    dated report now heads it)."""
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    derive(warehouse, [first], "run-1")
+    placed_before = dict(
+        warehouse.query("SELECT DISTINCT article_event_id, event_id FROM event_mentions")[1]
+    )
+    derive(warehouse, [VOA_SEED if first == YONHAP_SEED else YONHAP_SEED], "run-2")
+    (talks,) = warehouse.query(
+        "SELECT e.event_id, e.event_date::VARCHAR, e.run_id, list(DISTINCT m.article_event_id)"
+        " FROM events e JOIN event_mentions m USING (event_id)"
+        " WHERE e.event_type = 'MEETING' AND e.place_entity_id = 'ref:sweden'"
+        " GROUP BY ALL HAVING count(DISTINCT m.article_id) = 2"
+    )[1]
+    event_id, day, run_id, reports = talks
+    (earlier,) = [r for r in reports if r in placed_before]
+    assert event_id == placed_before[earlier]
+    assert (day, run_id) == ("2019-10-05", "run-2")
+
+
+def test_a_rederived_article_leaves_its_events_and_the_others_keep_their_ids(
+    tmp_path: Path,
+) -> None:
+    def report(article: str, index: int, **changes: object) -> EventRecord:
+        launch = EventRecord(
+            article_event_id=f"{article}-e{index}",
+            article_id=article,
+            event_type="WEAPONS_TEST",
+            meeting_kind=None,
+            modality="asserted",
+            date=EventDate(None, "unknown"),
+            place="ref:east-sea",
+            place_country=None,
+            actors=(("ref:north-korea", "source"), ("ref:united-states", "target")),
+            people=frozenset(),
+            summary=f"{article} {index}",
+        )
+        return dataclasses.replace(launch, **changes)
+
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    # The same launch in articles a, b and c; a also reports talks nobody else reports.
+    talks = {"event_type": "MEETING", "place": "ref:hanoi", "place_country": "VNM"}
+    load_reports(
+        warehouse,
+        {
+            "a": [report("a", 0), report("a", 1, **talks)],
+            "b": [report("b", 0)],
+            "c": [report("c", 0)],
+        },
+    )
+    resolve(warehouse, "run-1", "test", rebuild=False)
+    launch_id, talks_id = event_of(warehouse, "a-e0"), event_of(warehouse, "a-e1")
+    assert event_of(warehouse, "b-e0") == event_of(warehouse, "c-e0") == launch_id
+    # Article a, derived again, now reports only a protest.
+    protest = {"event_type": "PROTEST", "place": "ref:seoul", "place_country": "KOR"}
+    load_reports(warehouse, {"a": [report("a", 0, **protest)]})
+    resolve(warehouse, "run-2", "test", rebuild=False)
+    assert event_of(warehouse, "b-e0") == event_of(warehouse, "c-e0") == launch_id
+    _, rows = warehouse.query(f"SELECT count(*) FROM events WHERE event_id = '{talks_id}'")
+    assert rows == [(0,)], "an event left with no mentions disappears"
+    assert event_of(warehouse, "a-e0") not in (launch_id, talks_id)
+    _, runs = warehouse.query("SELECT event_id, run_id FROM events ORDER BY ALL")
+    assert (launch_id, "run-2") in runs, "the launch lost a mention in run 2"
+
+
+def test_a_rebuild_keeps_the_ids_of_the_events_it_makes_again(tmp_path: Path) -> None:
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    texts = sorted(SEEDS.glob("*.txt")) + sorted(PASSAGES.glob("*.txt"))
+    derive(warehouse, texts[:10], "run-1")
+    derive(warehouse, texts[10:], "run-2")
+    _, before = warehouse.query("SELECT event_id, summary FROM events ORDER BY ALL")
+    rebuilt = resolve_events(warehouse, "rebuild", rebuild=True)
+    _, after = warehouse.query("SELECT event_id, summary FROM events ORDER BY ALL")
+    assert after == before
+    assert rebuilt.new_events == [] and rebuilt.removed_events == 0
+    assert warehouse.query("SELECT DISTINCT run_id FROM events")[1] == [("rebuild",)]
+
+
+def test_a_run_that_adds_nothing_writes_nothing(tmp_path: Path) -> None:
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    derive(warehouse, sorted(SEEDS.glob("*.txt")), "run-1")
+    nothing = resolve_events(warehouse, "run-2")
+    assert (nothing.reports, nothing.new_events, nothing.changed_events) == (0, [], 0)
+    assert warehouse.query("SELECT DISTINCT run_id FROM events")[1] == [("run-1",)]

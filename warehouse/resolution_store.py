@@ -1,0 +1,356 @@
+"""What incremental resolution looks up in the warehouse, one statement per lookup.
+
+`SqlStore` answers the walk of `parsers.extraction.incremental`: stored places of reports,
+members of events, candidate events of reports (by `same_event.could_fit`'s keys) and the
+stored reports a change could affect. Each lookup is one set-based statement over Arrow
+tables of keys, never a loop of queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+
+import duckdb
+import pyarrow as pa
+
+from parsers.extraction.incremental import Affected, Candidate, Changed, Placed, Placement
+from parsers.extraction.model import EventDate
+from parsers.extraction.same_event import (
+    RANK,
+    EventKeys,
+    EventRecord,
+    event_keys,
+    kind_of,
+    report_keys,
+)
+from warehouse.store import string_table
+
+
+# -- keys --------------------------------------------------------------------------------
+def rank_of(record: EventRecord) -> int:
+    return RANK[record.date.precision]
+
+
+# `r` comes after the change `c` in the placing order.
+_AFTER = "(r.rank < c.since_rank OR (r.rank = c.since_rank AND r.article_event_id > c.since_id))"
+
+
+def keyed(kind: str, key: str) -> str:
+    """A key of `same_event` within its kind; stored as its 64-bit hash (a collision only
+    makes a lookup return one candidate too many, which the rule then turns down)."""
+    return f"{kind}\x1f{key}"
+
+
+class SqlStore:
+    """The walk's store (parsers.extraction.incremental.Store) over one connection."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
+        self.conn = conn
+
+    # -- reading reports -----------------------------------------------------------------
+    def records(self, relation: str, columns: str = "") -> list[tuple]:
+        """Reports of article_events joined to `relation` (which has article_event_id),
+        with their place's country; `columns` adds columns of the relation."""
+        extra = f", {columns}" if columns else ""
+        return self.conn.execute(
+            f"""
+            SELECT e.article_event_id, e.article_id, e.event_type, e.meeting_kind,
+                   e.modality, e.event_date, e.date_precision, e.month_hint,
+                   e.place_entity_id, p.country_iso3, e.summary,
+                   [a.entity_id FOR a IN e.actors], [a.role FOR a IN e.actors] {extra}
+            FROM {relation} w
+            JOIN article_events e USING (article_event_id)
+            LEFT JOIN entities p ON p.entity_id = e.place_entity_id
+            """
+        ).fetchall()
+
+    def to_records(self, rows: Sequence[tuple]) -> list[EventRecord]:
+        actor_ids = {a for row in rows for a in row[11]}
+        people = self._people(actor_ids)
+        return [
+            EventRecord(
+                article_event_id=row[0],
+                article_id=row[1],
+                event_type=row[2],
+                meeting_kind=row[3],
+                modality=row[4],
+                date=EventDate(row[5], row[6], month_hint=row[7]),
+                place=row[8],
+                place_country=row[9],
+                summary=row[10],
+                actors=tuple(zip(row[11], row[12], strict=True)),
+                people=frozenset(a for a in row[11] if a in people),
+            )
+            for row in rows
+        ]
+
+    def _people(self, entity_ids: Collection[str]) -> set[str]:
+        if not entity_ids:
+            return set()
+        self.conn.register("maybe_people", string_table(entity_id=list(entity_ids)))
+        rows = self.conn.execute(
+            "SELECT entity_id FROM entities JOIN maybe_people USING (entity_id)"
+            " WHERE entity_type = 'PERSON'"
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def articles_records(self, article_ids: Sequence[str]) -> list[EventRecord]:
+        self.conn.register("chunk_articles", string_table(article_id=article_ids))
+        rows = self.records(
+            "(SELECT article_event_id FROM article_events JOIN chunk_articles USING (article_id))"
+        )
+        return self.to_records(rows)
+
+    def kind_records(self, combos: Sequence[tuple]) -> list[EventRecord]:
+        """Every stored report of these (event_type, meeting_kind, modality)."""
+        self.conn.register(
+            "kind_combos",
+            pa.table(
+                {
+                    "event_type": pa.array([c[0] for c in combos], pa.string()),
+                    "meeting_kind": pa.array([c[1] for c in combos], pa.string()),
+                    "modality": pa.array([c[2] for c in combos], pa.string()),
+                }
+            ),
+        )
+        return self.to_records(
+            self.records(
+                "(SELECT article_event_id FROM article_events e JOIN kind_combos c"
+                " ON e.event_type = c.event_type AND e.modality = c.modality"
+                " AND e.meeting_kind IS NOT DISTINCT FROM c.meeting_kind)"
+            )
+        )
+
+    def vanished_reports(self, article_ids: Sequence[str]) -> list[str]:
+        """Stored reports of these articles that their extraction no longer has."""
+        self.conn.register("chunk_articles", string_table(article_id=article_ids))
+        rows = self.conn.execute(
+            "SELECT r.article_event_id FROM resolution_reports r"
+            " JOIN chunk_articles USING (article_id)"
+            " WHERE r.article_event_id NOT IN (SELECT article_event_id FROM article_events"
+            " JOIN chunk_articles USING (article_id))"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    # -- the Store protocol --------------------------------------------------------------
+    def placed(self, ids: Collection[str]) -> dict[str, Placed]:
+        if not ids:
+            return {}
+        self.conn.register("wanted_reports", string_table(article_event_id=list(ids)))
+        rows = self.conn.execute(
+            "SELECT article_event_id, kind, rank, event_key, accepted_first, accepted_second"
+            " FROM resolution_reports JOIN wanted_reports USING (article_event_id)"
+        ).fetchall()
+        return {row[0]: _placed(row) for row in rows}
+
+    def members(self, events: Collection[str]) -> dict[str, list[EventRecord]]:
+        if not events:
+            return {}
+        self.conn.register("wanted_events", string_table(event_key=list(events)))
+        rows = self.records(
+            "(SELECT article_event_id, event_key FROM resolution_reports"
+            " JOIN wanted_events USING (event_key))",
+            "w.event_key",
+        )
+        found: dict[str, list[EventRecord]] = defaultdict(list)
+        for record, row in zip(self.to_records(rows), rows, strict=True):
+            found[row[13]].append(record)
+        return found
+
+    def candidates(
+        self, records: Sequence[EventRecord], skip: int, limit: int
+    ) -> dict[str, list[Candidate]]:
+        if not records:
+            return {}
+        self.conn.register("lookup_keys", lookup_keys(records))
+        # Each distinct key's first events in founding order, then per report the first of
+        # their union: the same as the first of each report's whole list, and a dense key
+        # (North Korea and the United States) is read once, not once per report.
+        rows = self.conn.execute(
+            """
+            WITH wanted AS (
+                SELECT article_event_id, hash(key) AS h FROM lookup_keys
+            ),
+            per_key AS (
+                SELECT k.h, k.event_key, k.rank,
+                       row_number() OVER (
+                           PARTITION BY k.h ORDER BY k.rank DESC, k.event_key
+                       ) AS n
+                FROM resolution_event_keys k
+                WHERE k.h IN (SELECT h FROM wanted)
+            ),
+            found AS (
+                SELECT DISTINCT w.article_event_id, p.event_key, p.rank
+                FROM wanted w JOIN per_key p USING (h)
+                WHERE p.n <= ?
+            ),
+            ranked AS (
+                SELECT *, row_number() OVER (
+                    PARTITION BY article_event_id ORDER BY rank DESC, event_key
+                ) AS n
+                FROM found
+            )
+            SELECT article_event_id, event_key, rank FROM ranked
+            WHERE n > ? AND n <= ?
+            ORDER BY article_event_id, n
+            """,
+            [skip + limit, skip, skip + limit],
+        ).fetchall()
+        found: dict[str, list[Candidate]] = defaultdict(list)
+        for report_id, event_key, rank in rows:
+            found[report_id].append(Candidate(event_key, rank))
+        return found
+
+    def events_by_keys(
+        self, keys: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], list[Candidate]]:
+        wanted = list(keys)
+        self.conn.register(
+            "wanted_keys", string_table(key=[keyed(kind, key) for kind, key in wanted])
+        )
+        rows = self.conn.execute(
+            "SELECT w.key, k.event_key, k.rank FROM wanted_keys w"
+            " JOIN resolution_event_keys k ON k.h = hash(w.key)"
+            " ORDER BY w.key, k.rank DESC, k.event_key"
+        ).fetchall()
+        by_keyed: dict[str, list[Candidate]] = defaultdict(list)
+        for key, event_key, rank in rows:
+            by_keyed[key].append(Candidate(event_key, rank))
+        return {(kind, key): by_keyed.get(keyed(kind, key), []) for kind, key in wanted}
+
+    def affected_by(self, changes: Sequence[Changed], exclude: Collection[str]) -> list[Affected]:
+        if not changes:
+            return []
+        self.conn.register("changed", _changes(changes))
+        self.conn.register("changed_keys", _change_keys(changes))
+        rows = self.conn.execute(
+            f"""
+            WITH in_or_accepting AS (
+                SELECT r.article_event_id
+                FROM resolution_reports r JOIN changed c ON r.event_key = c.event_key
+                WHERE {_AFTER}
+                UNION
+                SELECT r.article_event_id
+                FROM resolution_reports r JOIN changed c ON r.accepted_first = c.event_key
+                WHERE {_AFTER}
+                UNION
+                SELECT r.article_event_id
+                FROM resolution_reports r JOIN changed c ON r.accepted_second = c.event_key
+                WHERE {_AFTER}
+            ),
+            -- Per key, the earliest change that has it: the most reports come after it.
+            earliest AS (
+                SELECT DISTINCT ON (h) hash(key) AS h, key, since_rank, since_id
+                FROM changed_keys ORDER BY h, since_rank DESC, since_id
+            ),
+            -- Reports a changed event could fit now: dated ones (a new first fit), and
+            -- undated ones that fitted at most one event; with the keys they share.
+            could_fit AS (
+                SELECT r.article_event_id, c.key
+                FROM earliest c
+                JOIN resolution_report_keys k USING (h)
+                JOIN resolution_reports r ON r.article_event_id = k.article_event_id
+                WHERE (r.rank > 0 OR r.accepted_second IS NULL) AND {_AFTER}
+            )
+            SELECT article_event_id, NULL FROM in_or_accepting
+            UNION ALL SELECT article_event_id, key FROM could_fit
+            """
+        ).fetchall()
+        events_with = _events_by_key(changes)
+        direct: set[str] = set()
+        matched: dict[str, set[str]] = defaultdict(set)
+        for report_id, key in rows:
+            if report_id in exclude:
+                continue
+            if key is None:
+                direct.add(report_id)
+            else:
+                matched[report_id].update(events_with[key])
+        since = {c.event: c.since for c in changes}
+        ids = sorted(direct | set(matched))
+        if not ids:
+            return []
+        placed = self.placed(ids)
+        self.conn.register("wanted_reports", string_table(article_event_id=ids))
+        event_ranks = dict(
+            self.conn.execute(
+                "SELECT r.article_event_id, e.rank FROM resolution_reports r"
+                " JOIN wanted_reports USING (article_event_id)"
+                " JOIN resolution_events e USING (event_key)"
+            ).fetchall()
+        )
+        records = self.to_records(self.records("wanted_reports"))
+        return [
+            Affected(
+                r,
+                placed[r.article_event_id],
+                _involved(placed[r.article_event_id], r.position, since),
+                frozenset(matched.get(r.article_event_id, ())),
+                event_ranks.get(r.article_event_id, 0),
+            )
+            for r in records
+        ]
+
+
+def _involved(placed: Placed, turn: tuple[int, str], since: dict) -> frozenset[str]:
+    """The events of a report's decision that changed before its turn."""
+    mine = {placed.placement.event, *placed.placement.accepted}
+    return frozenset(e for e in mine if e in since and since[e] < turn)
+
+
+def _events_by_key(changes: Sequence[Changed]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for change in changes:
+        if change.keys is not None:
+            for key in event_keys(change.keys):
+                found[keyed(change.kind, key)].add(change.event)
+    return found
+
+
+def _placed(row: tuple) -> Placed:
+    accepted = tuple(a for a in (row[4], row[5]) if a is not None)
+    return Placed(row[0], row[1], row[2], Placement(row[3], accepted))
+
+
+# -- Arrow tables ------------------------------------------------------------------------
+def lookup_keys(records: Sequence[EventRecord]) -> pa.Table:
+    ids, keys = [], []
+    for record in records:
+        kind = kind_of(record)
+        for key in report_keys(record):
+            ids.append(record.article_event_id)
+            keys.append(keyed(kind, key))
+    return string_table(article_event_id=ids, key=keys)
+
+
+def event_key_rows(event: str, kind: str, rank: int, keys: EventKeys) -> list[tuple]:
+    return [(event, rank, keyed(kind, key)) for key in event_keys(keys)]
+
+
+def _changes(changes: Sequence[Changed]) -> pa.Table:
+    return pa.table(
+        {
+            "event_key": pa.array([c.event for c in changes], pa.string()),
+            "since_rank": pa.array([-c.since[0] for c in changes], pa.int8()),
+            "since_id": pa.array([c.since[1] for c in changes], pa.string()),
+        }
+    )
+
+
+def _change_keys(changes: Sequence[Changed]) -> pa.Table:
+    ranks, ids, keys = [], [], []
+    for change in changes:
+        if change.keys is None:
+            continue
+        for key in event_keys(change.keys):
+            ranks.append(-change.since[0])
+            ids.append(change.since[1])
+            keys.append(keyed(change.kind, key))
+    return pa.table(
+        {
+            "since_rank": pa.array(ranks, pa.int8()),
+            "since_id": pa.array(ids, pa.string()),
+            "key": pa.array(keys, pa.string()),
+        }
+    )
