@@ -186,3 +186,18 @@ def test_he_and_she_resolve_only_to_the_one_person_just_named(
         )
     )
     assert not [m for m in doubtful.mentions if m.surface == "He"]
+
+
+def test_a_role_is_the_description_not_the_clause_that_joins_it(extractor: Extractor) -> None:
+    """What `peninsula who` lists as a person's roles reads as a description."""
+    extraction = extractor.extract(
+        story(
+            "Officials in Seoul said that the foreign minister's chief aide, Lee Dong-hwan,"
+            " met U.S. envoys on Tuesday.",
+            "The talks were led by Jane Whitcombe, who was described as the State"
+            " Department's senior official for Korea policy.",
+        )
+    )
+    roles = {e.name: e.role for e in extraction.entities.values() if e.type == "PERSON"}
+    assert roles["Lee Dong-hwan"] == "the foreign minister's chief aide"
+    assert roles["Jane Whitcombe"] == "State Department's senior official for Korea policy"

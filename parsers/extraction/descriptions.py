@@ -58,6 +58,27 @@ _LETTERS = re.compile(r"[a-z]+")
 _CLAUSE_OPENING = re.compile(r"[,;(]|\b(?:said|and|with|between|since|of|by|after)\b")
 
 
+# What opens a clause rather than a description: "who was described as her top aide",
+# "that the minister's deputy". The role is the noun phrase after it.
+_ROLE_OPENING = re.compile(
+    r"^(?:who|that|which)\s+(?:(?:is|was|has\s+been|had\s+been|serves\s+as|served\s+as)\s+)?"
+    r"(?:(?:described|known|identified|named)\s+as\s+)?(?:(?:a|an|the)\s+)?",
+    re.IGNORECASE,
+)
+
+
+# Where a clause ends and an appositive in front of a name may begin.
+_FRONT_CLAUSE = re.compile(
+    r"\b(?:said|says|told|that|when|while|because|whom|which|announced|reported)\b"
+)
+
+
+def clean_role(role: str) -> str:
+    """The description without the words that only join it to the sentence."""
+    role = role.strip()
+    return _ROLE_OPENING.sub("", role, count=1).strip() or role
+
+
 def words_of(text: str) -> set[str]:
     """Content words, for comparing descriptions ("top nuclear negotiator")."""
     return {_SYNONYMS.get(w, w) for w in _LETTERS.findall(text.lower()) if w not in _FUNCTION_WORDS}
@@ -79,7 +100,7 @@ def describe(
     """Keep the role and affiliation the text gives a person next to the name."""
     after = ROLE_AFTER.match(text[end : end + 200])
     if after:
-        role = after.group("role").strip()
+        role = clean_role(after.group("role"))
         entity.descriptors.update(words_of(role))
         if entity.role is None:
             entity.role = role
@@ -97,17 +118,19 @@ def describe(
         clause = " ".join(clause.split()[-(9 if sent_to else 5) :])
         entity.descriptors.update(words_of(clause))
         if entity.role is None:
-            entity.role = clause or title
+            entity.role = clean_role(clause) or title
             entity.affiliation = _affiliation(clause, entities)
     # "the North's top nuclear negotiator, Kim Myong-gil,": an appositive in front.
     front = before.rstrip()
     if front.endswith(","):
         phrase = front[:-1]
-        phrase = phrase[max(phrase.rfind(","), phrase.rfind(";")) + 1 :].strip()
+        phrase = phrase[max(phrase.rfind(","), phrase.rfind(";")) + 1 :]
+        # "Officials said that the minister's aide, Lee ...": the words after the verb.
+        phrase = _FRONT_CLAUSE.split(phrase)[-1].strip()
         if 3 <= len(phrase) <= 80 and last_word(phrase + " ") in ROLE_WORDS:
             entity.descriptors.update(words_of(phrase))
             if entity.role is None:
-                entity.role = phrase
+                entity.role = clean_role(phrase)
 
 
 def _affiliation(role: str, entities: dict[str, ArticleEntity]) -> str | None:
