@@ -13,6 +13,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from parsers import generic_html, generic_text, voa_html, yonhap_html, yonhap_wire
+from parsers.control_chars import markup_without_controls, removal_note
 from parsers.decode import DecodedText, clean_text, decode_document
 from parsers.layout import page_blocks
 from parsers.model import Article, ParseError
@@ -130,14 +131,15 @@ def parse_page(
 def _parse_page(
     decoded: DecodedText, *, parser: str | None, url: str | None, source: str | None
 ) -> Article:
-    html = decoded.text
+    html, removed = markup_without_controls(decoded.text)
+    notes = (removal_note(removed),) if removed else ()
     name = parser or next((name for recognize, name in _RECOGNIZERS if recognize(html)), "generic")
     article = PAGE_PARSERS[name](html, url, source)
     return dataclasses.replace(
         article,
         url=url or article.url,
         # Decoding repairs came first; the parser's notes (times that disagree) follow.
-        repairs=decoded.repairs + article.repairs,
+        repairs=decoded.repairs + notes + article.repairs,
     )
 
 

@@ -47,6 +47,11 @@ def test_generic_source_comes_from_the_sidecar_url() -> None:
         (b'{"published_at": "yesterday"}', "not an ISO 8601 timestamp"),
         (b'{"published_at": "2019-10-07T11:12:00"}', "has no UTC offset"),
         (b'{"url": 5}', "url must be a string"),
+        (b'{"url": ' + b"7" * 100_000 + b"}", "url must be a string"),
+        (b'{"url": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "JSON nested too deeply"),
+        (b'{"encoding": "zlib_codec"}', "encoding 'zlib_codec' is not a text encoding"),
+        (b'{"encoding": "rot13"}', "encoding 'rot13' is not a text encoding"),
+        (b'{"encoding": "klingon-8"}', "encoding 'klingon-8' is not a known encoding"),
     ],
 )
 def test_bad_sidecars_name_the_file_and_the_problem(raw: bytes, reason: str) -> None:
