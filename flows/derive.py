@@ -125,8 +125,11 @@ def _crashed(summary: DeriveSummary, exc: BaseException) -> DeriveSummary:
     return summary
 
 
-def _finish(summary: DeriveSummary, flow_name: str, started: datetime, db: str) -> State:
-    refresh_desk(db)
+def _finish(
+    summary: DeriveSummary, flow_name: str, started: datetime, db: str, refresh: bool = True
+) -> State:
+    if refresh:
+        refresh_desk(db)
     if summary.crashed is not None:
         # The crash is on record already (recorded_crash); the state says what it was.
         return Failed(message=f"crashed: {summary.crashed}", data=summary)
@@ -152,10 +155,14 @@ def _finish(summary: DeriveSummary, flow_name: str, started: datetime, db: str) 
 
 
 @flow(name="derive-articles", persist_result=False)
-def derive_flow(db: str = str(DEFAULT_DB), workers: int | None = None) -> State:
+def derive_flow(
+    db: str = str(DEFAULT_DB), workers: int | None = None, refresh_desk: bool = True
+) -> State:
     """Extract entities, quotes and events of articles not yet derived by this version.
 
-    `workers`: processes running the model (default: one per core).
+    `workers`: processes running the model (default: one per core). `refresh_desk`: bring
+    the search index, feed and picture up to date at the end; a flow that runs this one as
+    its subflow passes False and refreshes once itself, after its own work.
     """
     run_id = str(flow_run.get_id() or uuid.uuid4())
     started = datetime.now(UTC)
@@ -165,7 +172,7 @@ def derive_flow(db: str = str(DEFAULT_DB), workers: int | None = None) -> State:
             summary = _derive(db, run_id, everything=False, workers=workers)
     except Exception as exc:  # the state carries the real error, and a summary
         summary = _crashed(summary, exc)
-    return _finish(summary, "derive-articles", started, db)
+    return _finish(summary, "derive-articles", started, db, refresh=refresh_desk)
 
 
 @flow(name="reprocess", persist_result=False)

@@ -141,7 +141,7 @@ def ingest_feeds(
     message = report.message()
     news = RunNews(articles=run_articles(warehouse, run_id))
     if derive:
-        derived = derive_flow(db=db, return_state=True)
+        derived = derive_flow(db=db, refresh_desk=False, return_state=True)
         report.derive_message, report.derive_ok = derived.message, derived.is_completed()
         news.events = getattr(derived.result(raise_on_failure=False), "new_events", [])
         news.derive_message = derived.message

@@ -134,7 +134,7 @@ def load_files(
     if derive:
         from flows.derive import derive_flow  # imported here: derive imports this module
 
-        derived = derive_flow(db=db, return_state=True)
+        derived = derive_flow(db=db, refresh_desk=False, return_state=True)
         summary.derive_message, summary.derive_ok = derived.message, derived.is_completed()
         result = derived.result(raise_on_failure=False)
         news.events = getattr(result, "new_events", [])
