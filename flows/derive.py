@@ -17,8 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
-from flows import progress
-from flows.desk import refresh_desk
+from flows import desk, progress
 from flows.extract_workers import ExtractionWorkers
 from flows.load_files import DEFAULT_DB, NAMED_FAILURES
 from flows.pipeline import (
@@ -129,7 +128,7 @@ def _finish(
     summary: DeriveSummary, flow_name: str, started: datetime, db: str, refresh: bool = True
 ) -> State:
     if refresh:
-        refresh_desk(db)
+        desk.refresh_desk(db)
     if summary.crashed is not None:
         # The crash is on record already (recorded_crash); the state says what it was.
         return Failed(message=f"crashed: {summary.crashed}", data=summary)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from parsers.extraction.model import PRECISION_RANK
 from parsers.extraction.names import name_key
 from parsers.model import Article
 
@@ -155,13 +156,12 @@ def event_matches(gold: dict, event: EventView) -> bool:
 
 
 _WIDTH = {"day": 10, "month": 7, "year": 4}
-_RANK = {"unknown": 0, "year": 1, "month": 2, "day": 3}
 
 
 def date_agrees(wanted: str, precision: str | None, event: EventView) -> bool:
     """The event's date agrees at the gold precision; a finer date inside also agrees."""
     precision = precision or {10: "day", 7: "month", 4: "year"}[len(wanted)]
-    if event.date is None or _RANK[event.precision] < _RANK[precision]:
+    if event.date is None or PRECISION_RANK[event.precision] < PRECISION_RANK[precision]:
         return False
     return event.date.isoformat()[: _WIDTH[precision]] == wanted[: _WIDTH[precision]]
 

@@ -188,6 +188,16 @@ def wait_for_deployments(served: Served, timeout: float) -> dict[str, dict]:
     raise AssertionError(f"the deployments were not listed within {timeout:.0f} s")
 
 
+def derive_run_of(api: str, run_id: str) -> dict:
+    """The derive-articles subflow of a load-files run (it publishes the events table)."""
+    (derive,) = api_post(
+        f"{api}/flow_runs/filter",
+        json={"flow_runs": {"parent_flow_run_id": {"any_": [run_id]}}},
+        timeout=30,
+    ).json()
+    return derive
+
+
 def artifacts_of(api: str, run_id: str) -> dict[str, dict]:
     artifacts = api_post(f"{api}/artifacts/filter", json={}, timeout=30).json()
     return {a["key"]: a for a in artifacts if a["flow_run_id"] == run_id}
@@ -239,12 +249,7 @@ def test_serve_lists_scheduled_deployments_and_runs_one(served: Served) -> None:
     assert new_events and int(new_events.group(1)) > 0
     assert re.search(r"^- \*\*2019-02(-\d\d)?\*\* .+ \(voa, yonhap\)$", report["data"], re.M)
     assert own["load-files-progress"]["data"] == 100
-    # The events table is published by the run's own derive-articles subflow.
-    (derive,) = api_post(
-        f"{served.api}/flow_runs/filter",
-        json={"flow_runs": {"parent_flow_run_id": {"any_": [run["id"]]}}},
-        timeout=30,
-    ).json()
+    derive = derive_run_of(served.api, run["id"])
     table = json.loads(artifacts_of(served.api, derive["id"])["new-events"]["data"])
     assert list(table[0]) == ["date", "what happened", "who", "where", "sources"]
     assert any("Hanoi" in row["where"] for row in table)
@@ -494,11 +499,7 @@ def test_the_dashboard_shows_the_run_and_its_artifacts(served: Served) -> None:
         )
         assert "N. Korea employs high-pressure tactics in nuke talks with U.S." in report
         driver.save_screenshot(str(shots / "dashboard-report.png"))
-        (derive,) = api_post(
-            f"{served.api}/flow_runs/filter",
-            json={"flow_runs": {"parent_flow_run_id": {"any_": [served.run_id]}}},
-            timeout=30,
-        ).json()
+        derive = derive_run_of(served.api, served.run_id)
         events = artifacts_of(served.api, derive["id"])["new-events"]
         table = page_text(driver, f"{ui}/artifacts/artifact/{events['id']}", "Hanoi")
         assert "what happened" in table.lower()

@@ -15,9 +15,8 @@ import duckdb
 import pyarrow as pa
 
 from parsers.extraction.incremental import Affected, Candidate, Changed, Placed, Placement
-from parsers.extraction.model import EventDate
+from parsers.extraction.model import PRECISION_RANK, EventDate
 from parsers.extraction.same_event import (
-    RANK,
     EventKeys,
     EventRecord,
     event_keys,
@@ -29,7 +28,7 @@ from warehouse.store import string_table
 
 # -- keys --------------------------------------------------------------------------------
 def rank_of(record: EventRecord) -> int:
-    return RANK[record.date.precision]
+    return PRECISION_RANK[record.date.precision]
 
 
 # `r` comes after the change `c` in the placing order.

@@ -27,12 +27,7 @@ from parsers.extraction.event_dates import (
     told_as_earlier,
 )
 from parsers.extraction.mentions import Reading
-from parsers.extraction.merging import (  # noqa: F401 - dates_agree: resolve.py reads it here
-    Candidate,
-    EventOrigin,
-    dates_agree,
-    merge_within,
-)
+from parsers.extraction.merging import Candidate, EventOrigin, merge_within
 from parsers.extraction.modality import modality
 from parsers.extraction.model import UNKNOWN_DATE, ArticleEvent, EventDate
 from parsers.extraction.referents import Referents

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parsers.extraction.mentions import Reading
-from parsers.extraction.model import ArticleEntity, ArticleEvent, EventDate
+from parsers.extraction.model import PRECISION_RANK, ArticleEntity, ArticleEvent, EventDate
 
 
 @dataclass(slots=True)
@@ -39,7 +39,7 @@ def _compatible(a: Candidate, b: Candidate, entities: dict[str, ArticleEntity]) 
     if x.event_type != y.event_type or a.summit != b.summit:
         return False
     if x.modality != y.modality and not (
-        b.anaphoric and _REALITY.get(x.modality) == _REALITY.get(y.modality) == "happened"
+        b.anaphoric and REALITY.get(x.modality) == REALITY.get(y.modality) == "happened"
     ):
         # "The missile was launched from near Pyongyang, according to the JCS": what
         # points back to a launch already asserted is that launch, also when reported.
@@ -88,8 +88,10 @@ def places_agree(x: str | None, y: str | None, entities: dict[str, ArticleEntity
     return cx is None or cy is None or cx == cy
 
 
-# What one sentence asserts another reports ("according to the JCS"): the same event.
-_REALITY = {"asserted": "happened", "reported": "happened"}
+# What one sentence asserts another reports ("according to the JCS"), or one outlet
+# asserts another reports from sources: the same event. A plan, a hypothesis or a
+# denial is another matter.
+REALITY = {"asserted": "happened", "reported": "happened"}
 
 # Only these are merged inside one article: an accusation or a threat said twice is
 # usually two, while "the talks" and "the Stockholm talks" are one meeting; statements
@@ -158,4 +160,4 @@ def _absorb(target: Candidate, other: Candidate) -> None:
 
 
 def _rank(value: EventDate) -> int:
-    return {"unknown": 0, "year": 1, "month": 2, "day": 3}[value.precision]
+    return PRECISION_RANK[value.precision]

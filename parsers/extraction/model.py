@@ -49,6 +49,10 @@ class Quote:
     partial: bool
 
 
+# How precise a date is, least to most ('unknown' is no date).
+PRECISION_RANK = {"unknown": 0, "year": 1, "month": 2, "day": 3}
+
+
 @dataclass(frozen=True, slots=True)
 class EventDate:
     value: date | None

@@ -18,9 +18,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from parsers.extraction.model import EventDate
+from parsers.extraction.model import PRECISION_RANK, EventDate
 from parsers.extraction.same_event import (
-    RANK,
     EventKeys,
     EventRecord,
     EventState,
@@ -100,7 +99,7 @@ class ResolvedEvent:
     @property
     def head(self) -> EventRecord:
         """The member with the most precise date names the event."""
-        return max(self.members, key=lambda m: (RANK[m.date.precision], -len(m.summary)))
+        return max(self.members, key=lambda m: (PRECISION_RANK[m.date.precision], -len(m.summary)))
 
     def actors(self) -> dict[str, str]:
         merged: dict[str, str] = {}

@@ -23,8 +23,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from parsers.extraction.events import dates_agree
-from parsers.extraction.model import EventDate
+from parsers.extraction.merging import REALITY, dates_agree
+from parsers.extraction.model import PRECISION_RANK, EventDate
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,20 +53,13 @@ class EventRecord:
         object.__setattr__(self, "position", _position(self))
 
 
-# How precise a report's date is; the more precise reports are placed first.
-RANK = {"unknown": 0, "year": 1, "month": 2, "day": 3}
-# What one outlet asserts another reports from sources: the same event. A plan, a
-# hypothesis or a denial is another matter.
-_REALITY = {"asserted": "happened", "reported": "happened"}
-
-
 def kind_of(record: EventRecord) -> str:
     """Reports of different kinds never join: type, kind of meeting, and whether it happened."""
     return record.kind
 
 
 def kind_from(event_type: str, meeting_kind: str | None, modality: str) -> str:
-    reality = _REALITY.get(modality, modality)
+    reality = REALITY.get(modality, modality)
     return f"{event_type}|{meeting_kind or ''}|{reality}"
 
 
@@ -84,7 +77,7 @@ def position(record: EventRecord) -> tuple[int, str]:
 
 
 def _position(record: EventRecord) -> tuple[int, str]:
-    return (-RANK[record.date.precision], record.article_event_id)
+    return (-PRECISION_RANK[record.date.precision], record.article_event_id)
 
 
 def can_join_anything(record: EventRecord) -> bool:
@@ -120,7 +113,7 @@ class EventState:
         self.articles.add(record.article_id)
         self.actor_ids.update(record.actor_ids)
         self.people.update(record.people)
-        if RANK[record.date.precision] > RANK[self.date.precision]:
+        if PRECISION_RANK[record.date.precision] > PRECISION_RANK[self.date.precision]:
             self.date = record.date
         if self.place is None and record.place is not None:
             self.place, self.place_country = record.place, record.place_country
@@ -250,7 +243,7 @@ KEY_CACHE = 1 << 12
 # `could_fit` as equality of keys, for an index: a report and an event of one kind share a
 # key exactly when `could_fit` accepts them. A dated event is filed under its date and the
 # periods holding it, and a dated report looks up the periods that agree with its date
-# (parsers.extraction.events.dates_agree): on one day with each actor, otherwise with what
+# (parsers.extraction.merging.dates_agree): on one day with each actor, otherwise with what
 # ties reports of different precision (a place or country with an actor, a pair of
 # people). An undated report looks up pairs of its actors, its place and its country.
 @functools.lru_cache(maxsize=KEY_CACHE)
