@@ -11,6 +11,7 @@ import re
 
 from parsers.extraction.names import name_key
 from parsers.extraction.reference import Actor, Reference
+from parsers.extraction.romanization import romanization_key
 from parsers.extraction.text import NEXT_NAME_WORD, WORD
 
 
@@ -44,6 +45,44 @@ class Gazetteer:
                     self._lowercase_ok.add(key)
                 if all(_letters(f).isupper() for f in forms):
                     self._all_caps.add(key)
+
+        # Surname key -> (key of the rest of the name, actor id), both name orders, for
+        # spellings one slip away from a known person's ("Donlad Trump").
+        self._by_surname: dict[str, list[tuple[str, str]]] = {}
+        for actor in reference.actors.values():
+            if actor.type != "PERSON":
+                continue
+            for form in actor.surface_forms:
+                words = [name_key(w) for w in WORD.findall(form)]
+                if len(words) >= 2:
+                    self._by_surname.setdefault(words[-1], []).append(
+                        ("".join(words[:-1]), actor.id)
+                    )
+                    self._by_surname.setdefault(words[0], []).append(("".join(words[1:]), actor.id))
+
+    def lookup_spelling(self, surface: str, person: bool) -> Actor | None:
+        """The actor a name spelled otherwise than the reference names: a Korean name in
+        another romanization, or a person's name with one letter slipped (a typo in the
+        given name, the surname exact). Used only where the exact lookup failed."""
+        key = romanization_key(surface)
+        actor_id = self.reference.by_romanization.get(key) if key else None
+        if actor_id is None and person:
+            actor_id = self._one_slip_away(surface)
+        return self.reference.actors[actor_id] if actor_id else None
+
+    def _one_slip_away(self, surface: str) -> str | None:
+        words = [name_key(w) for w in WORD.findall(surface)]
+        if len(words) < 2:
+            return None
+        found = set()
+        for surname, rest in ((words[-1], words[:-1]), (words[0], words[1:])):
+            typed = "".join(rest)
+            if len(typed) < MIN_SLIP_LENGTH:
+                continue
+            for known, actor_id in self._by_surname.get(surname, ()):
+                if len(known) >= MIN_SLIP_LENGTH and one_edit_apart(typed, known):
+                    found.add(actor_id)
+        return found.pop() if len(found) == 1 else None
 
     def lookup(self, surface: str) -> Actor | None:
         """The actor a whole surface names ("the Kremlin", "Xinhua"), if any."""
@@ -96,6 +135,24 @@ class Gazetteer:
 
 
 _GOES_ON = re.compile(r"-[a-z]")
+
+# A given name shorter than this is one slip away from too many others ("Jong", "Jang").
+MIN_SLIP_LENGTH = 5
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """Exactly one letter inserted, dropped, replaced, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(differ) == 1:
+            return True
+        i, j = [*differ, 0, 0][:2]
+        return len(differ) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    short, long = sorted((a, b), key=len)
+    i = next((k for k, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    return short[i:] == long[i + 1 :]
 
 
 def _letters(text: str) -> str:

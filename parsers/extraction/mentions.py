@@ -14,7 +14,7 @@ words the model tags that the article never names in full: a leader's surname ("
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from spacy.tokens import Doc, Token
@@ -47,6 +47,7 @@ from parsers.extraction.name_spans import (
 from parsers.extraction.name_words import NameWords
 from parsers.extraction.names import name_key
 from parsers.extraction.reference import Actor, Reference
+from parsers.extraction.romanization import romanization_key
 
 MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
@@ -393,6 +394,11 @@ class MentionFinder:
     ) -> None:
         doc = reading.doc
         span = doc[candidate.start : candidate.end]
+        if candidate.actor is None and candidate.label in ("PERSON", "ORG", "FAC"):
+            # A known person or body spelled otherwise: another romanization, a typo.
+            actor = self.gazetteer.lookup_spelling(candidate.name, candidate.label == "PERSON")
+            if actor is not None and (actor.type == "PERSON") == (candidate.label == "PERSON"):
+                candidate = replace(candidate, actor=actor)
         owner = self._other_owner(reading, candidate, entities, mentions)
         if owner is not None and candidate.actor is not None:
             # "the North's Ministry of National Defense" is not Seoul's ministry of that
@@ -506,7 +512,10 @@ def _reference_entity(entities: dict[str, ArticleEntity], actor: Actor) -> Artic
 
 def _text_entity(entities: dict[str, ArticleEntity], name: str, type_: str) -> ArticleEntity:
     name = " ".join(name.split())
-    key = f"txt:{name_key(name)}"
+    # A Korean person's name is keyed across romanizations: "Kang Kyung-wha" in one
+    # article and "Kang Kyong Hwa" in another are one person.
+    folded = romanization_key(name) if type_ == "PERSON" else None
+    key = f"txt:{folded or name_key(name)}"
     entity = entities.get(key)
     if entity is None:
         entity = ArticleEntity(key=key, name=name, type=type_)

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from parsers.extraction.names import name_key
+from parsers.extraction.romanization import romanization_key
 
 ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 
@@ -58,6 +59,9 @@ class Reference:
     # Keys of every word-prefix of every name ("kim", "kimjong", "kimjongun"): the
     # matcher stops extending a span as soon as no name can start that way.
     prefixes: frozenset[str] = frozenset()
+    # Romanization key (romanization.romanization_key) -> actor id, for Korean names
+    # that one actor alone is spelled as.
+    by_romanization: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 def load_reference(path: Path | None = None) -> Reference:
@@ -120,4 +124,16 @@ def _build(data: dict, origin: str, digest: str) -> Reference:
             key += name_key(word)
             prefixes.add(key)
     version = f"{data.get('version', '0')}.{digest}"
-    return Reference(version, actors, by_key, max_words + 2, frozenset(prefixes))
+    return Reference(
+        version, actors, by_key, max_words + 2, frozenset(prefixes), _by_romanization(actors)
+    )
+
+
+def _by_romanization(actors: dict[str, Actor]) -> dict[str, str]:
+    owners: dict[str, set[str]] = {}
+    for actor in actors.values():
+        for form in actor.surface_forms:
+            if (key := romanization_key(form)) is not None:
+                owners.setdefault(key, set()).add(actor.id)
+    # A spelling two actors fold to names neither for sure.
+    return {key: ids.pop() for key, ids in owners.items() if len(ids) == 1}

@@ -1,0 +1,70 @@
+"""Korean names across romanization systems.
+
+One Korean name reaches English text in several spellings: South Korean outlets use the
+Revised Romanization or family habits ("Song Young-moo", "Kang Kyung-wha"), KCNA a
+McCune-Reischauer style without breves ("Song Yong Mu", "Kang Kyong Hwa"). The name key
+(`names.name_key`) only drops spacing, hyphens and case, so these stay apart. Here each
+syllable is folded to one spelling: the back vowels, which the systems and family
+spellings write every which way (one syllable is "Kyung", "Kyong" and "Gyeong"; another
+"Chul", "Chol" and "Cheol"), become one letter; "ee" is "i"; the initials the systems swap
+(g/k, d/t, b/p, j/ch, r/l) become one; "wh" is "hw" and "sh" is "s". Folding the back
+vowels together loses little: a whole name of two to four syllables must still agree.
+Only names whose every word is made of Korean syllables are folded, so "Donald Trump"
+or "Sergei Lavrov" never are.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.extraction.names import name_key
+
+# One romanized Korean syllable: an initial, a glide, a vowel, a final consonant.
+_INITIAL = r"(?:kk|tt|pp|ss|jj|ch|sh|wh|hw|k|g|n|d|t|r|l|m|b|p|s|j|h)?"
+_VOWEL = r"(?:yeo|yae|wae|ae|ya|eo|ye|yo|yu|eu|ui|wa|wo|we|wi|oe|oo|ou|ee|a|e|i|o|u)"
+_FINAL = r"(?:ng|k|n|t|l|m|p)?"
+_SYLLABLE = f"{_INITIAL}{_VOWEL}{_FINAL}"
+# A word of a Korean name: one syllable, or two written together ("Jinping" is not
+# Korean but is two such syllables: folding it only ever meets its own spellings).
+_NAME_WORD = re.compile(f"(?:{_SYLLABLE}){{1,2}}")
+_WORDS = re.compile(r"[A-Za-z]+")
+
+# Applied in order to each syllable-made word, lowercased.
+_FOLDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"^wh", "hw"),
+        (r"^sh", "s"),
+        (r"eo|eu|oo|ou|u", "o"),
+        (r"ee", "i"),
+        (r"^g", "k"),
+        (r"^d", "t"),
+        (r"^b", "p"),
+        (r"^j", "ch"),
+        (r"^r", "l"),
+    )
+)
+
+
+def korean_words(name: str) -> list[str] | None:
+    """The words of a name of two to four Korean-syllable words, else None."""
+    words = [w.lower() for w in _WORDS.findall(name)]
+    if not 2 <= len(words) <= 4 or re.search(r"[^A-Za-z\s\-'.]", name):
+        return None
+    if not all(_NAME_WORD.fullmatch(w) for w in words):
+        return None
+    return words
+
+
+def _fold(word: str) -> str:
+    for pattern, replacement in _FOLDS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def romanization_key(name: str) -> str | None:
+    """One key for every spelling of a Korean name; None for a name that is not one."""
+    words = korean_words(name)
+    if words is None:
+        return None
+    return name_key("".join(_fold(w) for w in words))
