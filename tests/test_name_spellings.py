@@ -86,3 +86,13 @@ def test_an_unknown_korean_person_is_one_entity_across_romanizations(
     (one,) = keys_named(seoul, "Kang Kyung-wha")
     (other,) = keys_named(kcna, "Kang Kyong Hwa")
     assert one == other
+
+
+def test_a_body_named_after_a_korean_mountain_is_one_either_way(extractor: Extractor) -> None:
+    english = read(
+        extractor, "The Mount Kumgang International Tourism Administration issued a notice."
+    )
+    korean = read(extractor, "The Kumgangsan International Tourism Administration said so.")
+    (one,) = keys_named(english, "Mount Kumgang International Tourism Administration")
+    (other,) = keys_named(korean, "Kumgangsan International Tourism Administration")
+    assert one == other

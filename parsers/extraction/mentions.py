@@ -47,7 +47,7 @@ from parsers.extraction.name_spans import (
 from parsers.extraction.name_words import NameWords
 from parsers.extraction.names import name_key
 from parsers.extraction.reference import Actor, Reference
-from parsers.extraction.romanization import romanization_key
+from parsers.extraction.romanization import place_name_key, romanization_key
 
 MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
@@ -514,8 +514,10 @@ def _text_entity(entities: dict[str, ArticleEntity], name: str, type_: str) -> A
     name = " ".join(name.split())
     # A Korean person's name is keyed across romanizations: "Kang Kyung-wha" in one
     # article and "Kang Kyong Hwa" in another are one person.
-    folded = romanization_key(name) if type_ == "PERSON" else None
-    key = f"txt:{folded or name_key(name)}"
+    if type_ == "PERSON":
+        key = f"txt:{romanization_key(name) or name_key(name)}"
+    else:
+        key = f"txt:{place_name_key(name)}"
     entity = entities.get(key)
     if entity is None:
         entity = ArticleEntity(key=key, name=name, type=type_)

@@ -68,3 +68,19 @@ def romanization_key(name: str) -> str | None:
     if words is None:
         return None
     return name_key("".join(_fold(w) for w in words))
+
+
+# "Mount Kumgang" is "Kumgangsan" in Korean word order ("san": mountain).
+_MOUNT = re.compile(r"\b(?:Mount|Mt\.?)\s+([A-Z][a-z]+)")
+
+
+def place_name_key(name: str) -> str:
+    """The name key of a place or body named after a Korean mountain, whichever way the
+    mountain is written: "Mount Kumgang International Tourism Administration" and
+    "Kumgangsan International Tourism Administration" are one body."""
+
+    def korean_order(match: re.Match[str]) -> str:
+        word = match.group(1)
+        return f"{word}san" if _NAME_WORD.fullmatch(word.lower()) else match.group(0)
+
+    return name_key(_MOUNT.sub(korean_order, name))
