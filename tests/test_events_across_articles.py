@@ -91,7 +91,7 @@ def test_two_events_of_one_article_are_never_merged_across() -> None:
     assert sorted(len(e.members) for e in events) == [1, 2]
 
 
-def test_asserted_and_reported_accounts_merge_but_plans_do_not() -> None:
+def test_what_was_planned_for_a_day_is_what_happened_that_day() -> None:
     asserted = record("yonhap", 0, day=date(2024, 3, 12), place="ref:east-sea")
     reported = dataclasses.replace(
         record("voa", 0, day=date(2024, 3, 12), place="ref:east-sea"), modality="reported"
@@ -99,5 +99,17 @@ def test_asserted_and_reported_accounts_merge_but_plans_do_not() -> None:
     planned = dataclasses.replace(
         record("kcna", 0, day=date(2024, 3, 12), place="ref:east-sea"), modality="planned"
     )
-    events = resolve_events([asserted, reported, planned])
-    assert sorted(len(e.members) for e in events) == [1, 2]
+    (event,) = resolve_events([planned, asserted, reported])
+    assert event.articles == {"yonhap", "voa", "kcna"}
+    # The event is told as done: the plan's wording does not name it.
+    assert event.head.modality in ("asserted", "reported")
+
+
+def test_a_plan_without_its_day_stays_apart_from_what_happened() -> None:
+    asserted = record("yonhap", 0, day=date(2024, 3, 12), place="ref:east-sea")
+    planned = dataclasses.replace(record("kcna", 0, place="ref:east-sea"), modality="planned")
+    planned_other_day = dataclasses.replace(
+        record("kyodo", 0, day=date(2024, 3, 14), place="ref:east-sea"), modality="planned"
+    )
+    assert len(resolve_events([asserted, planned])) == 2
+    assert len(resolve_events([asserted, planned_other_day])) == 2

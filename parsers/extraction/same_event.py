@@ -1,11 +1,14 @@
 """When two reports are one event: the merge rule, kept in this one place.
 
 A report (one article's account of an event) joins an event when nothing they say
-conflicts (type, kind of meeting, whether it happened or is only planned or supposed,
+conflicts (type, kind of meeting, whether it happened or is only supposed or denied,
 date at the coarser precision, month named without a year, place or its country) and
 something ties them: the same place and a shared actor, the same day and a shared actor,
 two shared people, or, when either leaves the date open, two shared actors. Two reports
-of one article never join one event: the article already said they differ.
+of one article never join one event: the article already said they differ. What was
+planned for a day and what happened on that day are one event ("the two leaders will
+hold talks on Thursday", "the two leaders held talks on Thursday"): a planned report and
+reports of what happened join only when both give that same day.
 
 The event a report is compared with is what its reports so far make of it (`EventState`):
 the date of its most precise report, the first place named, every actor.
@@ -44,11 +47,13 @@ class EventRecord:
     summary: str
     # Derived once: resolution reads them for every comparison.
     actor_ids: frozenset[str] = field(init=False, repr=False, compare=False)
+    reality: str = field(init=False, repr=False, compare=False)
     kind: str = field(init=False, repr=False, compare=False)
     position: tuple[int, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "actor_ids", frozenset(e for e, _ in self.actors))
+        object.__setattr__(self, "reality", REALITY.get(self.modality, self.modality))
         object.__setattr__(self, "kind", _kind(self))
         object.__setattr__(self, "position", _position(self))
 
@@ -58,8 +63,13 @@ def kind_of(record: EventRecord) -> str:
     return record.kind
 
 
+# A plan may turn out to be what happened: planned reports are compared with reports of
+# what happened (`compatible` asks them for the same day), never with supposed or denied.
+_KIND_REALITY = {**REALITY, "planned": "happened"}
+
+
 def kind_from(event_type: str, meeting_kind: str | None, modality: str) -> str:
-    reality = REALITY.get(modality, modality)
+    reality = _KIND_REALITY.get(modality, modality)
     return f"{event_type}|{meeting_kind or ''}|{reality}"
 
 
@@ -96,6 +106,7 @@ class EventState:
     articles: set[str] = field(default_factory=set)
     actor_ids: set[str] = field(default_factory=set)
     people: set[str] = field(default_factory=set)
+    realities: set[str] = field(default_factory=set)  # happened, planned
 
     @classmethod
     def found(cls, record: EventRecord) -> EventState:
@@ -107,10 +118,12 @@ class EventState:
             {record.article_id},
             set(record.actor_ids),
             set(record.people),
+            {record.reality},
         )
 
     def absorb(self, record: EventRecord) -> None:
         self.articles.add(record.article_id)
+        self.realities.add(record.reality)
         self.actor_ids.update(record.actor_ids)
         self.people.update(record.people)
         if PRECISION_RANK[record.date.precision] > PRECISION_RANK[self.date.precision]:
@@ -141,6 +154,8 @@ def fits(event: EventState, record: EventRecord) -> bool:
 def compatible(event: EventState, record: EventRecord) -> bool:
     if not dates_agree(event.date, record.date):
         return False
+    if record.reality not in event.realities and not _same_day(event.date, record.date):
+        return False  # a plan is what happened only when both name the day
     hint = record.date.month_hint
     known_month = event.date.value is not None and event.date.precision in ("day", "month")
     if hint and known_month and event.date.value.month != hint:  # type: ignore[union-attr]
@@ -153,6 +168,10 @@ def compatible(event: EventState, record: EventRecord) -> bool:
             return True
         return event.place_country == record.place_country
     return True
+
+
+def _same_day(x: EventDate, y: EventDate) -> bool:
+    return x.precision == y.precision == "day" and x.value == y.value
 
 
 def tied(event: EventState, record: EventRecord) -> bool:
@@ -168,12 +187,7 @@ def tied(event: EventState, record: EventRecord) -> bool:
     )
     if same_place and shared:
         return True
-    if (
-        record.date.precision == "day"
-        and event.date.precision == "day"
-        and record.date.value == event.date.value
-        and shared
-    ):
+    if _same_day(record.date, event.date) and shared:
         return True
     if len(people) >= 2:
         return True
