@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import pyarrow as pa
 
@@ -32,6 +32,15 @@ DAYS = [date(2019, 2, 27), date(2019, 2, 28), date(2019, 3, 5), date(2020, 6, 1)
 class ReportMaker:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
+        # The day each article appeared: none, or a few days after one of the DAYS.
+        self.reported: dict[str, date | None] = {}
+
+    def reported_on(self, article: str) -> date | None:
+        if article not in self.reported:
+            day = self.rng.choice([None, *DAYS])
+            lag = self.rng.choice([0, 0, 1, 3, 9])
+            self.reported[article] = day + timedelta(days=lag) if day else None
+        return self.reported[article]
 
     def date(self) -> EventDate:
         roll, day = self.rng.random(), self.rng.choice(DAYS)
@@ -60,6 +69,7 @@ class ReportMaker:
             actors=tuple((a, "participant") for a in actors + people),
             people=frozenset(people),
             summary=f"{article} event {index} version {version}" + "!" * rng.randint(0, 4),
+            reported=self.reported_on(article),
         )
 
     def article(self, article: str, version: int = 0) -> list[EventRecord]:
@@ -105,8 +115,25 @@ def load_reports(
         for index, r in enumerate(reports)
     ]
     ids = pa.table({"article_id": pa.array([*articles, *gone], pa.string())})
+    days = pa.table(
+        {
+            "article_id": pa.array(list(articles), pa.string()),
+            "published_date": pa.array(
+                [reports[0].reported if reports else None for reports in articles.values()],
+                pa.date32(),
+            ),
+        }
+    )
     with warehouse.session(), warehouse.writer() as conn:
         _entities(conn)
+        # The day each article appeared, on a row of its own as a stored article has.
+        conn.register("article_days", days)
+        conn.execute(
+            "INSERT OR REPLACE INTO articles (article_id, doc_id, source, language, fetched_at,"
+            " replacement_chars, repairs, parser, parser_version, run_id, published_date)"
+            " SELECT article_id, article_id, 'test', 'en', now(), 0, [], 'test', 'test', 'test',"
+            " published_date FROM article_days"
+        )
         conn.register("touched_articles", ids)
         conn.execute(
             "DELETE FROM article_events WHERE article_id IN"

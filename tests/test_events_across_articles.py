@@ -113,3 +113,59 @@ def test_a_plan_without_its_day_stays_apart_from_what_happened() -> None:
     )
     assert len(resolve_events([asserted, planned])) == 2
     assert len(resolve_events([asserted, planned_other_day])) == 2
+
+
+def summit(article: str, day: date | None, reported: date | None = None) -> EventRecord:
+    return dataclasses.replace(
+        record(
+            article,
+            0,
+            event_type="MEETING",
+            day=day,
+            actors=("ref:north-korea", "ref:russia"),
+            people=("ref:kim-jong-un", "ref:vladimir-putin"),
+        ),
+        reported=reported,
+    )
+
+
+def test_an_undated_report_is_the_news_of_the_week_its_article_appeared() -> None:
+    """Kim and Putin met in 2019 and in 2023: "the two leaders held talks", undated, in an
+    article of the day after the 2023 summit, is that summit."""
+    vladivostok = summit("tass-2019", date(2019, 4, 25))
+    vostochny = summit("kcna-2023", date(2023, 9, 13))
+    undated = summit("nhk", None, reported=date(2023, 9, 14))
+    events = resolve_events([vladivostok, vostochny, undated])
+    (joined,) = [e for e in events if "nhk" in e.articles]
+    assert joined.articles == {"kcna-2023", "nhk"}
+    assert joined.date.value == date(2023, 9, 13)
+
+
+def test_an_undated_report_of_an_unknown_day_that_fits_two_events_joins_neither() -> None:
+    vladivostok = summit("tass-2019", date(2019, 4, 25))
+    vostochny = summit("kcna-2023", date(2023, 9, 13))
+    events = resolve_events([vladivostok, vostochny, summit("nhk", None)])
+    assert sorted(len(e.members) for e in events) == [1, 1, 1]
+
+
+def test_one_named_speaker_ties_an_undated_statement_to_that_weeks_statement() -> None:
+    def statement(article: str, day: date | None, reported: date | None) -> EventRecord:
+        made = record(article, 0, "STATEMENT", day=day, actors=(), people=("ref:kim-you-geun",))
+        return dataclasses.replace(made, reported=reported)
+
+    briefing = statement("euroweekly", date(2020, 6, 16), date(2020, 6, 16))
+    same_week = statement("aa", None, date(2020, 6, 17))
+    weeks_later = statement("later", None, date(2020, 7, 30))
+    events = resolve_events([briefing, same_week, weeks_later])
+    (joined,) = [e for e in events if "euroweekly" in e.articles]
+    assert joined.articles == {"euroweekly", "aa"}
+
+
+def test_an_article_cannot_tell_as_done_what_happened_after_it_appeared() -> None:
+    launch = record("yonhap", 0, day=date(2024, 3, 20), place="ref:east-sea")
+    told_before = dataclasses.replace(
+        record("voa", 0, place="ref:east-sea"), reported=date(2024, 3, 12)
+    )
+    assert len(resolve_events([launch, told_before])) == 2
+    told_after = dataclasses.replace(told_before, reported=date(2024, 3, 21))
+    assert len(resolve_events([launch, told_after])) == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -192,6 +193,46 @@ def test_a_rederived_article_leaves_its_events_and_the_others_keep_their_ids(
     assert event_of(warehouse, "a-e0") not in (launch_id, talks_id)
     _, runs = warehouse.query("SELECT event_id, run_id FROM events ORDER BY ALL")
     assert (launch_id, "run-2") in runs, "the launch lost a mention in run 2"
+
+
+def test_reports_of_an_event_whose_founder_changed_kind_are_placed_again(
+    tmp_path: Path,
+) -> None:
+    """The founder of an event is derived again as another kind with a less precise
+    date: the event it founded is gone, and its other reports find their place anew,
+    as a resolution of everything at once would place them."""
+    day = EventDate(date(2020, 6, 1), "day")
+
+    def meeting(article: str, **changes: object) -> EventRecord:
+        record = EventRecord(
+            article_event_id=f"{article}-e0",
+            article_id=article,
+            event_type="MEETING",
+            meeting_kind=None,
+            modality="asserted",
+            date=day,
+            place="ref:seoul",
+            place_country="KOR",
+            actors=(("ref:moon-jae-in", "participant"),),
+            people=frozenset({"ref:moon-jae-in"}),
+            summary=f"{article} meeting",
+        )
+        return dataclasses.replace(record, **changes)
+
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    first = meeting("a")
+    later = [meeting("b", place="ref:busan"), meeting("c", place="ref:busan")]
+    load_reports(warehouse, {"a": [first], "b": [later[0]], "c": [later[1]]})
+    resolve(warehouse, "run-1", "test", rebuild=False)
+    assert event_of(warehouse, "b-e0") == event_of(warehouse, "a-e0")
+    test = dataclasses.replace(
+        first, event_type="WEAPONS_TEST", date=EventDate(date(2019, 2, 1), "month")
+    )
+    load_reports(warehouse, {"a": [test]})
+    resolve(warehouse, "run-2", "test", rebuild=False)
+    assert event_of(warehouse, "b-e0") == event_of(warehouse, "c-e0") != event_of(warehouse, "a-e0")
+    expected = resolve_in_memory([test, *later])
+    assert sorted(len(e.members) for e in expected) == [1, 2]
 
 
 def test_a_rebuild_keeps_the_ids_of_the_events_it_makes_again(tmp_path: Path) -> None:

@@ -50,17 +50,21 @@ class SqlStore:
     # -- reading reports -----------------------------------------------------------------
     def records(self, relation: str, columns: str = "") -> list[tuple]:
         """Reports of article_events joined to `relation` (which has article_event_id),
-        with their place's country; `columns` adds columns of the relation."""
+        with their place's country; `columns` adds columns of the relation; the last
+        column is the day the report's article appeared."""
         extra = f", {columns}" if columns else ""
         return self.conn.execute(
             f"""
             SELECT e.article_event_id, e.article_id, e.event_type, e.meeting_kind,
                    e.modality, e.event_date, e.date_precision, e.month_hint,
                    e.place_entity_id, p.country_iso3, e.summary,
-                   [a.entity_id FOR a IN e.actors], [a.role FOR a IN e.actors] {extra}
+                   [a.entity_id FOR a IN e.actors], [a.role FOR a IN e.actors] {extra},
+                   coalesce(art.published_date,
+                            CAST(art.published_at AT TIME ZONE 'UTC' AS DATE))
             FROM {relation} w
             JOIN article_events e USING (article_event_id)
             LEFT JOIN entities p ON p.entity_id = e.place_entity_id
+            LEFT JOIN articles art ON art.article_id = e.article_id
             """
         ).fetchall()
 
@@ -80,6 +84,7 @@ class SqlStore:
                 summary=row[10],
                 actors=tuple(zip(row[11], row[12], strict=True)),
                 people=frozenset(a for a in row[11] if a in people),
+                reported=row[-1],
             )
             for row in rows
         ]
@@ -266,7 +271,11 @@ class SqlStore:
                 direct.add(report_id)
             else:
                 matched[report_id].update(events_with[key])
-        since = {c.event: c.since for c in changes}
+        # A report that changed kind changes its old event and founds one of the new
+        # kind under the same key: the earlier of the two turns is when the key changed.
+        since: dict[str, tuple[int, str]] = {}
+        for change in changes:
+            since[change.event] = min(since.get(change.event, change.since), change.since)
         ids = sorted(direct | set(matched))
         if not ids:
             return []

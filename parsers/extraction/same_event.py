@@ -4,7 +4,12 @@ A report (one article's account of an event) joins an event when nothing they sa
 conflicts (type, kind of meeting, whether it happened or is only supposed or denied,
 date at the coarser precision, month named without a year, place or its country) and
 something ties them: the same place and a shared actor, the same day and a shared actor,
-two shared people, or, when either leaves the date open, two shared actors. Two reports
+two shared people, or, when either leaves the date open, two shared actors. A report that
+leaves its date open, in an article of a known day, is most often the article's news: it
+cannot be of an event that began after the article appeared, and it is tied to a dated
+event by its actors only when that event is recent news for the article (a week before
+it at most) - Kim and Putin met more than once, but only once the week an article came
+out. Everyone it names taking part, a shared person, or two shared actors tie it then. Two reports
 of one article never join one event: the article already said they differ. What was
 planned for a day and what happened on that day are one event ("the two leaders will
 hold talks on Thursday", "the two leaders held talks on Thursday"): a planned report and
@@ -24,6 +29,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from itertools import combinations
 
 from parsers.extraction.merging import REALITY, dates_agree
@@ -45,6 +51,7 @@ class EventRecord:
     actors: tuple[tuple[str, str], ...]  # (entity_id, role)
     people: frozenset[str]
     summary: str
+    reported: date | None = None  # the day the report's article appeared, when known
     # Derived once: resolution reads them for every comparison.
     actor_ids: frozenset[str] = field(init=False, repr=False, compare=False)
     reality: str = field(init=False, repr=False, compare=False)
@@ -91,8 +98,37 @@ def _position(record: EventRecord) -> tuple[int, str]:
 
 
 def can_join_anything(record: EventRecord) -> bool:
-    """An undated report with one actor and no place has nothing that could tie it."""
-    return record.date.value is not None or bool(record.place) or len(record.actors) >= 2
+    """An undated report with one actor, no place and no article date has nothing that
+    could tie it."""
+    return (
+        record.date.value is not None
+        or bool(record.place)
+        or len(record.actors) >= 2
+        or record.reported is not None
+    )
+
+
+# How long after an event an article still reports it as its news, in days; and the day
+# an outlet's date may run ahead of where the event happened (time zones).
+RECENT_DAYS = 7
+_AHEAD = timedelta(days=1)
+
+
+def recent(event_date: EventDate, reported: date | None) -> bool:
+    """The event, dated to the day, is news of the days before the article appeared."""
+    if reported is None or event_date.value is None or event_date.precision != "day":
+        return False
+    return reported - timedelta(days=RECENT_DAYS) <= event_date.value <= reported + _AHEAD
+
+
+def _after_the_article(event_date: EventDate, record: EventRecord) -> bool:
+    """What an article tells as done began before the article appeared."""
+    return (
+        record.reported is not None
+        and record.reality == "happened"
+        and event_date.value is not None
+        and event_date.value > record.reported + _AHEAD
+    )
 
 
 @dataclass(slots=True)
@@ -156,6 +192,8 @@ def compatible(event: EventState, record: EventRecord) -> bool:
         return False
     if record.reality not in event.realities and not _same_day(event.date, record.date):
         return False  # a plan is what happened only when both name the day
+    if record.date.value is None and _after_the_article(event.date, record):
+        return False
     hint = record.date.month_hint
     known_month = event.date.value is not None and event.date.precision in ("day", "month")
     if hint and known_month and event.date.value.month != hint:  # type: ignore[union-attr]
@@ -189,6 +227,14 @@ def tied(event: EventState, record: EventRecord) -> bool:
         return True
     if _same_day(record.date, event.date) and shared:
         return True
+    if record.date.value is None and record.reported is not None and event.date.value is not None:
+        # Undated, from an article of a known day: the actors tie it to the article's
+        # recent news only.
+        return (
+            bool(shared)
+            and recent(event.date, record.reported)
+            and (len(shared) >= 2 or bool(people) or record.actor_ids <= event.actor_ids)
+        )
     if len(people) >= 2:
         return True
     undated = record.date.value is None or event.date.value is None
@@ -226,7 +272,8 @@ def could_fit(event: EventKeys, record: EventRecord) -> bool:
     agreeing dates (an undated event never precedes it): on the same day a shared actor
     may tie them, otherwise only a shared place or country with a shared actor, or two
     shared people. An undated report needs two shared actors (two shared people are two
-    shared actors), or its place or country among the event's and one shared actor.
+    shared actors), or its place or country among the event's and one shared actor, or,
+    from an article of a known day, one shared actor with an event of the days before.
     """
     shared = len(event.actors & record.actor_ids)
     if shared == 0:
@@ -236,7 +283,7 @@ def could_fit(event: EventKeys, record: EventRecord) -> bool:
         or (record.place_country is not None and record.place_country in event.countries)
     )
     if record.date.value is None:
-        return shared >= 2 or place_shared
+        return shared >= 2 or place_shared or recent(event.date, record.reported)
     if event.date.value is None or not dates_agree(event.date, record.date):
         return False
     if record.date.precision == "day" and event.date.precision == "day":
@@ -268,6 +315,11 @@ def report_keys(record: EventRecord) -> tuple[str, ...]:
         return (
             *(f"pair\t{a}\t{b}" for a, b in actor_pairs(record.actor_ids)),
             *_placed(places, record.actor_ids),
+            *(
+                f"day {d}\t{a}"
+                for d in _recent_days(record.reported)
+                for a in sorted(record.actor_ids)
+            ),
         )
     keys = []
     for period in _date_lookups(record.date):
@@ -304,6 +356,14 @@ def _placed(places: list[str], actors: Collection[str]) -> list[str]:
 
 def _ties(people: Collection[str], places: list[str], actors: Collection[str]) -> list[str]:
     return [f"people\t{a}\t{b}" for a, b in actor_pairs(people)] + _placed(places, actors)
+
+
+def _recent_days(reported: date | None) -> list[date]:
+    """The days whose events are `recent` for an article of that day."""
+    if reported is None:
+        return []
+    first = reported - timedelta(days=RECENT_DAYS)
+    return [first + timedelta(days=n) for n in range((reported + _AHEAD - first).days + 1)]
 
 
 def _date_registrations(day: EventDate) -> list[str]:
