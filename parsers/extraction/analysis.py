@@ -80,7 +80,29 @@ def load_pipeline() -> Language:
         raise RuntimeError(f"spaCy model {MODEL_NAME} lacks the components {sorted(missing)}")
     for word in WHOLE_WORDS:
         nlp.tokenizer.add_special_case(word, [{ORTH: word}])
+    nlp.add_pipe(SENTENCE_GUARD, before="parser")
     return nlp
+
+
+# A sentence of news prose ends in a stop, a question or exclamation mark, a colon or
+# semicolon, or a closing quote or bracket after one. The parser also starts sentences
+# at a capitalized word after a name ("with President Moon Jae | In on Wednesday"):
+# KCNA's spelling of Korean names cut the lede in two, and its date went to the wrong
+# half. Where the word before has no such ending, no sentence starts.
+SENTENCE_ENDS = frozenset(
+    {".", "!", "?", ":", ";", '"', "'", "\u201d", "\u2019", ")", "]", "\u2026"}
+)
+SENTENCE_GUARD = "peninsula_sentence_guard"
+
+
+@Language.component(SENTENCE_GUARD)
+def sentence_guard(doc: Doc) -> Doc:
+    for token in doc[1:]:
+        before = doc[token.i - 1]
+        ended = before.text in SENTENCE_ENDS or before.text.endswith(".")
+        if not ended and "\n" not in before.whitespace_ and not before.is_space:
+            token.is_sent_start = False
+    return doc
 
 
 @functools.cache
@@ -90,7 +112,9 @@ def model_id() -> str:
     meta = json.loads(resources.files(MODEL_NAME).joinpath("meta.json").read_text("utf-8"))
     # The tokenizer's own additions change what the model reads: part of its identity.
     words = hashlib.sha256("\n".join(WHOLE_WORDS).encode()).hexdigest()[:6]
-    return f"{meta['lang']}_{meta['name']}-{meta['version']}+tok.{words}"
+    # So do the sentence ends the parser is held to.
+    ends = hashlib.sha256("".join(sorted(SENTENCE_ENDS)).encode()).hexdigest()[:6]
+    return f"{meta['lang']}_{meta['name']}-{meta['version']}+tok.{words}+sents.{ends}"
 
 
 @dataclass(frozen=True, slots=True)
