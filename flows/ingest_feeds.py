@@ -1,16 +1,23 @@
 """The `ingest-feeds` flow: feeds -> new entries -> article pages -> DuckDB.
 
     poll feeds (conditional GET)  -> land responses -> read entries, update feed health
-    fetch new pages (politely)    -> land responses -> parse and load, a batch at a time
+    fetch new pages (politely)    -> land each response -> parse and load, a batch at a time
     link versions of a story
 
-Every response is landed before it is parsed: a run that breaks off after fetching
-loses nothing, and the next run loads what it left (`load_landed` picks it up).
+Every response is landed before it is parsed, and a page is landed (its entry marked
+fetched) before its host's next request: a run that breaks off, even by kill -9, loses
+nothing and refetches nothing, and the next run loads what it left (`load_landed`).
+A run fetches at most `fetch.max_pages_per_feed` pages of each feed, newest first, the
+feeds taking turns, and starts no request after `fetch.run_deadline_minutes`: what is
+left stays pending for the next run and is counted in the run's report.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,7 +57,6 @@ from warehouse.live import (
     record_entries,
     save_feed_states,
     sync_feeds,
-    update_entries,
 )
 from warehouse.reports import run_articles
 
@@ -86,13 +92,28 @@ def poll_task(
 
 @task(name="fetch-pages", cache_policy=NO_CACHE, persist_result=False)
 def fetch_task(
-    entries: list[PendingEntry], fetcher: Fetcher, robots: RobotsRules, db: str, run_id: str
+    entries: list[PendingEntry],
+    fetcher: Fetcher,
+    robots: RobotsRules,
+    db: str,
+    run_id: str,
+    stop: Callable[[], bool],
 ) -> list[PageAttempt]:
-    attempts = fetch_pages(entries, fetcher, robots)
     origins = {e.url: (e.source, e.parser) for e in entries}
     warehouse = Warehouse(db)
-    land_or_spill(warehouse, landed(fetcher.drain(), origins), run_id)
-    update_entries(warehouse, [a.entry_update() for a in attempts])
+    one_at_a_time = threading.Lock()  # hosts fetch in parallel; DuckDB has one writer
+
+    def record(attempt: PageAttempt) -> None:
+        # Landed, with its entry's new status, before the host's next request.
+        with one_at_a_time:
+            responses = landed(fetcher.drain(), origins)
+            land_or_spill(warehouse, responses, run_id, [attempt.entry_update()])
+
+    attempts = fetch_pages(entries, fetcher, robots, record=record, stop=stop)
+    # What made no request (robots.txt said no, a host asked to wait) and robots.txt
+    # responses not landed with a page yet.
+    unrequested = [a.entry_update() for a in attempts if a.fetched is None]
+    land_or_spill(warehouse, landed(fetcher.drain(), origins), run_id, unrequested)
     return attempts
 
 
@@ -116,46 +137,86 @@ def ingest_feeds(
     """
     sources: Sources = load_sources(Path(sources_file))
     feeds = sources.select(source)
+    settings = sources.fetch
     run_id = str(flow_run.get_id() or uuid.uuid4())
     started_at = datetime.now(UTC)
+    deadline = time.monotonic() + settings.run_deadline_minutes * 60
     warehouse = Warehouse(db)
     report = FeedRunReport()
-    with (
-        recorded_crash(db, run_id, FLOW_NAME, [f.url for f in feeds], started_at, report.counts),
-        Fetcher(sources.fetch, sources.user_agent) as fetcher,
-    ):
-        # Responses an earlier run could not land (the file stayed locked) come first.
-        land_spilled(warehouse)
-        report = poll_task(list(feeds), sources.fetch, fetcher, db, run_id, started_at)
-        # Pages a broken-off run landed but did not load come first: no refetching.
-        report.add_loads(load_task(db, run_id))
-        robots = RobotsRules(fetcher, sources.user_agent)
-        parsers = {f.url: f.parser for f in feeds}
-        todo = pending_entries(warehouse, parsers, MAX_PAGE_ATTEMPTS)
-        for start in range(0, len(todo), PAGE_BATCH):
-            chunk = todo[start : start + PAGE_BATCH]
-            report.add_attempts(fetch_task(chunk, fetcher, robots, db, run_id))
+    # The whole run, its own row included: a run that fails at any point, even when the
+    # file is held past the wait after rows were loaded, still gets its row.
+    with recorded_crash(db, run_id, FLOW_NAME, [f.url for f in feeds], started_at, report.counts):
+        with Fetcher(settings, sources.user_agent) as fetcher:
+            # Responses an earlier run could not land (the file stayed locked) come first.
+            land_spilled(warehouse)
+            report.feeds = poll_task(list(feeds), settings, fetcher, db, run_id, started_at).feeds
+            # Pages a broken-off run landed but did not load come first: no refetching.
             report.add_loads(load_task(db, run_id))
-        link_story_versions(warehouse)
+            _fetch_and_load(report, feeds, sources, fetcher, db, run_id, deadline)
+            link_story_versions(warehouse)
 
-    message = report.message()
-    news = RunNews(articles=run_articles(warehouse, run_id))
-    if derive:
-        derived = derive_flow(db=db, refresh_desk=False, return_state=True)
-        report.derive_message, report.derive_ok = derived.message, derived.is_completed()
-        news.events = getattr(derived.result(raise_on_failure=False), "new_events", [])
-        news.derive_message = derived.message
-    refresh_desk(db)
-    publish_feed_run(report, news)
-    warehouse.record_run(
-        run_id,
-        FLOW_NAME,
-        [f.url for f in feeds],
-        started_at,
-        report.counts,
-        status="completed" if report.ok else "failed",
-        message=message,
-    )
+        message = report.message()
+        news = RunNews(articles=run_articles(warehouse, run_id))
+        if derive:
+            derived = derive_flow(db=db, refresh_desk=False, return_state=True)
+            report.derive_message, report.derive_ok = derived.message, derived.is_completed()
+            news.events = getattr(derived.result(raise_on_failure=False), "new_events", [])
+            news.derive_message = derived.message
+        refresh_desk(db)
+        publish_feed_run(report, news)
+        warehouse.record_run(
+            run_id,
+            FLOW_NAME,
+            [f.url for f in feeds],
+            started_at,
+            report.counts,
+            status="completed" if report.ok else "failed",
+            message=message,
+        )
     if report.ok:
         return Completed(message=message, data=report)
     return Failed(message=message, data=report)
+
+
+def _fetch_and_load(
+    report: FeedRunReport,
+    feeds: Sequence[Feed],
+    sources: Sources,
+    fetcher: Fetcher,
+    db: str,
+    run_id: str,
+    deadline: float,
+) -> None:
+    """Fetch this run's share of pending pages, fairly across feeds, loading as they land;
+    count in the report what the per-feed cap and the run's deadline left for later."""
+    settings = sources.fetch
+    warehouse = Warehouse(db)
+    robots = RobotsRules(fetcher, sources.user_agent)
+    parsers = {f.url: f.parser for f in feeds}
+    plan = pending_entries(warehouse, parsers, MAX_PAGE_ATTEMPTS, settings.max_pages_per_feed)
+    report.leave(
+        plan.left,
+        f"the cap of {settings.max_pages_per_feed} pages per feed per run"
+        " (fetch.max_pages_per_feed)",
+    )
+
+    def past_deadline() -> bool:
+        return time.monotonic() >= deadline
+
+    tried: set[str] = set()
+    for start in range(0, len(plan.entries), PAGE_BATCH):
+        if past_deadline():
+            break
+        chunk = plan.entries[start : start + PAGE_BATCH]
+        attempts = fetch_task(chunk, fetcher, robots, db, run_id, past_deadline)
+        tried.update(a.entry.url for a in attempts)
+        report.add_attempts(attempts)
+        report.add_loads(load_task(db, run_id))
+    not_tried: dict[str, int] = {}
+    for entry in plan.entries:
+        if entry.url not in tried:
+            not_tried[entry.feed_url] = not_tried.get(entry.feed_url, 0) + 1
+    report.leave(
+        not_tried,
+        f"the run's deadline of {settings.run_deadline_minutes:g} min (fetch.run_deadline_minutes)",
+    )

@@ -15,17 +15,24 @@ from datetime import datetime
 from pathlib import Path
 
 from warehouse import Warehouse
-from warehouse.live import LandedResponse, land
+from warehouse.live import EntryUpdate, LandedResponse, land
 
 
 def spill_folder(db: str | Path) -> Path:
     return Path(f"{db}.landing")
 
 
-def land_or_spill(warehouse: Warehouse, responses: Sequence[LandedResponse], run_id: str) -> None:
-    """Land in the warehouse; if that fails, keep the responses on disk and re-raise."""
+def land_or_spill(
+    warehouse: Warehouse,
+    responses: Sequence[LandedResponse],
+    run_id: str,
+    entry_updates: Sequence[EntryUpdate] = (),
+) -> None:
+    """Land in the warehouse (with `entry_updates`, see `land`); if that fails, keep the
+    responses on disk and re-raise. Pages landed from disk later still mark their entries
+    fetched; a failure's entry update is lost, and costs one more try."""
     try:
-        land(warehouse, responses, run_id)
+        land(warehouse, responses, run_id, entry_updates)
     except Exception:
         spill(spill_folder(warehouse.path), responses, run_id)
         raise
