@@ -78,8 +78,11 @@ def test_a_run_killed_mid_fetch_asks_for_no_landed_page_again(
         start_new_session=True,
     )
     try:
-        if not reached.wait(180):
-            run.kill()
+        waited = 0
+        while not reached.wait(1) and run.poll() is None and waited < 180:
+            waited += 1
+        if not reached.is_set():
+            os.killpg(run.pid, signal.SIGKILL)
             _, err = run.communicate()
             pytest.fail(f"the run never asked for page {killed_at}: {err.decode()[-2000:]}")
         os.killpg(run.pid, signal.SIGKILL)
