@@ -4,9 +4,10 @@
     fetch new pages (politely)    -> land each response -> parse and load, a batch at a time
     link versions of a story
 
-Every response is landed before it is parsed, and a page is landed (its entry marked
-fetched) before its host's next request: a run that breaks off, even by kill -9, loses
-nothing and refetches nothing, and the next run loads what it left (`load_landed`).
+Every response is landed before it is parsed, and a page is on disk in the landing
+folder before its host's next request: a run that breaks off, even by kill -9, loses
+nothing and refetches nothing; the next run lands what it left (marking its entries
+fetched) and loads it (`load_landed`).
 A run fetches at most `fetch.max_pages_per_feed` pages of each feed, newest first, the
 feeds taking turns, and starts no request after `fetch.run_deadline_minutes`: what is
 left stays pending for the next run and is counted in the run's report.
@@ -48,9 +49,10 @@ from flows.load_files import DEFAULT_DB
 from flows.reporting import RunNews, publish_feed_run
 from flows.runlog import recorded_crash
 from flows.sources import DEFAULT_SOURCES, Feed, FetchSettings, Sources, load_sources
-from flows.spill import land_or_spill, land_spilled
+from flows.spill import land_or_spill, land_spilled, spill, spill_folder, unspill
 from warehouse import Warehouse
 from warehouse.live import (
+    LandedResponse,
     PendingEntry,
     feed_states,
     pending_entries,
@@ -100,20 +102,24 @@ def fetch_task(
     stop: Callable[[], bool],
 ) -> list[PageAttempt]:
     origins = {e.url: (e.source, e.parser) for e in entries}
-    warehouse = Warehouse(db)
-    one_at_a_time = threading.Lock()  # hosts fetch in parallel; DuckDB has one writer
+    folder = spill_folder(db)
+    kept: list[LandedResponse] = []
+    kept_lock = threading.Lock()
 
-    def record(attempt: PageAttempt) -> None:
-        # Landed, with its entry's new status, before the host's next request.
-        with one_at_a_time:
-            responses = landed(fetcher.drain(), origins)
-            land_or_spill(warehouse, responses, run_id, [attempt.entry_update()])
+    def record(_attempt: PageAttempt) -> None:
+        # On disk before the host's next request (a file write, not a DuckDB commit): a
+        # run killed from here on refetches nothing, the next one lands what is there.
+        responses = landed(fetcher.drain(), origins)
+        spill(folder, responses, run_id)
+        with kept_lock:
+            kept.extend(responses)
 
     attempts = fetch_pages(entries, fetcher, robots, record=record, stop=stop)
-    # What made no request (robots.txt said no, a host asked to wait) and robots.txt
-    # responses not landed with a page yet.
-    unrequested = [a.entry_update() for a in attempts if a.fetched is None]
-    land_or_spill(warehouse, landed(fetcher.drain(), origins), run_id, unrequested)
+    # The chunk in one DuckDB transaction, with every entry's new status; then the files
+    # on disk are done with.
+    kept.extend(landed(fetcher.drain(), origins))
+    land_or_spill(Warehouse(db), kept, run_id, [a.entry_update() for a in attempts])
+    unspill(folder, kept)
     return attempts
 
 
