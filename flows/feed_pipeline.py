@@ -45,7 +45,8 @@ MAX_HOSTS_AT_ONCE = 8
 @dataclass(slots=True)
 class FeedOutcome:
     feed: Feed
-    # ok: a new body; not-modified: 304; failed; backing-off: not polled this run
+    # ok: a new body; not-modified: 304; failed; backing-off: not polled this run;
+    # deferred: due, but the run's deadline passed before its turn (polled next run)
     status: str
     reason: str | None = None
     http_status: int | None = None
@@ -148,13 +149,23 @@ def state_from_row(url: str, row: dict | None) -> FeedState:
 
 
 def poll_feeds(
-    feeds: Sequence[Feed], states: dict[str, FeedState], fetcher: Fetcher, now: datetime
+    feeds: Sequence[Feed],
+    states: dict[str, FeedState],
+    fetcher: Fetcher,
+    now: datetime,
+    stop: Callable[[], bool] | None = None,
 ) -> list[tuple[Feed, Fetched | None]]:
-    """GET every due feed, conditionally; None for a feed still backing off."""
+    """GET every due feed, conditionally; None for a feed still backing off, or not
+    reached before `stop()` became true (no new request starts then)."""
     due = [f for f in feeds if states[f.url].due(now)]
 
     def poll(group: list[Feed]) -> list[tuple[Feed, Fetched]]:
-        return [(f, fetcher.get(f.url, "feed", states[f.url].conditional_headers())) for f in group]
+        polled = []
+        for f in group:
+            if stop is not None and stop():
+                break
+            polled.append((f, fetcher.get(f.url, "feed", states[f.url].conditional_headers())))
+        return polled
 
     fetched = dict(_per_host(due, lambda f: f.host, poll))
     return [(feed, fetched.get(feed)) for feed in feeds]
@@ -170,7 +181,14 @@ def apply_polls(
     outcomes, new_states, entries = [], {}, []
     for feed, fetched in polls:
         state = states[feed.url]
-        if fetched is None:
+        if fetched is None and state.due(now):
+            reason = (
+                f"not polled: the run's deadline of {settings.run_deadline_minutes:g} min"
+                " passed first (fetch.run_deadline_minutes); polled next run"
+            )
+            outcome = FeedOutcome(feed, "deferred", reason=reason)
+            new_state = state
+        elif fetched is None:
             outcome = FeedOutcome(feed, "backing-off", reason=state.last_error)
             new_state = state
         elif fetched.not_modified:

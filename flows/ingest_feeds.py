@@ -9,8 +9,8 @@ folder before its host's next request: a run that breaks off, even by kill -9, l
 nothing and refetches nothing; the next run lands what it left (marking its entries
 fetched) and loads it (`load_landed`).
 A run fetches at most `fetch.max_pages_per_feed` pages of each feed, newest first, the
-feeds taking turns, and starts no request after `fetch.run_deadline_minutes`: what is
-left stays pending for the next run and is counted in the run's report.
+feeds taking turns, and starts no request (feed or page) after `fetch.run_deadline_minutes`:
+what is left stays pending for the next run and is counted in the run's report.
 """
 
 from __future__ import annotations
@@ -76,12 +76,13 @@ def poll_task(
     db: str,
     run_id: str,
     now: datetime,
+    stop: Callable[[], bool],
 ) -> FeedRunReport:
     warehouse = Warehouse(db)
     sync_feeds(warehouse, [(f.url, f.source, f.parser) for f in feeds])
     rows = feed_states(warehouse, [f.url for f in feeds])
     states = {f.url: state_from_row(f.url, rows.get(f.url)) for f in feeds}
-    polls = poll_feeds(feeds, states, fetcher, now)
+    polls = poll_feeds(feeds, states, fetcher, now, stop)
     origins = {f.url: (f.source, f.parser) for f in feeds}
     land_or_spill(warehouse, landed(fetcher.drain(), origins), run_id)
     outcomes, new_states, entries = apply_polls(polls, states, settings, now)
@@ -147,6 +148,10 @@ def ingest_feeds(
     run_id = str(flow_run.get_id() or uuid.uuid4())
     started_at = datetime.now(UTC)
     deadline = time.monotonic() + settings.run_deadline_minutes * 60
+
+    def past_deadline() -> bool:
+        return time.monotonic() >= deadline
+
     warehouse = Warehouse(db)
     report = FeedRunReport()
     # The whole run, its own row included: a run that fails at any point, even when the
@@ -155,10 +160,12 @@ def ingest_feeds(
         with Fetcher(settings, sources.user_agent) as fetcher:
             # Responses an earlier run could not land (the file stayed locked) come first.
             land_spilled(warehouse)
-            report.feeds = poll_task(list(feeds), settings, fetcher, db, run_id, started_at).feeds
+            report.feeds = poll_task(
+                list(feeds), settings, fetcher, db, run_id, started_at, past_deadline
+            ).feeds
             # Pages a broken-off run landed but did not load come first: no refetching.
             report.add_loads(load_task(db, run_id))
-            _fetch_and_load(report, feeds, sources, fetcher, db, run_id, deadline)
+            _fetch_and_load(report, feeds, sources, fetcher, db, run_id, past_deadline)
             link_story_versions(warehouse)
 
         message = report.message()
@@ -191,7 +198,7 @@ def _fetch_and_load(
     fetcher: Fetcher,
     db: str,
     run_id: str,
-    deadline: float,
+    past_deadline: Callable[[], bool],
 ) -> None:
     """Fetch this run's share of pending pages, fairly across feeds, loading as they land;
     count in the report what the per-feed cap and the run's deadline left for later."""
@@ -205,9 +212,6 @@ def _fetch_and_load(
         f"the cap of {settings.max_pages_per_feed} pages per feed per run"
         " (fetch.max_pages_per_feed)",
     )
-
-    def past_deadline() -> bool:
-        return time.monotonic() >= deadline
 
     tried: set[str] = set()
     for start in range(0, len(plan.entries), PAGE_BATCH):

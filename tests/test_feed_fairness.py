@@ -150,3 +150,38 @@ def test_no_request_starts_after_the_run_deadline_and_the_next_run_takes_the_res
     assert sorted(asked) == sorted(f"/big/{n}" for n in range(total))  # each once
     assert report.pages_left == {} and "left for later runs" not in message
     assert query(db, "SELECT count(*) FROM articles") == [(total,)]
+
+
+def test_a_feed_whose_turn_comes_after_the_deadline_is_polled_next_run(
+    prefect_api_url: str, site: Site, tmp_path: Path
+) -> None:
+    slow_items = [("slow-1", site.url("/big/1"), T0)]
+    later_items = [("small-0", site.url("/small/0"), T0)]
+
+    def slow_feed(_request: Request) -> Response:
+        time.sleep(4)  # the deadline passes while this feed is read
+        return Response(rss(slow_items), content_type="application/rss+xml")
+
+    site.handler("/slow.xml", slow_feed)
+    site.feed("/later.xml", rss(later_items), etag='"v1"', last_modified=T0)
+    serve_pages(site)
+    slow, later = site.url("/slow.xml"), site.url("/later.xml")
+    feeds = [("slow", "yonhap_html", slow), ("yonhap", "yonhap_html", later)]  # one host
+    db = tmp_path / "w.duckdb"
+    hurried = write_sources(
+        tmp_path / "hurried.yaml", feeds, read_timeout_seconds=10, run_deadline_minutes=0.05
+    )  # 3 s from the run's start
+
+    report, ok, message = run(hurried, db)
+    assert ok, message
+    assert [f.status for f in report.feeds] == ["ok", "deferred"]
+    assert "fetch.run_deadline_minutes" in (report.feeds[1].reason or "")
+    assert site.statuses("/later.xml") == [] and page_requests(site) == []
+    assert report.pages_left == {slow: 1} and "1 deferred" in message
+
+    patient = write_sources(tmp_path / "patient.yaml", feeds, read_timeout_seconds=10)
+    report, ok, message = run(patient, db)
+    assert ok, message
+    assert [f.status for f in report.feeds] == ["ok", "ok"]
+    assert sorted(page_requests(site)) == ["/big/1", "/small/0"]
+    assert query(db, "SELECT count(*) FROM articles") == [(2,)]
