@@ -196,6 +196,8 @@ def ingest_feeds(
         raise fail(f"the ingest-feeds run did not finish: {message}", code=1)
     for outcome in report.feeds:
         detail = outcome.reason or (f"{outcome.entries} entries, {outcome.new_entries} new")
+        left = report.pages_left.get(outcome.feed.url)
+        detail += f", {left} pages left for later runs" if left else ""
         flags = " ".join(flag.upper() for flag in outcome.flags())
         line = f"{outcome.status:<12} {outcome.feed.url}: {detail} {flags}".rstrip()
         (err if outcome.status == "failed" else out).print(line, highlight=False, markup=False)
@@ -206,6 +208,13 @@ def ingest_feeds(
         highlight=False,
         markup=False,
     )
+    if report.pages_left:
+        out.print(
+            f"{sum(report.pages_left.values())} pages left for later runs, by "
+            + " and ".join(report.left_by),
+            highlight=False,
+            markup=False,
+        )
     _report_end(report.derive_message, report.page_failures, ok and report.derive_ok)
 
 

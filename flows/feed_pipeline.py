@@ -8,6 +8,7 @@ work happens in `poll_feeds` and `fetch_pages` only; every response they get is 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -44,7 +45,8 @@ MAX_HOSTS_AT_ONCE = 8
 @dataclass(slots=True)
 class FeedOutcome:
     feed: Feed
-    # ok: a new body; not-modified: 304; failed; backing-off: not polled this run
+    # ok: a new body; not-modified: 304; failed; backing-off: not polled this run;
+    # deferred: due, but the run's deadline passed before its turn (polled next run)
     status: str
     reason: str | None = None
     http_status: int | None = None
@@ -78,6 +80,20 @@ class FeedRunReport:
     # The derive-articles subflow's outcome, when it ran.
     derive_message: str | None = None
     derive_ok: bool = True
+    # feed_url -> pending pages this run did not fetch, left for later runs; and the
+    # limits that left them (the per-feed cap, the run's deadline), in words.
+    pages_left: dict[str, int] = field(default_factory=dict)
+    left_by: list[str] = field(default_factory=list)
+
+    def leave(self, left: dict[str, int], limit: str) -> None:
+        """Count pages left for later runs by a limit; nothing is left silently."""
+        left = {url: n for url, n in left.items() if n}
+        if not left:
+            return
+        for url, n in left.items():
+            self.pages_left[url] = self.pages_left.get(url, 0) + n
+        if limit not in self.left_by:
+            self.left_by.append(limit)
 
     def add_attempts(self, attempts: Sequence[PageAttempt]) -> None:
         for attempt in attempts:
@@ -110,6 +126,12 @@ class FeedRunReport:
             f"entries; {self.pages_fetched} pages fetched; {c.new} new, {c.updated} updated, "
             f"{c.unchanged} unchanged articles"
         )
+        if self.pages_left:
+            per_feed = ", ".join(f"{url} {n}" for url, n in self.pages_left.items())
+            text += (
+                f"; {sum(self.pages_left.values())} pages left for later runs ({per_feed};"
+                f" by {' and '.join(self.left_by)})"
+            )
         failed = self.failed_feeds
         if failed:
             text += "; failed feeds: " + "; ".join(f"{f.feed.url}: {f.reason}" for f in failed)
@@ -127,13 +149,23 @@ def state_from_row(url: str, row: dict | None) -> FeedState:
 
 
 def poll_feeds(
-    feeds: Sequence[Feed], states: dict[str, FeedState], fetcher: Fetcher, now: datetime
+    feeds: Sequence[Feed],
+    states: dict[str, FeedState],
+    fetcher: Fetcher,
+    now: datetime,
+    stop: Callable[[], bool] | None = None,
 ) -> list[tuple[Feed, Fetched | None]]:
-    """GET every due feed, conditionally; None for a feed still backing off."""
+    """GET every due feed, conditionally; None for a feed still backing off, or not
+    reached before `stop()` became true (no new request starts then)."""
     due = [f for f in feeds if states[f.url].due(now)]
 
     def poll(group: list[Feed]) -> list[tuple[Feed, Fetched]]:
-        return [(f, fetcher.get(f.url, "feed", states[f.url].conditional_headers())) for f in group]
+        polled = []
+        for f in group:
+            if stop is not None and stop():
+                break
+            polled.append((f, fetcher.get(f.url, "feed", states[f.url].conditional_headers())))
+        return polled
 
     fetched = dict(_per_host(due, lambda f: f.host, poll))
     return [(feed, fetched.get(feed)) for feed in feeds]
@@ -149,7 +181,14 @@ def apply_polls(
     outcomes, new_states, entries = [], {}, []
     for feed, fetched in polls:
         state = states[feed.url]
-        if fetched is None:
+        if fetched is None and state.due(now):
+            reason = (
+                f"not polled: the run's deadline of {settings.run_deadline_minutes:g} min"
+                " passed first (fetch.run_deadline_minutes); polled next run"
+            )
+            outcome = FeedOutcome(feed, "deferred", reason=reason)
+            new_state = state
+        elif fetched is None:
             outcome = FeedOutcome(feed, "backing-off", reason=state.last_error)
             new_state = state
         elif fetched.not_modified:
@@ -208,8 +247,9 @@ def _read_feed(
             "skip_reason": None
             if matches_topics(e, feed.topics)
             else "not about the feed's topics (sources file: topics)",
+            "feed_position": position,
         }
-        for e in parsed.entries
+        for position, e in enumerate(parsed.entries)
     ]
     outcome = FeedOutcome(feed, "ok", http_status=200, entries=len(listed), problem=parsed.problem)
     return outcome, new_state, listed
@@ -247,14 +287,30 @@ class PageAttempt:
 
 
 def fetch_pages(
-    entries: Sequence[PendingEntry], fetcher: Fetcher, robots: RobotsRules
+    entries: Sequence[PendingEntry],
+    fetcher: Fetcher,
+    robots: RobotsRules,
+    *,
+    record: Callable[[PageAttempt], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> list[PageAttempt]:
-    """Fetch each entry's page, hosts in parallel, each host politely in turn."""
+    """Fetch each entry's page, hosts in parallel, each host politely in turn, in the
+    order given.
+
+    `record` is called with every attempt that made a request, as soon as it is back and
+    before that host's next request: the caller lands it there, so a run killed at any
+    point refetches nothing it had. If `record` raises, no host starts another request
+    and the error is raised. Once `stop()` is true no new request starts; the entries
+    not tried are not in the result (they stay pending).
+    """
+    broken = threading.Event()  # a record failed: the landing zone cannot be written
 
     def fetch_host(group: list[PendingEntry]) -> list[PageAttempt]:
         attempts: list[PageAttempt] = []
         waiting: str | None = None  # set once the host said 429/503: leave it alone
         for entry in group:
+            if broken.is_set() or (stop is not None and stop()):
+                break
             if waiting:
                 attempts.append(PageAttempt(entry, None, waiting))
                 continue
@@ -266,6 +322,12 @@ def fetch_pages(
                 continue
             fetched = fetcher.get(entry.url, "page")
             attempts.append(PageAttempt(entry, fetched))
+            if record is not None:
+                try:
+                    record(attempts[-1])
+                except BaseException:
+                    broken.set()
+                    raise
             host = urlsplit(entry.url).netloc
             if fetched.status in (429, 503):
                 waiting = f"not fetched: {host} asked to wait ({fetched.describe()})"

@@ -82,13 +82,13 @@ def emit_counts(flow_name: str, counts: LoadCounts, ok: bool) -> None:
 def publish_feed_run(report: FeedRunReport, news: RunNews) -> None:
     line = headline(report.counts, news)
     lines = ["# ingest-feeds", "", report.message(), ""]
-    lines += ["## Feeds", "", "| source | feed | status | entries | new | note |"]
-    lines += ["| --- | --- | --- | --- | --- | --- |"]
+    lines += ["## Feeds", "", "| source | feed | status | entries | new | left | note |"]
+    lines += ["| --- | --- | --- | --- | --- | --- | --- |"]
     for f in report.feeds:
         note = "; ".join(x for x in (f.reason, f.problem, ", ".join(f.flags())) if x)
         lines.append(
             f"| {_md(f.feed.source)} | {_md(f.feed.url)} | {f.status} | {f.entries} | "
-            f"{f.new_entries} | {_md(note)} |"
+            f"{f.new_entries} | {report.pages_left.get(f.feed.url, 0)} | {_md(note)} |"
         )
     lines.append("")
     lines += _news_sections(news)

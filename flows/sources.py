@@ -33,6 +33,12 @@ class FetchSettings:
     response_deadline_seconds: float = 60.0
     max_response_bytes: int = 5_000_000
     max_redirects: int = 5
+    # Pages fetched per feed per run, newest first; a feed listing more leaves the rest
+    # (counted in the run's report) to later runs, and cannot starve the other feeds.
+    max_pages_per_feed: int = 100
+    # From the run's start: no new request begins after this; what is left is reported
+    # and fetched by the next run. Below the 15-minute schedule, so runs do not overlap.
+    run_deadline_minutes: float = 10.0
     backoff_base_minutes: float = 5.0
     max_backoff_minutes: float = 360.0
     unhealthy_after_failures: int = 3

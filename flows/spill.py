@@ -1,9 +1,12 @@
-"""Responses that could not be landed in DuckDB (the file stayed locked) wait on disk.
+"""The landing folder: responses on disk beside the warehouse, until DuckDB has them.
 
-Fetching cannot be undone, so a response is never dropped: when the warehouse cannot be
-written, each response goes to a folder beside the DuckDB file (`NAME.duckdb.landing/`,
-one JSON file with the metadata and one with the body), and the next run lands them
-before it fetches anything.
+Fetching cannot be undone, so a response is never dropped. A page goes to a folder beside
+the DuckDB file (`NAME.duckdb.landing/`, one JSON file per response) as soon as it is
+back, before its host's next request: a file write costs a millisecond where a DuckDB
+commit costs a tenth of a second or more. A batch of pages is then landed in DuckDB in
+one transaction and its files removed. When the warehouse cannot be written (the file
+stayed locked) or the run is killed, the files stay, and the next run lands them before
+it fetches anything.
 """
 
 from __future__ import annotations
@@ -15,17 +18,24 @@ from datetime import datetime
 from pathlib import Path
 
 from warehouse import Warehouse
-from warehouse.live import LandedResponse, land
+from warehouse.live import EntryUpdate, LandedResponse, land
 
 
 def spill_folder(db: str | Path) -> Path:
     return Path(f"{db}.landing")
 
 
-def land_or_spill(warehouse: Warehouse, responses: Sequence[LandedResponse], run_id: str) -> None:
-    """Land in the warehouse; if that fails, keep the responses on disk and re-raise."""
+def land_or_spill(
+    warehouse: Warehouse,
+    responses: Sequence[LandedResponse],
+    run_id: str,
+    entry_updates: Sequence[EntryUpdate] = (),
+) -> None:
+    """Land in the warehouse (with `entry_updates`, see `land`); if that fails, keep the
+    responses on disk and re-raise. Pages landed from disk later still mark their entries
+    fetched; a failure's entry update is lost, and costs one more try."""
     try:
-        land(warehouse, responses, run_id)
+        land(warehouse, responses, run_id, entry_updates)
     except Exception:
         spill(spill_folder(warehouse.path), responses, run_id)
         raise
@@ -55,6 +65,12 @@ def spill(folder: Path, responses: Sequence[LandedResponse], run_id: str) -> Non
         partial.replace(target)
 
 
+def unspill(folder: Path, responses: Sequence[LandedResponse]) -> None:
+    """Remove the files of responses now landed in DuckDB (another run may have already)."""
+    for r in responses:
+        (folder / f"{r.response_id}.json").unlink(missing_ok=True)
+
+
 def land_spilled(warehouse: Warehouse) -> int:
     """Land what an earlier run left on disk, then remove it; returns how many."""
     folder = spill_folder(warehouse.path)
@@ -63,7 +79,10 @@ def land_spilled(warehouse: Warehouse) -> int:
         return 0
     by_run: dict[str, list[LandedResponse]] = {}
     for path in files:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:  # landed and removed by the run that wrote it
+            continue
         body = record.pop("body")
         run_id = record.pop("run_id")
         record["fetched_at"] = datetime.fromisoformat(record["fetched_at"])
@@ -74,5 +93,5 @@ def land_spilled(warehouse: Warehouse) -> int:
     for run_id, responses in by_run.items():
         land(warehouse, responses, run_id)
     for path in files:
-        path.unlink()
-    return len(files)
+        path.unlink(missing_ok=True)
+    return sum(len(r) for r in by_run.values())

@@ -7,6 +7,7 @@ slow handler does not hold up the others).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -116,7 +117,7 @@ class Site:
     def page(self, path: str, body: bytes | str, content_type: str = "text/html") -> None:
         self.handler(path, lambda request: Response(body, content_type=content_type))
 
-    def handler(self, path: str, respond: Callable[[Request], Response]) -> None:
+    def handler(self, path: str | re.Pattern[str], respond: Callable[[Request], Response]) -> None:
         self.server.expect_request(path).respond_with_handler(
             lambda request: self._log(request, respond(request))
         )

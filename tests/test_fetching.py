@@ -242,9 +242,10 @@ def test_a_trickling_host_holds_up_no_other_host_beyond_one_deadline(server: HTT
     slow_host = f"http://127.0.0.1:{server.port}"
     fast_host = f"http://localhost:{server.port}"  # another host name, the same server
     entries = [
-        PendingEntry("s", f"slow-{n}", f"{slow_host}/slow/{n}", "generic", 0) for n in (1, 2, 3)
+        PendingEntry("s", f"slow-{n}", f"{slow_host}/slow/{n}", "generic", 0, f"{slow_host}/rss")
+        for n in (1, 2, 3)
     ]
-    entries.append(PendingEntry("s", "fast", f"{fast_host}/fast", "generic", 0))
+    entries.append(PendingEntry("s", "fast", f"{fast_host}/fast", "generic", 0, f"{fast_host}/rss"))
     allowed = (*LOOPBACK, ipaddress.ip_network("::1/128"))
     with fetcher(
         read_timeout_seconds=5.0, response_deadline_seconds=1.5, allow_networks=allowed

@@ -325,7 +325,7 @@ def test_pages_landed_by_a_broken_off_run_load_without_refetching(
         for n in (1, 2)
     ]
     record_entries(warehouse, entries, now)
-    todo = pending_entries(warehouse, {site.url("/feed.xml"): "yonhap_html"}, 5)
+    todo = pending_entries(warehouse, {site.url("/feed.xml"): "yonhap_html"}, 5, 100).entries
     with Fetcher(config.fetch, config.user_agent) as fetcher:
         attempts = fetch_pages(todo, fetcher, RobotsRules(fetcher, config.user_agent))
         origins = {e.url: (e.source, e.parser) for e in todo}

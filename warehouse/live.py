@@ -51,6 +51,10 @@ _FEED_STATE_SCHEMA = pa.schema(
         ("usual_interval_seconds", pa.float64()),
     ]
 )
+# A landed response that is a page to load: it came back whole.
+LANDED_PAGE = "kind = 'page' AND status = 200 AND error IS NULL"
+# (url, status, error, attempted): what one attempt at a page means for its entries.
+EntryUpdate = tuple[str, str, str | None, bool]
 _RESPONSE_SCHEMA = pa.schema(
     [
         ("response_id", pa.string()),
@@ -80,6 +84,8 @@ _ENTRY_SCHEMA = pa.schema(
         # Why the entry is not to be fetched, decided by the flow (not about the feed's
         # topics); NULL for an entry to fetch.
         ("skip_reason", pa.string()),
+        # Its place in the feed as listed (0 = top): the order among undated entries.
+        ("feed_position", pa.int32()),
     ]
 )
 
@@ -125,6 +131,16 @@ class PendingEntry:
     url: str
     parser: str
     attempts: int
+    feed_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class PendingPages:
+    """The pages a run is to fetch, in turn, and how many each feed has beyond its share."""
+
+    entries: list[PendingEntry]
+    # feed_url -> pending entries over the per-feed cap: left for later runs.
+    left: dict[str, int]
 
 
 # -- feeds ---------------------------------------------------------------------------------
@@ -187,9 +203,20 @@ def feed_health(warehouse: Warehouse) -> list[dict[str, Any]]:
 
 
 # -- landing zone --------------------------------------------------------------------------
-def land(warehouse: Warehouse, responses: Sequence[LandedResponse], run_id: str) -> None:
-    """Store responses and their bodies in one transaction, before anything parses them."""
+def land(
+    warehouse: Warehouse,
+    responses: Sequence[LandedResponse],
+    run_id: str,
+    entry_updates: Sequence[EntryUpdate] = (),
+) -> None:
+    """Store responses and their bodies in one transaction, before anything parses them.
+
+    In the same transaction, a page that came back whole marks its pending entries
+    fetched (so a run killed right after never asks for it again, whichever way it was
+    landed: now, or later from the spill folder), and `entry_updates` are applied.
+    """
     if not responses:
+        update_entries(warehouse, entry_updates)
         return
     rows, bodies = [], {}
     for r in responses:
@@ -229,17 +256,23 @@ def land(warehouse: Warehouse, responses: Sequence[LandedResponse], run_id: str)
                 "INSERT INTO responses BY NAME SELECT * FROM landed"
                 " ON CONFLICT (response_id) DO NOTHING"
             )
+            conn.execute(
+                "UPDATE feed_entries SET status = 'fetched', error = NULL,"
+                " attempts = attempts + 1 WHERE status = 'pending' AND url IN ("
+                f"  SELECT url FROM landed WHERE {LANDED_PAGE})"
+            )
+            _apply_entry_updates(conn, entry_updates)
 
 
 def landed_pages(warehouse: Warehouse, limit: int) -> list[LandedPage]:
     """Pages fetched and stored but not loaded yet: this run's, or a broken-off run's."""
     with warehouse.writer() as conn:
         rows = conn.execute(
-            """
+            f"""
             SELECT r.response_id, r.url, r.final_url, r.source, r.parser,
                    json_extract_string(r.headers, '$."content-type"'), b.content, r.fetched_at
             FROM responses r JOIN response_bodies b USING (content_hash)
-            WHERE r.kind = 'page' AND r.status = 200 AND r.error IS NULL AND r.doc_id IS NULL
+            WHERE {LANDED_PAGE} AND r.doc_id IS NULL
             ORDER BY r.fetched_at, r.response_id
             LIMIT ?
             """,
@@ -278,7 +311,8 @@ def record_entries(
             # fetched twice: it comes in as skipped.
             conn.execute(
                 """
-                INSERT INTO feed_entries
+                INSERT INTO feed_entries (source, entry_id, feed_url, url, title,
+                    published_at, first_seen_at, status, attempts, error, feed_position)
                 SELECT DISTINCT ON (l.source, l.entry_id)
                        l.source, l.entry_id, l.feed_url, l.url, l.title, l.published_at,
                        ?::TIMESTAMPTZ,
@@ -288,7 +322,8 @@ def record_entries(
                        0,
                        CASE WHEN l.url IS NULL THEN 'the entry has no link'
                             WHEN l.skip_reason IS NOT NULL THEN l.skip_reason
-                            WHEN known.url IS NOT NULL THEN 'the page is known already' END
+                            WHEN known.url IS NOT NULL THEN 'the page is known already' END,
+                       l.feed_position
                 FROM listed_entries l
                 LEFT JOIN (SELECT url FROM feed_entries UNION SELECT url FROM article_urls) known
                        ON known.url = l.url
@@ -301,30 +336,68 @@ def record_entries(
 
 
 def pending_entries(
-    warehouse: Warehouse, parsers: Mapping[str, str], max_attempts: int
-) -> list[PendingEntry]:
-    """Entries still to fetch, of the given feeds (feed_url -> parser)."""
+    warehouse: Warehouse, parsers: Mapping[str, str], max_attempts: int, per_feed: int
+) -> PendingPages:
+    """The entries to fetch this run, of the given feeds (feed_url -> parser, in the
+    sources file's order), at most `per_feed` of each feed.
+
+    Each feed's newest first (published_at, else the newer poll, else the feed's own
+    order), then interleaved across feeds, a turn each: a feed of thousands of entries
+    cannot hold up the others. The entries beyond the cap stay pending for later runs
+    and are counted per feed.
+    """
     if not parsers:
-        return []
-    table = pa.table({"feed_url": list(parsers), "parser": list(parsers.values())})
+        return PendingPages([], {})
+    table = pa.table(
+        {
+            "feed_url": list(parsers),
+            "parser": list(parsers.values()),
+            "feed_index": list(range(len(parsers))),
+        }
+    )
     with warehouse.writer() as conn:
         conn.register("polled_feeds", table)
-        rows = conn.execute(
+        # A page listed by two feeds is fetched once, in the turn of the first feed.
+        conn.execute(
             """
-            SELECT DISTINCT ON (e.url) e.source, e.entry_id, e.url, p.parser, e.attempts
-            FROM feed_entries e JOIN polled_feeds p USING (feed_url)
-            WHERE e.status = 'pending' AND e.attempts < ?
-            ORDER BY e.url, e.published_at NULLS LAST
+            CREATE OR REPLACE TEMP TABLE ranked_entries AS
+            WITH todo AS (
+                SELECT DISTINCT ON (e.url) e.*, p.parser, p.feed_index
+                FROM feed_entries e JOIN polled_feeds p USING (feed_url)
+                WHERE e.status = 'pending' AND e.attempts < ?
+                ORDER BY e.url, p.feed_index
+            )
+            SELECT *, row_number() OVER (
+                PARTITION BY feed_url
+                ORDER BY published_at DESC NULLS LAST, first_seen_at DESC,
+                         feed_position NULLS LAST, entry_id
+            ) AS turn
+            FROM todo
             """,
             [max_attempts],
+        )
+        rows = conn.execute(
+            "SELECT source, entry_id, url, parser, attempts, feed_url FROM ranked_entries"
+            " WHERE turn <= ? ORDER BY turn, feed_index",
+            [per_feed],
         ).fetchall()
-    return [PendingEntry(*row) for row in rows]
+        left = conn.execute(
+            "SELECT feed_url, count(*) FROM ranked_entries WHERE turn > ? GROUP BY feed_url",
+            [per_feed],
+        ).fetchall()
+        conn.execute("DROP TABLE ranked_entries")
+    return PendingPages([PendingEntry(*row) for row in rows], dict(left))
 
 
-def update_entries(
-    warehouse: Warehouse, updates: Sequence[tuple[str, str, str | None, bool]]
-) -> None:
+def update_entries(warehouse: Warehouse, updates: Sequence[EntryUpdate]) -> None:
     """(url, status, error, attempted) for every pending entry of each page."""
+    if not updates:
+        return
+    with warehouse.writer() as conn:
+        _apply_entry_updates(conn, updates)
+
+
+def _apply_entry_updates(conn: duckdb.DuckDBPyConnection, updates: Sequence[EntryUpdate]) -> None:
     if not updates:
         return
     table = pa.table(
@@ -335,13 +408,13 @@ def update_entries(
             "attempted": pa.array([u[3] for u in updates], pa.bool_()),
         }
     )
-    with warehouse.writer() as conn:
-        conn.register("entry_updates", table)
-        conn.execute(
-            "UPDATE feed_entries SET status = u.status, error = u.error,"
-            " attempts = feed_entries.attempts + u.attempted::INTEGER FROM entry_updates u"
-            " WHERE feed_entries.url = u.url AND feed_entries.status = 'pending'"
-        )
+    conn.register("entry_updates", table)
+    conn.execute(
+        "UPDATE feed_entries SET status = u.status, error = u.error,"
+        " attempts = feed_entries.attempts + u.attempted::INTEGER FROM entry_updates u"
+        " WHERE feed_entries.url = u.url AND feed_entries.status = 'pending'"
+    )
+    conn.unregister("entry_updates")
 
 
 # -- story versions ------------------------------------------------------------------------

@@ -499,8 +499,11 @@ class Warehouse:
         *,
         status: str,
         message: str | None = None,
+        finished_at: datetime | None = None,
     ) -> None:
-        """Write the run's row once, at its end: one short write instead of two."""
+        """Write the run's row once, at its end: one short write instead of two.
+
+        `finished_at` is now unless given (a row written late, after the run ended)."""
         with self.writer() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO ingest_runs (run_id, flow_name, inputs, started_at,"
@@ -511,7 +514,7 @@ class Warehouse:
                     flow_name,
                     list(inputs),
                     started_at,
-                    datetime.now(UTC),
+                    finished_at or datetime.now(UTC),
                     status,
                     counts.seen,
                     counts.new,
