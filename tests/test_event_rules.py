@@ -548,3 +548,17 @@ def test_what_was_once_said_is_not_of_the_news_day(extractor: Extractor) -> None
     assert one(result, "REQUEST").date == tuesday
     trump = [e for e in result.events if "ref:donald-trump" in e.actors]
     assert trump and all(e.date.value is None for e in trump)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        # An article of Wednesday, June 19, 2024.
+        ("Putin was originally scheduled to arrive late Tuesday.", date(2024, 6, 18)),
+        ("Putin is scheduled to arrive on Tuesday.", date(2024, 6, 25)),
+        ("Kim had planned to visit the plant on Friday.", date(2024, 6, 14)),
+    ],
+)
+def test_a_plan_told_in_the_past_dates_a_day_gone_by(sentence: str, day: date) -> None:
+    ((_, value),) = resolve_dates(sentence, date(2024, 6, 19))
+    assert value == EventDate(day, "day")

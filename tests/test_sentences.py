@@ -25,7 +25,7 @@ def test_a_name_ending_in_in_does_not_end_the_sentence(extractor: Extractor) -> 
         "declaration with President Moon Jae In on Wednesday. The participants applauded."
     )
     (doc,) = extractor.nlp.pipe([text])
-    assert [s.text for s in doc.sents][0].endswith("on Wednesday.")
+    assert next(s.text for s in doc.sents).endswith("on Wednesday.")
     result = extractor.extract(story(text, day=date(2018, 9, 20), title="Declaration"))
     (signing,) = [e for e in result.events if e.event_type == "AGREE"]
     assert signing.date.value == date(2018, 9, 19)

@@ -66,7 +66,12 @@ _RELATIVE = re.compile(
     r"|earlier\s+this\s+month|next\s+month)\b",
     re.IGNORECASE,
 )
-_FUTURE = re.compile(r"\b(?:will|plans?\s+to|planned|scheduled|next)\b", re.IGNORECASE)
+_FUTURE = re.compile(r"\b(?:will|plans?\s+to|next)\b", re.IGNORECASE)
+# "is scheduled to arrive on Tuesday" looks ahead; "was (originally) scheduled to arrive
+# late Tuesday", in an article of Wednesday, tells of the Tuesday just gone.
+_PLAN = re.compile(
+    r"\b(?P<past>(?:was|were|had)\s+(?:\w+ly\s+)?)?(?:planned|scheduled)\b", re.IGNORECASE
+)
 
 
 # Each pattern is tried only when the sentence holds a word it needs: a pattern that
@@ -114,8 +119,11 @@ def resolve_dates(
     def future(match: re.Match[str]) -> bool:
         # "will meet on Tuesday": the tense of the clause the expression sits in, not of
         # the sentence ("denounced on Tuesday ... and warned that the allies will pay").
-        clause = sentence[: match.start()].rsplit(",", 1)[-1][-50:]
-        return bool(_FUTURE.search(clause))
+        clause = sentence[: match.start()].rsplit(",", 1)[-1]
+        if _FUTURE.search(clause[-50:]):
+            return True
+        plans = list(_PLAN.finditer(clause))
+        return bool(plans) and plans[-1]["past"] is None
 
     found: list[tuple[int, EventDate]] = []
     taken: list[tuple[int, int]] = []
