@@ -22,6 +22,7 @@ from rich.table import Table
 
 from flows.files import DEFAULT_MAX_FILE_BYTES
 from flows.serve_session import FEEDS_EVERY_MINUTES
+from flows.settings import INBOX_ENV, inbox_folders, sources_path, warehouse_path
 from warehouse import Warehouse, WarehouseError
 
 if TYPE_CHECKING:
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
     from parsers.name_lookup import NameMatch
     from warehouse.browse import EventFilter
 
-DEFAULT_DB = Path(os.environ.get("PENINSULA_DB", "data/peninsula.duckdb"))
-DEFAULT_SOURCES = Path(os.environ.get("PENINSULA_SOURCES", "sources.yaml"))
+DEFAULT_DB = warehouse_path()
+DEFAULT_SOURCES = sources_path()
 # Above this many files, `ingest` shows a progress bar.
 PROGRESS_BAR_MIN_FILES = 50
 # Skipped files named on the terminal; the run's report on the dashboard lists more.
@@ -313,6 +314,16 @@ def serve(
         bool,
         typer.Option("--console", help="Show the server's and the runs' logs here too."),
     ] = False,
+    inbox: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--inbox",
+            help="A folder load-files/on-demand may read (repeatable; env "
+            f"{INBOX_ENV}, folders separated by ':'). Default: "
+            f"{':'.join(str(f) for f in inbox_folders())}.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Start a Prefect server (unless PREFECT_API_URL names one) and serve the scheduled
     deployments until Ctrl-C: ingest-feeds every 15 minutes, reprocess nightly (Asia/Seoul),
@@ -327,12 +338,25 @@ def serve(
         raise fail(str(exc)) from None
     if problem := check_feeds_interval(feeds_every):
         raise fail(problem)
+    folders = tuple(inbox or inbox_folders())
+    try:
+        # The runs would fail one by one, each later and less clearly, on a warehouse
+        # that cannot be written or an inbox that cannot be made.
+        Warehouse(db).check_writable()
+        for folder in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+    except WarehouseError as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"--inbox {exc.filename}: cannot create the folder: {exc.strerror}") from None
     configure(verbose=True)
 
     def run(api: str, say: Callable[[str], None], stopper: Stopper) -> None:
         from flows.serve import ServeSettings, run  # Prefect now reads PREFECT_API_URL
 
-        settings = ServeSettings(db=db, sources=sources_file, feeds_every_minutes=feeds_every)
+        settings = ServeSettings(
+            db=db, sources=sources_file, feeds_every_minutes=feeds_every, inbox=folders
+        )
         run(settings, api, say, stopper)
 
     try:

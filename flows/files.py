@@ -13,6 +13,7 @@ import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from flows.settings import INBOX_ENV
 from warehouse import RawDocument
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -148,14 +149,29 @@ def _looks_like_text(path: str) -> bool:
     return b"\0" not in head
 
 
+def is_inside(path: str, roots: Sequence[str]) -> bool:
+    """Whether `path`, resolved, is one of `roots` (resolved already) or below one."""
+    real = os.path.realpath(path)
+    return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def outside_reason(path: str) -> str:
+    real = display_path(os.path.realpath(path))
+    return f"leads to {real}, outside the inbox folders ({INBOX_ENV}): refused"
+
+
 def discover(
-    inputs: Iterable[str | os.PathLike[str]], selection: Selection | None = None
+    inputs: Iterable[str | os.PathLike[str]],
+    selection: Selection | None = None,
+    within: Sequence[str] = (),
 ) -> tuple[list[str], list[InputProblem], list[Skipped]]:
     """Expand files, folders (recursively) and glob patterns into a sorted list of files.
 
     Hidden files and folders and sidecars are left out silently: they are not articles.
     Other files of a folder or pattern that are not articles (see Selection) are
-    returned as skipped, with the reason.
+    returned as skipped, with the reason. With `within` (resolved folders: the inbox of
+    a run created through the API), a file that resolves outside them is refused: a
+    symbolic link or a pattern does not lead out.
     """
     selection = selection or Selection()
     found: set[str] = set()
@@ -209,6 +225,10 @@ def discover(
             problems.append(InputProblem(display_path(text), reason))
         else:
             problems.append(InputProblem(display_path(text), "no such file or folder"))
+    if within:
+        for path in sorted(p for p in found if not is_inside(p, within)):
+            found.discard(path)
+            problems.append(InputProblem(display_path(path), outside_reason(path)))
     left_out = [skipped[p] for p in sorted(skipped) if p not in found]
     return sorted(found), problems, left_out
 
@@ -330,16 +350,18 @@ def read_document(
     The document's origin is the path as text (display_path).
     """
     origin = display_path(path)
+    reading = None  # the article; then its sidecar, named in a refusal
     try:
         signature = file_signature(path, sidecar)
         content = read_bounded(path, max_bytes)
         meta = None
         if sidecar is not None:
+            reading = f"sidecar {display_path(os.path.basename(sidecar))}: "
             meta = read_bounded(sidecar, max_bytes).decode("utf-8", errors="replace")
     except FileRefused as exc:
-        return InputProblem(origin, exc.reason)
+        return InputProblem(origin, f"{reading or ''}{exc.reason}")
     except OSError as exc:
-        return InputProblem(origin, f"cannot read: {exc.strerror or exc}")
+        return InputProblem(origin, f"{reading or ''}cannot read: {exc.strerror or exc}")
     return RawDocument(content=content, origin=origin, meta=meta, signature=signature)
 
 

@@ -29,10 +29,11 @@ from flows.pipeline import (
 )
 from flows.reporting import ProgressArtifact, RunNews, publish_file_run
 from flows.runlog import recorded_crash
+from flows.settings import DEFAULT_DB
 from warehouse import Warehouse
 from warehouse.reports import run_articles
 
-DEFAULT_DB = Path("data/peninsula.duckdb")
+FLOW_NAME = "load-files"
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 DEFAULT_BATCH_SIZE = 1000
 # How many failures a run's final message names before it says "and N more".
@@ -66,8 +67,10 @@ class IngestSummary:
 
 # Tasks take whole batches: orchestration costs tens of milliseconds per task run.
 @task(name="scan-inputs", cache_policy=NO_CACHE, persist_result=False)
-def scan(inputs: list[str], db: str, selection: Selection, max_bytes: int) -> FileScan:
-    return scan_inputs(inputs, Warehouse(db), selection, max_bytes)
+def scan(
+    inputs: list[str], db: str, selection: Selection, max_bytes: int, within: tuple[str, ...]
+) -> FileScan:
+    return scan_inputs(inputs, Warehouse(db), selection, max_bytes, within)
 
 
 @task(name="parse-batch", cache_policy=NO_CACHE, persist_result=False)
@@ -80,7 +83,7 @@ def load_batch(batch: ParsedBatch, db: str, run_id: str) -> BatchReport:
     return load_parsed(batch, Warehouse(db), run_id)
 
 
-@flow(name="load-files", persist_result=False, task_runner=ThreadPoolTaskRunner(max_workers=2))
+@flow(name=FLOW_NAME, persist_result=False, task_runner=ThreadPoolTaskRunner(max_workers=2))
 def load_files(
     paths: list[str] | None = None,
     db: str = str(DEFAULT_DB),
@@ -97,14 +100,29 @@ def load_files(
     and listed; `include` and `exclude` are glob patterns that choose otherwise.
     The run fails, naming the inputs, when any input did not load; the others load.
     Only regular files up to `max_file_bytes` are read; others are refused by name.
+    For `peninsula ingest` (local use: any path); deployments run flows/deployed.py.
     """
     inputs = [os.fspath(p) for p in (paths or [SEEDS_DIR])]
+    selection = Selection(tuple(include or ()), tuple(exclude or ()))
+    return load_inputs(inputs, db, selection, batch_size, derive, max_file_bytes)
+
+
+def load_inputs(
+    inputs: list[str],
+    db: str,
+    selection: Selection,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    derive: bool = False,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    within: tuple[str, ...] = (),
+) -> State:
+    """The body of a load-files run (inside one): scan, parse and load in batches,
+    derive, report. `within`: resolved folders no file may lead out of (discover)."""
     shown = [display_path(i) for i in inputs]  # what is stored and reported
     run_id = str(flow_run.get_id() or uuid.uuid4())
     started_at = datetime.now(UTC)
     warehouse = Warehouse(db)
-    selection = Selection(tuple(include or ()), tuple(exclude or ()))
-    files = scan(inputs, db, selection, max_file_bytes)
+    files = scan(inputs, db, selection, max_file_bytes, within)
     summary = IngestSummary(
         run_id=run_id,
         db=db,
@@ -121,7 +139,7 @@ def load_files(
     # Parse batch N+1 while batch N loads: DuckDB works without holding the GIL.
     # Loads stay one at a time, in order: DuckDB has a single writer.
     pending_load: PrefectFuture[BatchReport] | None = None
-    with recorded_crash(db, run_id, "load-files", shown, started_at, summary.report.counts):
+    with recorded_crash(db, run_id, FLOW_NAME, shown, started_at, summary.report.counts):
         for batch in files.batches(batch_size, max_file_bytes):
             parsed = parse_batch.submit(batch)
             done = _collect(pending_load, summary, done)
@@ -150,7 +168,7 @@ def load_files(
     )
     warehouse.record_run(
         run_id,
-        "load-files",
+        FLOW_NAME,
         shown,
         started_at,
         summary.report.counts,

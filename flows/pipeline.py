@@ -5,10 +5,10 @@ The Prefect flow calls these; tests and benchmarks can call them without Prefect
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from flows.extract_workers import ExtractionWorkers, process_extractor
 from flows.feed_pipeline import is_page_meta, parse_page_document
@@ -21,6 +21,8 @@ from flows.files import (
     display_path,
     file_signature,
     find_sidecars,
+    is_inside,
+    outside_reason,
     read_document,
 )
 from parsers import ParseError, parse_document, parse_sidecar
@@ -74,13 +76,23 @@ def derivation(extractor: Extractor | None = None) -> Derivation:
     return Derivation(extractor.reference, extractor.version)
 
 
-def parse_raw(document: RawDocument) -> ParsedDocument:
-    """Parse one raw document; a failure is a value carrying its reason, never an exception."""
+def parse_raw(document: RawDocument, sidecar_path: str | None = None) -> ParsedDocument:
+    """Parse one raw document; a failure is a value carrying its reason, never an exception.
+
+    `sidecar_path` is the file its meta was read from, for the messages; a stored document
+    (reprocessing) no longer knows it, and its sidecar is named after the article.
+    """
     if is_page_meta(document.meta):  # a fetched page: parsed as its feed said
         return parse_page_document(document)
     try:
         sidecar = (
-            parse_sidecar(document.meta.encode("utf-8"), Path(document.origin).name + ".meta.json")
+            parse_sidecar(
+                document.meta.encode("utf-8"),
+                # Beside the article, whose path the failure names: the file name says which.
+                display_path(os.path.basename(sidecar_path))
+                if sidecar_path
+                else f"of {document.origin}",
+            )
             if document.meta is not None
             else None
         )
@@ -92,11 +104,15 @@ def parse_raw(document: RawDocument) -> ParsedDocument:
 
 
 def read_all(
-    paths: Sequence[str], max_bytes: int = DEFAULT_MAX_FILE_BYTES
+    paths: Sequence[str],
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    sidecars: dict[str, str | None] | None = None,
 ) -> tuple[list[RawDocument], list[InputProblem]]:
+    """The files' documents (each with its sidecar's text) and why the others failed;
+    `sidecars` is find_sidecars(paths) when the caller has it already."""
     documents: list[RawDocument] = []
     problems: list[InputProblem] = []
-    for path, sidecar in find_sidecars(paths).items():
+    for path, sidecar in (sidecars if sidecars is not None else find_sidecars(paths)).items():
         result = read_document(path, sidecar, max_bytes)
         if isinstance(result, InputProblem):
             problems.append(result)
@@ -150,6 +166,7 @@ def scan_inputs(
     warehouse: Warehouse,
     selection: Selection | None = None,
     max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    within: Sequence[str] = (),
 ) -> FileScan:
     """Expand the inputs and keep only the files that need work.
 
@@ -157,10 +174,19 @@ def scan_inputs(
     unread; any other is read and hashed, and skipped if its bytes are loaded already.
     Files of a folder that are not articles are listed as skipped (see Selection).
     Paths are stored and reported as display_path text; the files are read by their
-    real names.
+    real names. `within`: see flows.files.discover.
     """
-    paths, problems, skipped = discover(inputs, selection)
+    paths, problems, skipped = discover(inputs, selection, within)
     sidecars = find_sidecars(paths)
+    if within:  # a sidecar is read too: it may not lead out either
+        for path, sidecar in list(sidecars.items()):
+            if sidecar is not None and not is_inside(sidecar, within):
+                name = display_path(os.path.basename(sidecar))
+                problems.append(
+                    InputProblem(display_path(path), f"sidecar {name}: {outside_reason(sidecar)}")
+                )
+                del sidecars[path]
+        paths = list(sidecars)
     real = {display_path(path): path for path in paths}
     signatures = {
         display_path(path): file_signature(path, sidecar) for path, sidecar in sidecars.items()
@@ -181,8 +207,10 @@ def scan_inputs(
 
 
 def parse_files(paths: Sequence[str], max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> ParsedBatch:
-    documents, problems = read_all(paths, max_bytes)
-    return ParsedBatch([parse_raw(d) for d in documents], problems)
+    sidecars = find_sidecars(paths)
+    documents, problems = read_all(paths, max_bytes, sidecars)
+    sidecar_of = {display_path(path): sidecar for path, sidecar in sidecars.items()}
+    return ParsedBatch([parse_raw(d, sidecar_of.get(d.origin)) for d in documents], problems)
 
 
 def load_parsed(batch: ParsedBatch, warehouse: Warehouse, run_id: str) -> BatchReport:

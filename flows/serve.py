@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -40,11 +41,10 @@ from prefect.runner import Runner
 from prefect.schedules import Cron
 from prefect.states import Cancelled
 
-from flows.derive import reprocess_flow
-from flows.ingest_feeds import ingest_feeds
-from flows.load_files import load_files
+from flows.deployed import load_inbox, poll_feeds, reprocess_all
 from flows.reporting import FOUND_NEW_EVENT
 from flows.serve_session import FEEDS_EVERY_MINUTES
+from flows.settings import DEFAULT_INBOX, served_environment
 
 TIME_ZONE = "Asia/Seoul"
 
@@ -70,6 +70,8 @@ class ServeSettings:
     db: Path
     sources: Path
     feeds_every_minutes: int = FEEDS_EVERY_MINUTES
+    # The folders load-files/on-demand may read (flows/settings.py).
+    inbox: tuple[Path, ...] = (DEFAULT_INBOX,)
 
     @property
     def feeds_cron(self) -> str:
@@ -87,29 +89,30 @@ def deployments(settings: ServeSettings) -> list[RunnerDeployment]:
     one_at_a_time = ConcurrencyLimitConfig(
         limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
     )
-    db = str(settings.db.resolve())
+    # No warehouse and no sources file among the parameters: the runs take them from
+    # this process's settings (see run), whatever a caller of the API passes.
     return [
-        ingest_feeds.to_deployment(
+        poll_feeds.to_deployment(
             name=settings.feeds_deployment,
             schedules=[Cron(settings.feeds_cron, timezone=TIME_ZONE)],
-            parameters={"sources_file": str(settings.sources.resolve()), "db": db},
             concurrency_limit=one_at_a_time,
             description="Poll the feeds of the sources file, load new articles, derive them.",
             tags=["peninsula"],
         ),
-        reprocess_flow.to_deployment(
+        reprocess_all.to_deployment(
             name="nightly",
             schedules=[Cron(REPROCESS_CRON, timezone=TIME_ZONE)],
-            parameters={"db": db},
             concurrency_limit=one_at_a_time,
             description="Re-derive everything when the reference or the rules changed.",
             tags=["peninsula"],
         ),
-        load_files.to_deployment(
+        load_inbox.to_deployment(
             name="on-demand",
-            parameters={"db": db, "derive": True},
             concurrency_limit=one_at_a_time,
-            description='Load saved files: run it with paths=["/a/folder"].',
+            description=(
+                'Load saved files from the inbox folders: run it with paths=["/a/folder"] '
+                "(a folder under them), or without to load all of them."
+            ),
             tags=["peninsula"],
         ),
     ]
@@ -246,6 +249,9 @@ class Stopper(Protocol):
 def run(settings: ServeSettings, api: str, say: Callable[[str], object], stopper: Stopper) -> None:
     """Create the automations and serve the deployments until told to stop (on the server
     at `api`, which PREFECT_API_URL must name before Prefect is imported)."""
+    # The runs are processes of this one: they take their warehouse, sources file and
+    # inbox from its environment, not from their parameters.
+    os.environ.update(served_environment(settings.db, settings.sources, settings.inbox))
     for name in ensure_automations():
         say(f"created automation: {name}")
     served = deployments(settings)

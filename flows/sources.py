@@ -7,16 +7,16 @@ field and names the file and the entry at fault, so a typo fails before any requ
 from __future__ import annotations
 
 import ipaddress
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
+from flows.settings import sources_path
 from parsers import PAGE_PARSERS
 
-DEFAULT_SOURCES = Path(os.environ.get("PENINSULA_SOURCES", "sources.yaml"))
+DEFAULT_SOURCES = sources_path()
 
 
 class SourcesError(ValueError):

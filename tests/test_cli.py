@@ -153,3 +153,37 @@ def test_a_locked_warehouse_is_one_clear_line(tmp_path: Path) -> None:
         f" PID {holder.pid})"
         " for more than 1 s" in result.stderr
     )
+
+
+def test_a_db_whose_folder_cannot_be_created_is_one_clear_line(tmp_path: Path) -> None:
+    """--db under a regular file: the path and the reason, no traceback, exit 2."""
+    (tmp_path / "notes.txt").write_text("a file, not a folder\n", encoding="utf-8")
+    db = tmp_path / "notes.txt" / "data" / "p.duckdb"
+    feeds = ["ingest-feeds", "--sources", str(ROOT / "sources.yaml")]
+    for command in (["ingest", str(SEEDS)], feeds):
+        result = peninsula(*command, "--db", str(db))
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.strip() == (
+            f"error: {db}: cannot create its folder {db.parent}: Not a directory"
+        ), result.stderr
+
+
+@pytest.mark.prefect
+def test_a_refused_sidecar_is_named_itself(server_env: dict[str, str], tmp_path: Path) -> None:
+    """story.meta.json beside story.txt, a FIFO as wire.txt.meta.json: each failure names
+    the article and the sidecar at fault by its own name."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "story.txt").write_bytes((SEEDS / "000_960a1ecd3430c774.txt").read_bytes())
+    (inbox / "story.meta.json").write_text('{"encoding": "zlib_codec"}', encoding="utf-8")
+    (inbox / "wire.txt").write_bytes((SEEDS / "002_81aee9c10b823c90.txt").read_bytes())
+    os.mkfifo(inbox / "wire.txt.meta.json")
+    result = peninsula("ingest", str(inbox), "--db", str(tmp_path / "p.duckdb"), env=server_env)
+    assert result.returncode == 1, result.stderr
+    failed = sorted(line for line in result.stderr.splitlines() if line.startswith("failed "))
+    assert failed == [
+        f"failed {inbox / 'story.txt'}: sidecar story.meta.json: encoding "
+        "'zlib_codec' is not a text encoding (name one like utf-8, utf-16, latin-1 or euc-kr)",
+        f"failed {inbox / 'wire.txt'}: sidecar wire.txt.meta.json: a FIFO (named pipe), "
+        "not a regular file: refused",
+    ]

@@ -5,9 +5,12 @@ from __future__ import annotations
 import ipaddress
 import itertools
 import random
+import socket
+import ssl
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -262,3 +265,134 @@ def test_a_trickling_host_holds_up_no_other_host_beyond_one_deadline(server: HTT
         status, error, attempted = updates[later][1:]
         assert (status, attempted) == ("pending", False)
         assert error.startswith(f"not fetched: 127.0.0.1:{server.port} is too slow")
+
+
+class NameServer:
+    """Answers for made-up host names, in turn (the last one repeats): what a rebinding
+    attacker's DNS does. Any other name or address goes to the real resolver."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, answers: dict[str, list[str]]) -> None:
+        self.answers = answers
+        self.asked: list[str] = []
+        real = socket.getaddrinfo
+
+        def getaddrinfo(host: object, port: object, *args: object, **kwargs: object) -> list:
+            name = host.decode() if isinstance(host, bytes) else str(host)
+            if name not in self.answers:
+                return real(host, port, *args, **kwargs)  # type: ignore[arg-type]
+            self.asked.append(name)
+            turn = self.answers[name]
+            address = turn.pop(0) if len(turn) > 1 else turn[0]
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, int(port)))]  # type: ignore[call-overload]
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def test_a_name_that_rebinds_to_loopback_after_the_check_is_not_connected_to(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.expect_request("/admin").respond_with_data("the local service's secrets")
+    # Public when checked, loopback when the connection is made.
+    NameServer(monkeypatch, {"news.rebind.test": ["93.184.215.14", "127.0.0.1"]})
+    with fetcher(allow_networks=()) as client:
+        result = client.get(f"http://news.rebind.test:{server.port}/admin", "page")
+    assert server.log == []  # nothing reached the loopback server
+    assert result.body is None and result.status is None
+    assert result.refused and result.permanent
+    assert "news.rebind.test is 127.0.0.1, a loopback address; refused" in (result.error or "")
+
+
+def test_a_name_is_fetched_at_its_checked_address_with_its_own_host_header(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    host = f"news.pinned.test:{server.port}"
+    server.expect_request("/view/1", headers={"Host": host}).respond_with_data("<p>hello</p>")
+    names = NameServer(monkeypatch, {"news.pinned.test": ["127.0.0.1"]})
+    with fetcher() as client:  # loopback allowed, as for every test server
+        result = client.get(f"http://{host}/view/1", "page")
+    assert result.ok and result.body == b"<p>hello</p>"
+    assert names.asked == ["news.pinned.test", "news.pinned.test"]  # the check, the connect
+
+
+def test_https_to_a_pinned_address_verifies_the_certificate_of_the_name(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """SNI and verification are about the host name: a certificate for the name alone
+    (not for 127.0.0.1) is accepted, one for another name is refused."""
+    authority, chains = certificates(tmp_path, ["news.pinned.test", "other.test"])
+    monkeypatch.setenv("SSL_CERT_FILE", str(authority))
+    NameServer(monkeypatch, {"news.pinned.test": ["127.0.0.1"]})
+    for name, expected_ok in (("news.pinned.test", True), ("other.test", False)):
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*chains[name])
+        tls = HTTPServer(host="127.0.0.1", port=0, ssl_context=context)
+        tls.expect_request("/view/1").respond_with_data("<p>secure</p>")
+        tls.start()
+        try:
+            with fetcher() as client:
+                result = client.get(f"https://news.pinned.test:{tls.port}/view/1", "page")
+        finally:
+            tls.stop()
+        assert result.ok is expected_ok, result.error
+        if not expected_ok:
+            assert "CERTIFICATE_VERIFY_FAILED" in (result.error or "")
+
+
+def certificates(folder: Path, names: list[str]) -> tuple[Path, dict[str, tuple[str, str]]]:
+    """A certificate authority of our own, and a certificate and key it signed per name."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.now(UTC)
+
+    def issue(subject: str, key: ec.EllipticCurvePrivateKey, issuer: x509.Name | None,
+              signer: ec.EllipticCurvePrivateKey, authority: bool) -> x509.Certificate:  # fmt: skip
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(issuer or name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(hours=1))
+            .not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=authority, path_length=None), critical=True)
+        )
+        if authority:
+            usage = dict.fromkeys(
+                ("digital_signature", "content_commitment", "key_encipherment",
+                 "data_encipherment", "key_agreement", "encipher_only", "decipher_only"),
+                False,
+            )  # fmt: skip
+            builder = builder.add_extension(
+                x509.KeyUsage(key_cert_sign=True, crl_sign=True, **usage), critical=True
+            ).add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
+        else:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False
+            ).add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()), False
+            )
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = issue("peninsula test authority", ca_key, None, ca_key, authority=True)
+    authority = folder / "authority.pem"
+    authority.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    chains = {}
+    for name in names:
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = issue(name, key, ca.subject, ca_key, authority=False)
+        cert_file, key_file = folder / f"{name}.pem", folder / f"{name}.key"
+        cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        key_file.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        chains[name] = (str(cert_file), str(key_file))
+    return authority, chains

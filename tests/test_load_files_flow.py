@@ -113,3 +113,66 @@ def test_a_fifo_and_a_name_that_is_not_utf8_cost_nothing_else(
     assert summary.report.counts.new == 3  # the seeds and the file with the odd name
     (last,) = Warehouse(tmp_path / "p.duckdb").recent_runs(1)
     assert (last.status, last.n_new, last.n_failed) == ("failed", 3, 1)
+
+
+@pytest.fixture
+def served_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[Path, Path]:
+    """The settings `peninsula serve` gives its runs: an inbox (the seeds in it) and a
+    warehouse, in the environment the deployment's runs read them from."""
+    inbox, db = tmp_path / "inbox", tmp_path / "served.duckdb"
+    shutil.copytree(SEEDS, inbox / "today")
+    monkeypatch.setenv("PENINSULA_INBOX", str(inbox))
+    monkeypatch.setenv("PENINSULA_DB", str(db))
+    return inbox, db
+
+
+def run_on_demand(**parameters: object):
+    from flows.deployed import load_inbox  # what load-files/on-demand runs
+
+    state = load_inbox(return_state=True, **parameters)
+    return state, state.result(raise_on_failure=False)
+
+
+def test_on_demand_loads_from_the_inbox_into_the_served_warehouse(
+    prefect_api_url: str, served_settings: tuple[Path, Path]
+) -> None:
+    inbox, db = served_settings
+    state, _ = run_on_demand(paths=[str(inbox / "today")])
+    assert state.is_completed(), state.message
+    assert state.message == "2 new, 0 updated, 0 unchanged, 0 failed"
+    assert Warehouse(db).table_counts()["articles"] == 2
+    # Without paths: every inbox folder.
+    state, _ = run_on_demand()
+    assert state.message == "0 new, 0 updated, 2 unchanged, 0 failed"
+
+
+def test_on_demand_refuses_paths_outside_the_inbox_and_reads_nothing(
+    prefect_api_url: str, served_settings: tuple[Path, Path], tmp_path: Path
+) -> None:
+    inbox, db = served_settings
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password: hunter2\n\nThe key to everything is here.\n", encoding="utf-8")
+    for path in (str(secret), f"{inbox}/../secret.txt", f"{tmp_path}/*.txt"):
+        state, _ = run_on_demand(paths=[str(inbox / "today"), path])
+        assert state.is_failed()
+        assert state.message == (
+            f"{path}: outside the inbox folders ({inbox}); runs created through the API "
+            "read only there (the PENINSULA_INBOX setting, or `peninsula serve --inbox`)"
+        )
+    assert not db.exists()  # refused before anything was read or written
+
+    # A link inside the inbox does not lead out either, as an article or as a sidecar;
+    # the rest of the folder loads.
+    (inbox / "today" / "notes.txt").symlink_to(secret)
+    shutil.copy(SEEDS / "002_81aee9c10b823c90.txt", inbox / "wire.txt")
+    (inbox / "wire.meta.json").symlink_to(secret)
+    state, summary = run_on_demand(paths=[str(inbox)])
+    assert state.is_failed()
+    outside = f"leads to {secret}, outside the inbox folders (PENINSULA_INBOX): refused"
+    assert sorted(summary.report.failures) == [
+        (str(inbox / "today" / "notes.txt"), outside),
+        (str(inbox / "wire.txt"), f"sidecar wire.meta.json: {outside}"),
+    ]
+    assert summary.report.counts.new == 2
+    _, rows = Warehouse(db).query("SELECT content FROM documents")
+    assert len(rows) == 2 and not any(b"hunter2" in bytes(row[0]) for row in rows)

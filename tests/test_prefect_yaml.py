@@ -31,6 +31,8 @@ def test_prefect_yaml_matches_the_served_deployments() -> None:
     for name, deployment in written.items():
         assert deployment["entrypoint"] == served[name].entrypoint
         assert deployment["concurrency_limit"] == {"limit": 1, "collision_strategy": "CANCEL_NEW"}
+        # The warehouse and the files are the running process's settings, not parameters.
+        assert "parameters" not in deployment and not served[name].parameters
     assert written["every-15-minutes"]["schedules"] == [{"cron": FEEDS_CRON, "timezone": TIME_ZONE}]
     assert written["nightly"]["schedules"] == [{"cron": REPROCESS_CRON, "timezone": TIME_ZONE}]
     assert "schedules" not in written["on-demand"]
@@ -64,6 +66,14 @@ def test_prefect_deploy_all_creates_them_on_a_server(prefect_api_url: str) -> No
     cron = {
         name: [(s["schedule"]["cron"], s["schedule"]["timezone"]) for s in d["schedules"]]
         for name, d in found.items()
+    }
+    for deployment in found.values():
+        taken = set(deployment["parameter_openapi_schema"]["properties"])
+        assert not taken & {"db", "sources_file", "max_file_bytes"}, taken
+    assert set(found["on-demand"]["parameter_openapi_schema"]["properties"]) == {
+        "paths",
+        "include",
+        "exclude",
     }
     assert cron == {
         "every-15-minutes": [(FEEDS_CRON, TIME_ZONE)],

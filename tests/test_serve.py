@@ -54,6 +54,7 @@ class Served:
     db: Path
     work: Path
     started: float
+    inbox: Path  # the folder serve lets load-files/on-demand read
     run_id: str = ""
     run_name: str = ""
 
@@ -91,10 +92,10 @@ def served(tmp_path_factory: pytest.TempPathFactory, feed_site: Site) -> Iterato
     sources = write_sources(
         work / "sources.yaml", [("yonhap", "yonhap_html", feed_site.url("/RSS/nk.xml"))]
     )
-    db = work / "served.duckdb"
+    db, inbox = work / "served.duckdb", work / "inbox"
     started = time.monotonic()
     command = [str(PENINSULA), "serve", "--port", str(port), "--db", str(db)]
-    command += ["--sources", str(sources), "--feeds-every", "1"]
+    command += ["--sources", str(sources), "--feeds-every", "1", "--inbox", str(inbox)]
     process = subprocess.Popen(
         command,
         env=env,
@@ -105,7 +106,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, feed_site: Site) -> Iterato
     api = f"http://127.0.0.1:{port}/api"
     HOMES[api] = work / "prefect"
     try:
-        yield Served(process, port, api, work / "prefect", db, work, started)
+        yield Served(process, port, api, work / "prefect", db, work, started, inbox)
     finally:
         if process.poll() is None:
             process.kill()
@@ -146,7 +147,7 @@ def deployments(api: str) -> dict[str, dict]:
     return {d["name"]: d for d in response.json()}
 
 
-def create_flow_run(api: str, deployment_id: str, parameters: dict) -> dict:
+def ask_for_run(api: str, deployment_id: str, parameters: dict) -> httpx.Response:
     """Ask for a run as the UI's Run button does; a busy SQLite server may answer 5xx once."""
     for _ in range(5):
         response = api_post(
@@ -157,6 +158,11 @@ def create_flow_run(api: str, deployment_id: str, parameters: dict) -> dict:
         if response.status_code < 500:
             break
         time.sleep(2)
+    return response
+
+
+def create_flow_run(api: str, deployment_id: str, parameters: dict) -> dict:
+    response = ask_for_run(api, deployment_id, parameters)
     assert response.status_code == 201, f"{response.status_code}: {response.text[:500]}"
     return response.json()
 
@@ -186,6 +192,25 @@ def wait_for_deployments(served: Served, timeout: float) -> dict[str, dict]:
             pass
         time.sleep(1)
     raise AssertionError(f"the deployments were not listed within {timeout:.0f} s")
+
+
+def finished_feed_runs(served: Served, found: dict[str, dict], count: int) -> list[dict]:
+    """The scheduled ingest-feeds runs, oldest first, once `count` of them finished."""
+    deadline = time.monotonic() + 300
+    while True:
+        runs = api_post(
+            f"{served.api}/flow_runs/filter",
+            json={
+                "deployments": {"id": {"any_": [found["every-minute"]["id"]]}},
+                "sort": "EXPECTED_START_TIME_ASC",
+            },
+            timeout=30,
+        ).json()
+        finished = [r for r in runs if r["state_type"] in FINISHED]
+        if len(finished) >= count:
+            return finished
+        assert time.monotonic() < deadline, [(r["name"], r["state_type"]) for r in runs]
+        time.sleep(2)
 
 
 def derive_run_of(api: str, run_id: str) -> dict:
@@ -228,12 +253,13 @@ def test_serve_lists_scheduled_deployments_and_runs_one(served: Served) -> None:
         "peninsula: nothing new for a day",
     }
 
-    # A load-files run triggered through the API runs in the served process. Into a file of
-    # its own: the scheduled ingest-feeds would derive what it loads into the served one.
+    # A load-files run triggered through the API runs in the served process, into the
+    # served warehouse. Just after a scheduled ingest-feeds: started meanwhile, that one
+    # would derive the seeds before this run's own derive-articles does.
+    finished_feed_runs(served, found, 1)
+    shutil.copytree(SEEDS, served.inbox / "seeds")
     run = create_flow_run(
-        served.api,
-        found["on-demand"]["id"],
-        {"paths": [str(SEEDS)], "db": str(served.work / "on-demand.duckdb")},
+        served.api, found["on-demand"]["id"], {"paths": [str(served.inbox / "seeds")]}
     )
     state = wait_for_run(served.api, run["id"])
     assert state["state_type"] == "COMPLETED", state["state"]
@@ -328,9 +354,9 @@ def test_the_readme_trigger_command_and_peninsula_run_work_as_written(
     served: Served, tmp_path: Path
 ) -> None:
     wait_for_deployments(served, timeout=180)
-    inbox = tmp_path / "inbox"
+    inbox = served.inbox / "readme"
     inbox.mkdir()
-    shutil.copy(SEEDS / "002_81aee9c10b823c90.txt", inbox / "voa.txt")
+    (inbox / "first.html").write_text(yonhap_page(31), encoding="utf-8")
     command = readme_trigger_command()
     assert "4200" in command and "/path/to/inbox" in command
     command = command.replace("4200", str(served.port)).replace("/path/to/inbox", str(inbox))
@@ -348,7 +374,7 @@ def test_the_readme_trigger_command_and_peninsula_run_work_as_written(
     assert run_id, pasted.stdout
     assert wait_for_run(served.api, run_id.group(1))["state_type"] == "COMPLETED"
 
-    shutil.copy(SEEDS / "000_960a1ecd3430c774.txt", inbox / "yonhap.txt")
+    (inbox / "second.html").write_text(yonhap_page(32), encoding="utf-8")
     ran = subprocess.run(
         [str(PENINSULA), "run", "load-files/on-demand", str(inbox)],
         cwd=tmp_path,
@@ -373,6 +399,32 @@ def test_the_readme_trigger_command_and_peninsula_run_work_as_written(
     assert "the deployments are: ingest-feeds/every-minute, load-files/on-demand" in (
         unknown.stderr
     )
+
+
+@pytest.mark.prefect
+def test_runs_created_through_the_api_read_only_the_inbox_and_write_only_serves_warehouse(
+    served: Served, tmp_path: Path
+) -> None:
+    found = wait_for_deployments(served, timeout=180)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password: hunter2\n\nThe key to everything is here.\n", encoding="utf-8")
+    run = create_flow_run(served.api, found["on-demand"]["id"], {"paths": [str(secret)]})
+    state = wait_for_run(served.api, run["id"])
+    assert state["state_type"] == "FAILED"
+    assert state["state"]["message"] == (
+        f"{secret}: outside the inbox folders ({served.inbox}); runs created through the API "
+        "read only there (the PENINSULA_INBOX setting, or `peninsula serve --inbox`)"
+    )
+    # The warehouse is not a parameter: a run given one is refused, and writes nothing.
+    elsewhere = tmp_path / "elsewhere.duckdb"
+    for name in ("on-demand", "nightly"):
+        response = ask_for_run(served.api, found[name]["id"], {"db": str(elsewhere)})
+        if response.status_code == 201:  # accepted by the API, refused by the flow
+            state = wait_for_run(served.api, response.json()["id"])
+            assert state["state_type"] in {"FAILED", "CRASHED"}, state["state"]
+        else:
+            assert 400 <= response.status_code < 500, response.text
+    assert not elsewhere.exists()
 
 
 @pytest.mark.prefect
@@ -403,22 +455,7 @@ def test_a_port_in_use_is_named_and_never_reused(served: Served, tmp_path: Path)
 def test_the_schedule_fires_and_its_runs_complete_twice_in_a_row(served: Served) -> None:
     """The scheduler creates the every-minute runs; the served process runs them."""
     found = wait_for_deployments(served, timeout=180)
-    feeds = found["every-minute"]
-    deadline = time.monotonic() + 300
-    while True:
-        runs = api_post(
-            f"{served.api}/flow_runs/filter",
-            json={
-                "deployments": {"id": {"any_": [feeds["id"]]}},
-                "sort": "EXPECTED_START_TIME_ASC",
-            },
-            timeout=30,
-        ).json()
-        finished = [r for r in runs if r["state_type"] in FINISHED]
-        if len(finished) >= 2:
-            break
-        assert time.monotonic() < deadline, [(r["name"], r["state_type"]) for r in runs]
-        time.sleep(2)
+    finished = finished_feed_runs(served, found, 2)
     first, second = finished[:2]
     print(
         "scheduled runs:",

@@ -157,7 +157,7 @@ class Warehouse:
                 nested = True
             else:
                 nested = False
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._make_folder()
                 conn = self._connect(read_only=False)
                 _SESSIONS[key] = conn
         if nested:
@@ -185,7 +185,7 @@ class Warehouse:
         if shared is not None:
             yield shared
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._make_folder()
         conn = self._connect(read_only=False)
         try:
             migrate(conn)
@@ -216,6 +216,16 @@ class Warehouse:
             yield conn
         finally:
             conn.close()
+
+    def _make_folder(self) -> None:
+        """The warehouse's folder, created if need be; a clear error when it cannot be."""
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # under a regular file, a read-only folder, a full disk
+            raise WarehouseError(
+                f"{self.path}: cannot create its folder {folder}: {exc.strerror or exc}"
+            ) from None
 
     def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         """Open the file; while another process holds its lock, wait and try again.

@@ -40,29 +40,46 @@ def check_address(url: str, allowed: Sequence[Network]) -> AddressProblem | None
     if not host:
         return AddressProblem(f"{url}: no host in the URL", permanent=True)
     try:
-        addresses = _resolve(host, parts.port or (443 if parts.scheme == "https" else 80))
+        addresses = resolve(host, parts.port or (443 if parts.scheme == "https" else 80))
     except (OSError, ValueError) as exc:  # ValueError: a port out of range
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         return AddressProblem(f"{url}: cannot resolve {host}: {reason}", permanent=False)
+    if reason := refusal(host, [address for address, _ in addresses], allowed):
+        return AddressProblem(f"{url}: {reason}", permanent=True)
+    return None
+
+
+def refusal(host: str, addresses: Sequence[Address], allowed: Sequence[Network]) -> str | None:
+    """Why `host`, found at `addresses`, must not be reached; None when every one may be.
+
+    One restricted address is enough to refuse: a name that answers a public and a
+    private address could be connected to either.
+    """
     for address in addresses:
         kind = _restricted_kind(address)
         if kind and not any(address in network for network in allowed):
-            return AddressProblem(
-                f"{url}: {host} is {address}, a {kind} address; refused "
-                "(list it under fetch.allow_networks in the sources file to allow it)",
-                permanent=True,
+            return (
+                f"{host} is {address}, a {kind} address; refused "
+                "(list it under fetch.allow_networks in the sources file to allow it)"
             )
     return None
 
 
-def _resolve(host: str, port: int) -> list[Address]:
+def resolve(host: str, port: int) -> list[tuple[Address, str]]:
+    """The addresses of `host`, each as checked and as given to connect (an IPv6
+    link-local address keeps its zone, "fe80::1%eth0", which ip_address does not take)."""
     try:
-        return [ipaddress.ip_address(host)]
+        return [(ipaddress.ip_address(host), host)]
     except ValueError:
         pass
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    # Drop an IPv6 zone ("fe80::1%eth0"): ip_address does not take one.
-    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    found: list[tuple[Address, str]] = []
+    for info in infos:
+        raw = str(info[4][0])
+        entry = (ipaddress.ip_address(raw.split("%")[0]), raw)
+        if entry not in found:  # one per address, not per socket type and protocol
+            found.append(entry)
+    return found
 
 
 def _restricted_kind(address: Address) -> str | None:

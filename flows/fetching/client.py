@@ -2,7 +2,8 @@
 
 - One request at a time per host, at least `min_interval_seconds` apart.
 - Connect and read timeouts, a response size cap, a bounded number of redirects,
-  each redirect target checked like the first URL (no private addresses).
+  each redirect target checked like the first URL (no private addresses), and every
+  connection made to the address checked (flows/fetching/connect.py).
 - Never raises for a network problem: the result carries the reason, so one bad
   feed or page costs that feed or page only.
 - Every result is also kept in `responses` until the caller drains it into the
@@ -24,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from flows.fetching.addresses import check_address
+from flows.fetching.connect import AddressRefused, PinnedTransport
 from flows.sources import FetchSettings
 
 # The response headers worth keeping with a landed response.
@@ -57,7 +59,8 @@ class Fetched:
     # The error is for good: asking again cannot help (a refused address or scheme, a
     # body over the cap, a redirect loop). Decided where the error arises, by its kind.
     permanent: bool = False
-    # Not requested at all: the address check refused the URL before any connection.
+    # Not requested at all: the address check refused the URL before any connection
+    # (before the request, or when the name was resolved to connect).
     refused: bool = False
     # The response took longer than fetch.response_deadline_seconds and was cut off.
     overdue: bool = False
@@ -115,6 +118,7 @@ class _Reply(NamedTuple):
     error: str | None
     permanent: bool = False  # see Fetched.permanent
     overdue: bool = False  # see Fetched.overdue
+    refused: bool = False  # see Fetched.refused
 
 
 class _HostGate:
@@ -146,6 +150,9 @@ class Fetcher:
                 settings.read_timeout_seconds, connect=settings.connect_timeout_seconds
             ),
             follow_redirects=False,  # followed by hand: each hop is checked
+            transport=PinnedTransport(settings.allow_networks),
+            # A proxy from the environment would resolve the names itself, past the check.
+            trust_env=False,
         )
         self._gates: dict[str, _HostGate] = {}
         self._gates_lock = threading.Lock()
@@ -191,6 +198,7 @@ class Fetcher:
             return self._keep(
                 kind, url, current, reply.status, reply.headers, reply.body, fetched_at,
                 started, reply.error, permanent=reply.permanent, overdue=reply.overdue,
+                refused=reply.refused,
             )  # fmt: skip
         return self._keep(
             kind, url, current, None, {}, None, fetched_at, started,
@@ -220,6 +228,9 @@ class Fetcher:
                             return _Reply(status, kept, None, self._past_deadline(), overdue=True)
                         chunks.append(chunk)
                     return _Reply(status, kept, b"".join(chunks), None)
+            except AddressRefused as exc:
+                # The name changed its answer since the check: refused as that would be.
+                return _Reply(None, {}, None, f"{url}: {exc.reason}", permanent=True, refused=True)
             except httpx.ConnectTimeout:
                 error = _timed_out("connecting", self.settings.connect_timeout_seconds)
             except httpx.TimeoutException:
