@@ -29,8 +29,10 @@ serve: $(SYNCED)
 soak: $(SYNCED)
 	$(VENV)/bin/python -m bench.soak
 
-# Hostile inputs (FIFOs, /dev/zero, huge files, odd names, unfetchable links, a trickling
-# server, a foreign web page) against the real commands: one table, a few minutes.
+# Issue 13's hostile inputs (growth, big batches, FIFOs, /dev/zero, odd names and
+# encodings, bad sidecars, unfetchable links, a trickling server, a foreign web page) and
+# kill -9 at each stage, a reader beside a writer, two ingests at once, against the real
+# commands: one table (bench/faults/; `python -m bench.faults files` runs one group).
 faults: $(SYNCED)
 	$(VENV)/bin/python -m bench.faults
 
