@@ -1,13 +1,9 @@
-"""Feeds on a loopback server of our own: rows 6, 7 and 10 of issue 13.
-
-Rows 5 (entries per feed per run, a fair order across feeds) and 12 (connect to the
-address that was checked) are being built elsewhere: their cases go in CASES here when
-the features land; until then PENDING names them and the table shows them as not run.
-"""
+"""Feeds on a loopback server of our own: rows 5, 6, 7, 10 and 12 of issue 13."""
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -24,12 +20,24 @@ DEADLINE = 5.0  # fetch.response_deadline_seconds for the trickle
 KILLED_PAGES = 30  # row 10: the feed's pages; the kill comes after half of them
 PAGE_DELAY = 0.3  # seconds each of those pages takes to serve, so the run lasts
 
-PENDING = {
-    "row 5": "a feed of 100,000 entries beside a normal one (entries per feed per run): "
-    "being built by another helper",
-    "row 12": "the DNS answer changes between the check and the connect (pinning): "
-    "being built by another helper",
-}
+HUGE = 20_000  # row 5: entries of the huge feed (about 4 MB, under the default size cap)
+SMALL = 10
+CAP = 100  # fetch.max_pages_per_feed's default: the case runs on the defaults
+REBIND = "rebind.test"  # row 12: a name whose answer turns to loopback after the check
+# Imported by every Python the command starts (PYTHONPATH): the name answers a public
+# address once, then loopback, as a rebinding DNS server would.
+REBINDING_RESOLVER = f"""
+import socket
+_real = socket.getaddrinfo
+_asked = []
+def _rebinding(host, port, *args, **kwargs):
+    if host == {REBIND!r}:
+        _asked.append(host)
+        address = "93.184.215.14" if len(_asked) == 1 else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port or 80))]
+    return _real(host, port, *args, **kwargs)
+socket.getaddrinfo = _rebinding
+"""
 
 
 class Feeds:
@@ -82,7 +90,12 @@ def trickle(_request: Request) -> Response:
 def feed_cases(ctx: Context) -> list[Outcome]:
     feeds = Feeds(ctx)
     try:
-        return [*unfetchable_and_slow(feeds), killed_ingest_feeds(feeds)]
+        return [
+            *unfetchable_and_slow(feeds),
+            killed_ingest_feeds(feeds),
+            *huge_feed(feeds),
+            rebinding(feeds),
+        ]
     finally:
         feeds.close()
 
@@ -189,6 +202,122 @@ def killed_ingest_feeds(feeds: Feeds) -> Outcome:
         db,
         killed.code is None and rerun.code == 0,
     )
+
+
+def huge_feed(feeds: Feeds) -> list[Outcome]:
+    """Row 5: a feed of 20,000 entries beside one of 10, on the default settings. A run
+    fetches the huge feed's newest pages up to the cap and every page of the other,
+    taking turns; what is left is counted and fetched by the next runs, never twice."""
+
+    def respond(request: Request) -> Response:
+        return Response(yonhap_page(int(request.path.rsplit("/", 1)[1])), content_type="text/html")
+
+    feeds.site.handler(re.compile(r"/(huge|small)/\d+"), respond)
+    later = T0 + timedelta(days=1)  # every huge entry is newer than every small one
+    huge = [
+        (f"huge-{n}", feeds.site.url(f"/huge/{n}"), later + timedelta(minutes=n))
+        for n in reversed(range(HUGE))
+    ]
+    small = [
+        (f"small-{n}", feeds.site.url(f"/small/{n}"), T0 + timedelta(minutes=n))
+        for n in reversed(range(SMALL))
+    ]
+    feeds.feed("huge", huge)
+    feeds.feed("small", small)
+    sources = write_sources(
+        feeds.base / "huge.yaml",
+        [
+            ("huge", "yonhap_html", feeds.site.url("/huge.xml")),
+            ("yonhap", "yonhap_html", feeds.site.url("/small.xml")),
+        ],
+    )
+    db = feeds.base / "huge.duckdb"
+
+    def pages() -> list[str]:
+        return [p for p, _, _ in feeds.site.requests if re.fullmatch(r"/(huge|small)/\d+", p)]
+
+    def ingest(tag: str) -> Run:
+        arguments = ["ingest-feeds", "--sources", str(sources), "--db", str(db)]
+        return run_peninsula(arguments, feeds.ctx, feeds.base / f"{tag}.log")
+
+    before = len(pages())
+    first = ingest("huge-1")
+    asked = pages()[before:]
+    newest = [f"/huge/{n}" for n in range(HUGE - 1, HUGE - CAP - 1, -1)]
+    got_huge = [p for p in asked if p.startswith("/huge/")]
+    got_small = [p for p in asked if p.startswith("/small/")]
+    left = HUGE - CAP
+    told = any(f"{left} pages left" in line for line in first.lines("pages left"))
+    sound = got_huge == newest and len(got_small) == SMALL and told
+    # Fair turns: the small feed is done within its first turns, not after the huge one.
+    sound = sound and all(p.startswith("/small/") for p in asked[1 : 2 * SMALL : 2])
+    rows = [
+        compared(
+            f"row 5: feed of {HUGE:,} entries beside one of {SMALL}",
+            f"exit {first.code}: {len(got_huge)} newest of the huge feed, {len(got_small)}/"
+            f"{SMALL} of the other in turns; {'told' if told else 'NOT told'} {left} left",
+            first,
+            CAP + SMALL,
+            db,
+            sound and first.code == 0,
+        )
+    ]
+    feeds.feed("huge", huge, etag='"2"')
+    second = ingest("huge-2")
+    again = pages()[before + len(asked) :]
+    twice = len(set(again) & set(asked))
+    rows.append(
+        compared(
+            "row 5: the next run",
+            f"exit {second.code}: {len(again)} pages, {twice} of them fetched before",
+            second,
+            2 * CAP + SMALL,
+            db,
+            second.code == 0 and twice == 0 and len(again) == CAP,
+        )
+    )
+    return rows
+
+
+def rebinding(feeds: Feeds) -> Outcome:
+    """Row 12: an entry's host answers a public address when checked and loopback
+    after. The run must not reach the loopback service behind it."""
+    target = HTTPServer(host="127.0.0.1", port=0)
+    target.expect_request(re.compile(".*")).respond_with_data("secret", content_type="text/html")
+    target.start()
+    try:
+        resolver = feeds.base / "rebinding"
+        resolver.mkdir()
+        (resolver / "sitecustomize.py").write_text(REBINDING_RESOLVER)
+        good = feeds.entries(range(201, 203))
+        link = f"http://{REBIND}:{target.port}/admin"
+        feeds.feed("rebind", [*good, ("rebind-1", link, T0 + timedelta(minutes=300))])
+        sources = write_sources(
+            feeds.base / "rebind.yaml",
+            [("yonhap", "yonhap_html", feeds.site.url("/rebind.xml"))],
+        )
+        db = feeds.base / "rebind.duckdb"
+        ctx = feeds.ctx
+        env = {**ctx.env, "PYTHONPATH": str(resolver)}
+        run = run_peninsula(
+            ["ingest-feeds", "--sources", str(sources), "--db", str(db)],
+            Context(ctx.work, env, ctx.api),
+            feeds.base / "rebind.log",
+        )
+        reached = len(target.log)
+        said = run.lines(REBIND)
+        return compared(
+            "row 12: DNS answer turns to loopback after the check",
+            f"exit {run.code}: the loopback service got {reached} requests; "
+            + (said[0][:110] if said else "(no line naming the entry)"),
+            run,
+            len(good),
+            db,
+            reached == 0 and bool(said),
+        )
+    finally:
+        target.clear()
+        target.stop()
 
 
 CASES = [feed_cases]
