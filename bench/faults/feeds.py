@@ -281,20 +281,33 @@ def huge_feed(feeds: Feeds) -> list[Outcome]:
 
 def rebinding(feeds: Feeds) -> Outcome:
     """Row 12: an entry's host answers a public address when checked and loopback
-    after. The run must not reach the loopback service behind it."""
+    after. The feed is served on 127.0.0.2, the only address the sources allow; the
+    service the rebinding points at listens on 127.0.0.1 and must get no request."""
     target = HTTPServer(host="127.0.0.1", port=0)
     target.expect_request(re.compile(".*")).respond_with_data("secret", content_type="text/html")
     target.start()
+    own = HTTPServer(host="127.0.0.2", port=0, threaded=True)
+    own.start()
     try:
+        site = Site(own)
         resolver = feeds.base / "rebinding"
         resolver.mkdir()
         (resolver / "sitecustomize.py").write_text(REBINDING_RESOLVER)
-        good = feeds.entries(range(201, 203))
+        good = []
+        for n in range(201, 203):
+            site.page(f"/view/{n}", yonhap_page(n))
+            good.append((f"yna-{n}", site.url(f"/view/{n}"), T0 + timedelta(minutes=n)))
         link = f"http://{REBIND}:{target.port}/admin"
-        feeds.feed("rebind", [*good, ("rebind-1", link, T0 + timedelta(minutes=300))])
+        site.feed(
+            "/rebind.xml",
+            rss([*good, ("rebind-1", link, T0 + timedelta(minutes=300))]),
+            etag='"1"',
+            last_modified=T0,
+        )
         sources = write_sources(
             feeds.base / "rebind.yaml",
-            [("yonhap", "yonhap_html", feeds.site.url("/rebind.xml"))],
+            [("yonhap", "yonhap_html", site.url("/rebind.xml"))],
+            allow_networks=["127.0.0.2/32"],
         )
         db = feeds.base / "rebind.duckdb"
         ctx = feeds.ctx
@@ -318,6 +331,8 @@ def rebinding(feeds: Feeds) -> Outcome:
     finally:
         target.clear()
         target.stop()
+        own.clear()
+        own.stop()
 
 
 CASES = [feed_cases]
