@@ -57,11 +57,12 @@ class ReportMaker:
         actors = rng.sample(COUNTRIES, rng.choice([0, 1, 2, 2, 3]))
         people = rng.sample(PEOPLE, rng.choice([0, 0, 1, 2]))
         place = rng.choice([None, None, *PLACES])
+        event_type = rng.choice(["MEETING", "MEETING", "WEAPONS_TEST"])
         return EventRecord(
             article_event_id=f"{article}-e{index}",
             article_id=article,
-            event_type=rng.choice(["MEETING", "MEETING", "WEAPONS_TEST"]),
-            meeting_kind=None,
+            event_type=event_type,
+            meeting_kind=rng.choice(["summit", "talks"]) if event_type == "MEETING" else None,
             modality=rng.choice(["asserted", "asserted", "reported", "planned"]),
             date=self.date(),
             place=place[0] if place else None,

@@ -169,3 +169,25 @@ def test_an_article_cannot_tell_as_done_what_happened_after_it_appeared() -> Non
     assert len(resolve_events([launch, told_before])) == 2
     told_after = dataclasses.replace(told_before, reported=date(2024, 3, 21))
     assert len(resolve_events([launch, told_after])) == 1
+
+
+def test_talks_of_the_same_two_leaders_are_the_summit_another_outlet_names() -> None:
+    def meeting(article: str, kind: str, people: tuple[str, ...]) -> EventRecord:
+        made = record(
+            article,
+            0,
+            event_type="MEETING",
+            day=date(2019, 6, 20),
+            actors=("ref:north-korea", "ref:china"),
+            people=people,
+        )
+        return dataclasses.replace(made, meeting_kind=kind)
+
+    leaders = ("ref:kim-jong-un", "ref:xi-jinping")
+    summit = meeting("yonhap", "summit", leaders)
+    talks = meeting("kcna", "talks", leaders)
+    (event,) = resolve_events([summit, talks])
+    assert event.articles == {"yonhap", "kcna"}
+    # Ministers' talks that day, in the same capitals, are another meeting.
+    ministers = meeting("xinhua", "talks", ("ref:wang-yi", "ref:ri-yong-ho"))
+    assert len(resolve_events([summit, ministers])) == 2

@@ -76,8 +76,11 @@ _KIND_REALITY = {**REALITY, "planned": "happened"}
 
 
 def kind_from(event_type: str, meeting_kind: str | None, modality: str) -> str:
+    # A summit and talks are compared too (`compatible` asks them for the same people):
+    # "the two leaders held talks" is the summit another outlet names.
+    del meeting_kind
     reality = _KIND_REALITY.get(modality, modality)
-    return f"{event_type}|{meeting_kind or ''}|{reality}"
+    return f"{event_type}||{reality}"
 
 
 def _kind(record: EventRecord) -> str:
@@ -143,6 +146,7 @@ class EventState:
     actor_ids: set[str] = field(default_factory=set)
     people: set[str] = field(default_factory=set)
     realities: set[str] = field(default_factory=set)  # happened, planned
+    meeting_kinds: set[str] = field(default_factory=set)  # summit, talks
 
     @classmethod
     def found(cls, record: EventRecord) -> EventState:
@@ -155,11 +159,14 @@ class EventState:
             set(record.actor_ids),
             set(record.people),
             {record.reality},
+            {record.meeting_kind} if record.meeting_kind else set(),
         )
 
     def absorb(self, record: EventRecord) -> None:
         self.articles.add(record.article_id)
         self.realities.add(record.reality)
+        if record.meeting_kind:
+            self.meeting_kinds.add(record.meeting_kind)
         self.actor_ids.update(record.actor_ids)
         self.people.update(record.people)
         if PRECISION_RANK[record.date.precision] > PRECISION_RANK[self.date.precision]:
@@ -194,6 +201,13 @@ def compatible(event: EventState, record: EventRecord) -> bool:
         return False  # a plan is what happened only when both name the day
     if record.date.value is None and _after_the_article(event.date, record):
         return False
+    if (
+        record.meeting_kind
+        and event.meeting_kinds
+        and record.meeting_kind not in event.meeting_kinds
+        and len(event.people & record.people) < 2
+    ):
+        return False  # leaders' summit and working talks, unless the same people met
     hint = record.date.month_hint
     known_month = event.date.value is not None and event.date.precision in ("day", "month")
     if hint and known_month and event.date.value.month != hint:  # type: ignore[union-attr]
