@@ -9,9 +9,11 @@ deletes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -28,7 +30,7 @@ from warehouse.resolution_store import (
     rank_of,
 )
 from warehouse.scan import execute
-from warehouse.store import Warehouse, string_table
+from warehouse.store import MEMORY_SETTING, Warehouse, string_table
 
 # Articles resolved per step: bounds memory however long the queue.
 CHUNK_ARTICLES = 2000
@@ -37,6 +39,12 @@ CHUNK_ARTICLES = 2000
 IN_MEMORY_REPORTS = 250_000
 # Events written per statement in a rebuild.
 WRITE_EVENTS = 10_000
+# DuckDB's share of memory in a rebuild. The rows a rebuild writes stay in its transaction
+# until the commit (about 0.9 GB of DuckDB memory at 100,000 articles), while Python holds
+# a kind's reports beside them (up to 0.6 GB): DuckDB spills what is beyond this to the
+# warehouse's temp folder, so the process stays within 1.5 GB. An explicit
+# PENINSULA_DUCKDB_MEMORY is kept as it is.
+REBUILD_DUCKDB_MEMORY = "640MB"
 
 
 @dataclass(slots=True)
@@ -318,6 +326,25 @@ def _made_before_incremental(conn: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _rebuild(conn: duckdb.DuckDBPyConnection, run_id: str, version: str) -> Resolution:
+    with _duckdb_memory(conn, REBUILD_DUCKDB_MEMORY):
+        return _rebuild_all(conn, run_id, version)
+
+
+@contextlib.contextmanager
+def _duckdb_memory(conn: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """DuckDB's memory limit set to `limit` for the block, unless the user chose one."""
+    if MEMORY_SETTING in os.environ:
+        yield
+        return
+    row = conn.execute("SELECT current_setting('memory_limit')").fetchone()
+    conn.execute(f"SET memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        conn.execute(f"SET memory_limit = '{row[0]}'")  # type: ignore[index]
+
+
+def _rebuild_all(conn: duckdb.DuckDBPyConnection, run_id: str, version: str) -> Resolution:
     """Every report placed again, kind by kind (bounded memory); then each event takes the
     id of the earlier event it shares most reports with."""
     conn.execute(
