@@ -254,3 +254,36 @@ def test_a_run_that_adds_nothing_writes_nothing(tmp_path: Path) -> None:
     nothing = resolve_events(warehouse, "run-2")
     assert (nothing.reports, nothing.new_events, nothing.changed_events) == (0, [], 0)
     assert warehouse.query("SELECT DISTINCT run_id FROM events")[1] == [("run-1",)]
+
+
+def test_the_timeline_shows_what_an_event_has_after_a_later_article_joins_it(
+    tmp_path: Path,
+) -> None:
+    """event_timeline reads actors, outlets and article counts kept on the event's row:
+    when VOA's report joins the Stockholm talks Yonhap made, the talks' row names both
+    outlets and two articles, and every row says what the event's actors and mentions say."""
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    derive(warehouse, [YONHAP_SEED], "run-1")
+    derive(warehouse, [VOA_SEED], "run-2")
+    (talks,) = warehouse.query(
+        "SELECT sources, articles FROM event_timeline"
+        " WHERE event_type = 'MEETING' AND place = 'Sweden' AND event_when = '2019-10-05'"
+    )[1]
+    assert talks == ("voa, yonhap", 2)
+    shown = warehouse.query("SELECT event_id, actors, sources, articles FROM event_timeline")[1]
+    _, gathered = warehouse.query(
+        """
+        SELECT e.event_id,
+               (SELECT string_agg(DISTINCT n.name, '; ' ORDER BY n.name)
+                  FROM event_actors x JOIN entities n USING (entity_id)
+                 WHERE x.event_id = e.event_id),
+               (SELECT string_agg(DISTINCT a.source, ', ' ORDER BY a.source)
+                  FROM event_mentions m JOIN articles a USING (article_id)
+                 WHERE m.event_id = e.event_id),
+               (SELECT count(DISTINCT m.article_id) FROM event_mentions m
+                 WHERE m.event_id = e.event_id)
+        FROM events e
+        """
+    )
+    assert len(shown) > 20
+    assert sorted(shown) == sorted(gathered)

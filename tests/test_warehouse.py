@@ -273,3 +273,60 @@ def test_a_touched_file_is_read_once_then_skipped_unread(
     assert (first.todo, first.unchanged) == ([], 1)
     # The new mtime is on record now: the file is not even read on the next scan.
     assert warehouse.changed_files({str(story): file_signature(str(story), None)}) == []
+
+
+def test_an_older_warehouse_gets_the_timeline_of_its_events(tmp_path: Path) -> None:
+    """The event_labels migration writes each stored event's actors, outlets and article
+    count on its row, as event_timeline showed them before."""
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    conn = duckdb.connect(str(path))
+    conn.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+    )
+    migrations = available_migrations()
+    labels = next(m.version for m in migrations if m.name == "event_labels")
+    for migration in migrations:
+        if migration.version < labels:
+            conn.execute(migration.sql)
+            conn.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, now())",
+                [migration.version, migration.name],
+            )
+    conn.execute(
+        "INSERT INTO articles (article_id, doc_id, source, title, published_at, published_tz,"
+        " language, fetched_at, replacement_chars, repairs, parser, parser_version, run_id)"
+        " SELECT a, 'd' || a, s, 't', '2019-10-06 20:12:00+00', 'Asia/Seoul', 'en', now(),"
+        " 0, [], 'p', '1', 'r' FROM (VALUES ('a1', 'yonhap'), ('a2', 'voa'), ('a3', 'yonhap'))"
+        " v(a, s)"
+    )
+    conn.execute(
+        "INSERT INTO entities VALUES"
+        " ('ref:us', 'United States', 'GPE', 'USA', NULL, 'reference', 'x'),"
+        " ('ref:nk', 'North Korea', 'GPE', 'PRK', NULL, 'reference', 'x')"
+    )
+    conn.execute(
+        "INSERT INTO events (event_id, event_type, cameo_root, event_date, date_precision,"
+        " modality, summary, extractor_version) VALUES"
+        " ('ev1', 'MEETING', '04', '2019-10-05', 'day', 'asserted', 'talks', 'x'),"
+        " ('ev2', 'STATEMENT', '01', NULL, 'unknown', 'asserted', 'said', 'x')"
+    )
+    conn.execute(
+        "INSERT INTO event_actors VALUES ('ev1', 'ref:us', 'participant'),"
+        " ('ev1', 'ref:nk', 'participant')"
+    )
+    conn.execute(
+        "INSERT INTO event_mentions VALUES ('ev1', 'a1', 1, 0, 'r1'), ('ev1', 'a1', 2, 0, 'r1'),"
+        " ('ev1', 'a2', 1, 0, 'r2'), ('ev1', 'a3', 4, 1, 'r3')"
+    )
+    conn.close()
+    with Warehouse(path).writer() as conn:
+        timeline = conn.execute(
+            "SELECT event_id, actors, sources, articles, event_when FROM event_timeline"
+        ).fetchall()
+    assert timeline == [
+        ("ev1", "North Korea; United States", "voa, yonhap", 3, "2019-10-05"),
+        ("ev2", None, None, 0, None),
+    ]

@@ -10,6 +10,7 @@ import pyarrow as pa
 from parsers.extraction.events import EVENT_TYPES
 from parsers.extraction.resolve import resolved_from
 from parsers.extraction.same_event import EventRecord
+from warehouse.scan import execute
 from warehouse.store import Warehouse
 
 _EVENTS = pa.schema(
@@ -71,24 +72,61 @@ def write_events(
             {"event_id": event_id, "article_event_id": m.article_event_id} for m in event.members
         )
     if replaced:
-        conn.register("replaced_events", pa.table({"event_id": pa.array(replaced, pa.string())}))
+        replaced_events = pa.table({"event_id": pa.array(replaced, pa.string())})
         for table in ("event_mentions", "event_actors", "events"):
-            conn.execute(
-                f"DELETE FROM {table} WHERE event_id IN (SELECT event_id FROM replaced_events)"
+            execute(
+                conn,
+                f"DELETE FROM {table} WHERE event_id IN (SELECT event_id FROM replaced_events)",
+                replaced_events=replaced_events,
             )
-    conn.register("new_events", pa.Table.from_pylist(rows, schema=_EVENTS))
-    conn.register("new_event_actors", pa.Table.from_pylist(actors, schema=_ACTORS))
-    conn.register("new_event_members", pa.Table.from_pylist(members, schema=_MEMBERS))
-    conn.execute("INSERT INTO events BY NAME SELECT * FROM new_events")
-    conn.execute("INSERT INTO event_actors BY NAME SELECT * FROM new_event_actors")
-    conn.execute(
+    new_event_actors = pa.Table.from_pylist(actors, schema=_ACTORS)
+    new_event_mentions = execute(
+        conn,
         """
-        INSERT INTO event_mentions BY NAME
         SELECT m.event_id, e.article_id, s.paragraph_seq, s.sentence, e.article_event_id
         FROM new_event_members m
         JOIN article_events e USING (article_event_id),
              unnest(e.sentences) AS u(s)
+        """,
+        new_event_members=pa.Table.from_pylist(members, schema=_MEMBERS),
+    ).to_arrow_table()
+    execute(
+        conn,
+        "INSERT INTO event_actors BY NAME SELECT * FROM new_event_actors",
+        new_event_actors=new_event_actors,
+    )
+    execute(
+        conn,
+        "INSERT INTO event_mentions BY NAME SELECT * FROM new_event_mentions",
+        new_event_mentions=new_event_mentions,
+    )
+    # What event_timeline shows of each event, on its row (011_event_labels.sql): names
+    # and outlets distinct and sorted, the articles that mention it.
+    execute(
+        conn,
         """
+        INSERT INTO events BY NAME
+        WITH actor_names AS (
+            SELECT x.event_id,
+                   array_to_string(list_sort(list_distinct(list(n.name))), '; ') AS actors
+            FROM new_event_actors x JOIN entities n USING (entity_id)
+            GROUP BY x.event_id
+        ),
+        reported AS (
+            SELECT m.event_id,
+                   array_to_string(list_sort(list_distinct(list(a.source))), ', ') AS sources,
+                   count(DISTINCT m.article_id) AS articles
+            FROM new_event_mentions m JOIN articles a USING (article_id)
+            GROUP BY m.event_id
+        )
+        SELECT n.*, an.actors, r.sources, coalesce(r.articles, 0) AS articles
+        FROM new_events n
+        LEFT JOIN actor_names an USING (event_id)
+        LEFT JOIN reported r USING (event_id)
+        """,
+        new_events=pa.Table.from_pylist(rows, schema=_EVENTS),
+        new_event_actors=new_event_actors,
+        new_event_mentions=new_event_mentions,
     )
 
 

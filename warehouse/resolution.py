@@ -9,9 +9,11 @@ deletes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -27,7 +29,8 @@ from warehouse.resolution_store import (
     lookup_keys,
     rank_of,
 )
-from warehouse.store import Warehouse, string_table
+from warehouse.scan import execute
+from warehouse.store import MEMORY_SETTING, Warehouse, string_table
 
 # Articles resolved per step: bounds memory however long the queue.
 CHUNK_ARTICLES = 2000
@@ -36,6 +39,12 @@ CHUNK_ARTICLES = 2000
 IN_MEMORY_REPORTS = 250_000
 # Events written per statement in a rebuild.
 WRITE_EVENTS = 10_000
+# DuckDB's share of memory in a rebuild. The rows a rebuild writes stay in its transaction
+# until the commit (about 0.9 GB of DuckDB memory at 100,000 articles), while Python holds
+# a kind's reports beside them (up to 0.6 GB): DuckDB spills what is beyond this to the
+# warehouse's temp folder, so the process stays within 1.5 GB. An explicit
+# PENINSULA_DUCKDB_MEMORY is kept as it is.
+REBUILD_DUCKDB_MEMORY = "640MB"
 
 
 @dataclass(slots=True)
@@ -81,10 +90,11 @@ def resolve_queued(
         step = write_outcome(conn, outcome, {r.article_event_id for r in added}, run_id, version)
         step.articles = len(article_ids)
         total.add(step)
-        conn.register("chunk_articles", string_table(article_id=article_ids))
-        conn.execute(
+        execute(
+            conn,
             "DELETE FROM resolution_queue WHERE article_id IN"
-            " (SELECT article_id FROM chunk_articles)"
+            " (SELECT article_id FROM chunk_articles)",
+            chunk_articles=string_table(article_id=article_ids),
         )
 
 
@@ -100,25 +110,30 @@ def write_outcome(
     existed = [i for i in (*placed, *outcome.removed) if i in outcome.previous]
     rekeyed = [i for i in (*added, *outcome.removed) if i in outcome.previous]
     if existed:
-        conn.register("gone_reports", string_table(article_event_id=existed))
-        conn.execute(
+        execute(
+            conn,
             "DELETE FROM resolution_reports WHERE article_event_id IN"
-            " (SELECT article_event_id FROM gone_reports)"
+            " (SELECT article_event_id FROM gone_reports)",
+            gone_reports=string_table(article_event_id=existed),
         )
     if rekeyed:
-        conn.register("gone_reports", string_table(article_event_id=rekeyed))
-        conn.execute(
+        execute(
+            conn,
             "DELETE FROM resolution_report_keys WHERE article_event_id IN"
-            " (SELECT article_event_id FROM gone_reports)"
+            " (SELECT article_event_id FROM gone_reports)",
+            gone_reports=string_table(article_event_id=rekeyed),
         )
     if placed:
-        conn.register("placed_reports", _report_rows([placed[i] for i in sorted(placed)]))
-        conn.execute("INSERT INTO resolution_reports BY NAME SELECT * FROM placed_reports")
-        conn.register(
-            "placed_keys", lookup_keys([placed[i][0] for i in sorted(placed) if i in added])
+        execute(
+            conn,
+            "INSERT INTO resolution_reports BY NAME SELECT * FROM placed_reports",
+            placed_reports=_report_rows([placed[i] for i in sorted(placed)]),
         )
-        conn.execute(
-            "INSERT INTO resolution_report_keys SELECT article_event_id, hash(key) FROM placed_keys"
+        execute(
+            conn,
+            "INSERT INTO resolution_report_keys"
+            " SELECT article_event_id, hash(key) FROM placed_keys",
+            placed_keys=lookup_keys([placed[i][0] for i in sorted(placed) if i in added]),
         )
     return _write_events(conn, outcome, run_id, version)
 
@@ -148,11 +163,13 @@ def _write_events(
     result = Resolution(reports=len(outcome.placements))
     if not touched:
         return result
-    conn.register("touched_events", string_table(event_key=touched))
+    touched_events = string_table(event_key=touched)
     old_ids = dict(
-        conn.execute(
+        execute(
+            conn,
             "SELECT event_key, event_id FROM resolution_events"
-            " JOIN touched_events USING (event_key)"
+            " JOIN touched_events USING (event_key)",
+            touched_events=touched_events,
         ).fetchall()
     )
     survivors = {k: m for k, m in outcome.events.items() if m is not None}
@@ -164,22 +181,21 @@ def _write_events(
     result.removed_events = len(set(old_ids.values()) - set(ids.values()))
 
     if old_ids:
-        conn.execute(
-            "DELETE FROM resolution_events"
-            " WHERE event_key IN (SELECT event_key FROM touched_events)"
-        )
-        conn.execute(
-            "DELETE FROM resolution_event_keys"
-            " WHERE event_key IN (SELECT event_key FROM touched_events)"
-        )
+        for table in ("resolution_events", "resolution_event_keys"):
+            execute(
+                conn,
+                f"DELETE FROM {table} WHERE event_key IN (SELECT event_key FROM touched_events)",
+                touched_events=touched_events,
+            )
     rows, key_rows = [], []
     for key, members in survivors.items():
         founder = members[0]
         rows.append((key, ids[key], kind_of(founder), rank_of(founder), founder.date.value))
         key_rows += event_key_rows(key, kind_of(founder), rank_of(founder), keys_of(members))
-    conn.register(
-        "new_resolution_events",
-        pa.table(
+    execute(
+        conn,
+        "INSERT INTO resolution_events BY NAME SELECT * FROM new_resolution_events",
+        new_resolution_events=pa.table(
             {
                 "event_key": pa.array([r[0] for r in rows], pa.string()),
                 "event_id": pa.array([r[1] for r in rows], pa.string()),
@@ -189,19 +205,16 @@ def _write_events(
             }
         ),
     )
-    conn.execute("INSERT INTO resolution_events BY NAME SELECT * FROM new_resolution_events")
-    conn.register(
-        "new_event_keys",
-        pa.table(
+    execute(
+        conn,
+        "INSERT INTO resolution_event_keys SELECT event_key, rank, hash(key) FROM new_event_keys",
+        new_event_keys=pa.table(
             {
                 "event_key": pa.array([r[0] for r in key_rows], pa.string()),
                 "rank": pa.array([r[1] for r in key_rows], pa.int8()),
                 "key": pa.array([r[2] for r in key_rows], pa.string()),
             }
         ),
-    )
-    conn.execute(
-        "INSERT INTO resolution_event_keys SELECT event_key, rank, hash(key) FROM new_event_keys"
     )
     write_events(
         conn,
@@ -252,11 +265,12 @@ def _fresh_ids(
     if not keys:
         return {}
     proposed = {k: event_id_for(k) for k in keys}
-    conn.register("proposed_ids", string_table(event_id=list(proposed.values())))
     taken = in_use | {
         r[0]
-        for r in conn.execute(
-            "SELECT event_id FROM events JOIN proposed_ids USING (event_id)"
+        for r in execute(
+            conn,
+            "SELECT event_id FROM events JOIN proposed_ids USING (event_id)",
+            proposed_ids=string_table(event_id=list(proposed.values())),
         ).fetchall()
     }
     assigned: dict[str, str] = {}
@@ -312,6 +326,25 @@ def _made_before_incremental(conn: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _rebuild(conn: duckdb.DuckDBPyConnection, run_id: str, version: str) -> Resolution:
+    with _duckdb_memory(conn, REBUILD_DUCKDB_MEMORY):
+        return _rebuild_all(conn, run_id, version)
+
+
+@contextlib.contextmanager
+def _duckdb_memory(conn: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """DuckDB's memory limit set to `limit` for the block, unless the user chose one."""
+    if MEMORY_SETTING in os.environ:
+        yield
+        return
+    row = conn.execute("SELECT current_setting('memory_limit')").fetchone()
+    conn.execute(f"SET memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        conn.execute(f"SET memory_limit = '{row[0]}'")  # type: ignore[index]
+
+
+def _rebuild_all(conn: duckdb.DuckDBPyConnection, run_id: str, version: str) -> Resolution:
     """Every report placed again, kind by kind (bounded memory); then each event takes the
     id of the earlier event it shares most reports with."""
     conn.execute(
@@ -422,11 +455,12 @@ def _keep_previous_ids(conn: duckdb.DuckDBPyConnection) -> None:
         return
     # An event that keeps its own id must not hold one handed back to another.
     targets = set(mapping.values())
-    conn.register("handed_back", string_table(event_id=sorted(targets)))
     clashing = [
         r[0]
-        for r in conn.execute(
-            "SELECT event_id FROM events JOIN handed_back USING (event_id)"
+        for r in execute(
+            conn,
+            "SELECT event_id FROM events JOIN handed_back USING (event_id)",
+            handed_back=string_table(event_id=sorted(targets)),
         ).fetchall()
         if r[0] not in mapping
     ]
@@ -437,15 +471,14 @@ def _keep_previous_ids(conn: duckdb.DuckDBPyConnection) -> None:
             replacement = event_id_for(f"{event_id}#{attempt}")
         mapping[event_id] = replacement
         targets.add(replacement)
-    conn.register(
-        "id_mapping",
-        string_table(old_id=list(mapping), new_id=list(mapping.values())),
-    )
+    id_mapping = string_table(old_id=list(mapping), new_id=list(mapping.values()))
     for table in ("events", "event_actors", "event_mentions", "resolution_events"):
-        conn.execute(
+        execute(
+            conn,
             f"CREATE OR REPLACE TEMP TABLE remapped AS SELECT * REPLACE"
             f" (coalesce(m.new_id, t.event_id) AS event_id)"
-            f" FROM {table} t LEFT JOIN id_mapping m ON m.old_id = t.event_id"
+            f" FROM {table} t LEFT JOIN id_mapping m ON m.old_id = t.event_id",
+            id_mapping=id_mapping,
         )
         conn.execute(f"DELETE FROM {table}")
         conn.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (old_id, new_id) FROM remapped")

@@ -23,6 +23,7 @@ from parsers.extraction.same_event import (
     kind_of,
     report_keys,
 )
+from warehouse.scan import execute
 from warehouse.store import string_table
 
 
@@ -48,12 +49,14 @@ class SqlStore:
         self.conn = conn
 
     # -- reading reports -----------------------------------------------------------------
-    def records(self, relation: str, columns: str = "") -> list[tuple]:
+    def records(self, relation: str, columns: str = "", **tables: pa.Table) -> list[tuple]:
         """Reports of article_events joined to `relation` (which has article_event_id),
-        with their place's country; `columns` adds columns of the relation; the last
-        column is the day the report's article appeared."""
+        with their place's country; `columns` adds columns of the relation, `tables` are
+        the Arrow tables it reads; the last column is the day the report's article
+        appeared."""
         extra = f", {columns}" if columns else ""
-        return self.conn.execute(
+        return execute(
+            self.conn,
             f"""
             SELECT e.article_event_id, e.article_id, e.event_type, e.meeting_kind,
                    e.modality, e.event_date, e.date_precision, e.month_hint,
@@ -65,7 +68,9 @@ class SqlStore:
             JOIN article_events e USING (article_event_id)
             LEFT JOIN entities p ON p.entity_id = e.place_entity_id
             LEFT JOIN articles art ON art.article_id = e.article_id
-            """
+            """,
+            None,
+            **tables,
         ).fetchall()
 
     def to_records(self, rows: Sequence[tuple]) -> list[EventRecord]:
@@ -92,48 +97,48 @@ class SqlStore:
     def _people(self, entity_ids: Collection[str]) -> set[str]:
         if not entity_ids:
             return set()
-        self.conn.register("maybe_people", string_table(entity_id=list(entity_ids)))
-        rows = self.conn.execute(
+        rows = execute(
+            self.conn,
             "SELECT entity_id FROM entities JOIN maybe_people USING (entity_id)"
-            " WHERE entity_type = 'PERSON'"
+            " WHERE entity_type = 'PERSON'",
+            maybe_people=string_table(entity_id=list(entity_ids)),
         ).fetchall()
         return {r[0] for r in rows}
 
     def articles_records(self, article_ids: Sequence[str]) -> list[EventRecord]:
-        self.conn.register("chunk_articles", string_table(article_id=article_ids))
         rows = self.records(
-            "(SELECT article_event_id FROM article_events JOIN chunk_articles USING (article_id))"
+            "(SELECT article_event_id FROM article_events JOIN chunk_articles USING (article_id))",
+            chunk_articles=string_table(article_id=article_ids),
         )
         return self.to_records(rows)
 
     def kind_records(self, combos: Sequence[tuple]) -> list[EventRecord]:
         """Every stored report of these (event_type, meeting_kind, modality)."""
-        self.conn.register(
-            "kind_combos",
-            pa.table(
-                {
-                    "event_type": pa.array([c[0] for c in combos], pa.string()),
-                    "meeting_kind": pa.array([c[1] for c in combos], pa.string()),
-                    "modality": pa.array([c[2] for c in combos], pa.string()),
-                }
-            ),
+        kind_combos = pa.table(
+            {
+                "event_type": pa.array([c[0] for c in combos], pa.string()),
+                "meeting_kind": pa.array([c[1] for c in combos], pa.string()),
+                "modality": pa.array([c[2] for c in combos], pa.string()),
+            }
         )
         return self.to_records(
             self.records(
                 "(SELECT article_event_id FROM article_events e JOIN kind_combos c"
                 " ON e.event_type = c.event_type AND e.modality = c.modality"
-                " AND e.meeting_kind IS NOT DISTINCT FROM c.meeting_kind)"
+                " AND e.meeting_kind IS NOT DISTINCT FROM c.meeting_kind)",
+                kind_combos=kind_combos,
             )
         )
 
     def vanished_reports(self, article_ids: Sequence[str]) -> list[str]:
         """Stored reports of these articles that their extraction no longer has."""
-        self.conn.register("chunk_articles", string_table(article_id=article_ids))
-        rows = self.conn.execute(
+        rows = execute(
+            self.conn,
             "SELECT r.article_event_id FROM resolution_reports r"
             " JOIN chunk_articles USING (article_id)"
             " WHERE r.article_event_id NOT IN (SELECT article_event_id FROM article_events"
-            " JOIN chunk_articles USING (article_id))"
+            " JOIN chunk_articles USING (article_id))",
+            chunk_articles=string_table(article_id=article_ids),
         ).fetchall()
         return [r[0] for r in rows]
 
@@ -141,21 +146,22 @@ class SqlStore:
     def placed(self, ids: Collection[str]) -> dict[str, Placed]:
         if not ids:
             return {}
-        self.conn.register("wanted_reports", string_table(article_event_id=list(ids)))
-        rows = self.conn.execute(
+        rows = execute(
+            self.conn,
             "SELECT article_event_id, kind, rank, event_key, accepted_first, accepted_second"
-            " FROM resolution_reports JOIN wanted_reports USING (article_event_id)"
+            " FROM resolution_reports JOIN wanted_reports USING (article_event_id)",
+            wanted_reports=string_table(article_event_id=list(ids)),
         ).fetchall()
         return {row[0]: _placed(row) for row in rows}
 
     def members(self, events: Collection[str]) -> dict[str, list[EventRecord]]:
         if not events:
             return {}
-        self.conn.register("wanted_events", string_table(event_key=list(events)))
         rows = self.records(
             "(SELECT article_event_id, event_key FROM resolution_reports"
             " JOIN wanted_events USING (event_key))",
             "w.event_key",
+            wanted_events=string_table(event_key=list(events)),
         )
         found: dict[str, list[EventRecord]] = defaultdict(list)
         for record, row in zip(self.to_records(rows), rows, strict=True):
@@ -167,11 +173,11 @@ class SqlStore:
     ) -> dict[str, list[Candidate]]:
         if not records:
             return {}
-        self.conn.register("lookup_keys", lookup_keys(records))
         # Each distinct key's first events in founding order, then per report the first of
         # their union: the same as the first of each report's whole list, and a dense key
         # (North Korea and the United States) is read once, not once per report.
-        rows = self.conn.execute(
+        rows = execute(
+            self.conn,
             """
             WITH wanted AS (
                 SELECT article_event_id, hash(key) AS h FROM lookup_keys
@@ -200,6 +206,7 @@ class SqlStore:
             ORDER BY article_event_id, n
             """,
             [skip + limit, skip, skip + limit],
+            lookup_keys=lookup_keys(records),
         ).fetchall()
         found: dict[str, list[Candidate]] = defaultdict(list)
         for report_id, event_key, rank in rows:
@@ -210,13 +217,12 @@ class SqlStore:
         self, keys: Collection[tuple[str, str]]
     ) -> dict[tuple[str, str], list[Candidate]]:
         wanted = list(keys)
-        self.conn.register(
-            "wanted_keys", string_table(key=[keyed(kind, key) for kind, key in wanted])
-        )
-        rows = self.conn.execute(
+        rows = execute(
+            self.conn,
             "SELECT w.key, k.event_key, k.rank FROM wanted_keys w"
             " JOIN resolution_event_keys k ON k.h = hash(w.key)"
-            " ORDER BY w.key, k.rank DESC, k.event_key"
+            " ORDER BY w.key, k.rank DESC, k.event_key",
+            wanted_keys=string_table(key=[keyed(kind, key) for kind, key in wanted]),
         ).fetchall()
         by_keyed: dict[str, list[Candidate]] = defaultdict(list)
         for key, event_key, rank in rows:
@@ -226,9 +232,8 @@ class SqlStore:
     def affected_by(self, changes: Sequence[Changed], exclude: Collection[str]) -> list[Affected]:
         if not changes:
             return []
-        self.conn.register("changed", _changes(changes))
-        self.conn.register("changed_keys", _change_keys(changes))
-        rows = self.conn.execute(
+        rows = execute(
+            self.conn,
             f"""
             WITH in_or_accepting AS (
                 SELECT r.article_event_id
@@ -259,7 +264,10 @@ class SqlStore:
             )
             SELECT article_event_id, NULL FROM in_or_accepting
             UNION ALL SELECT article_event_id, key FROM could_fit
-            """
+            """,
+            None,
+            changed=_changes(changes),
+            changed_keys=_change_keys(changes),
         ).fetchall()
         events_with = _events_by_key(changes)
         direct: set[str] = set()
@@ -280,15 +288,17 @@ class SqlStore:
         if not ids:
             return []
         placed = self.placed(ids)
-        self.conn.register("wanted_reports", string_table(article_event_id=ids))
+        wanted_reports = string_table(article_event_id=ids)
         event_ranks = dict(
-            self.conn.execute(
+            execute(
+                self.conn,
                 "SELECT r.article_event_id, e.rank FROM resolution_reports r"
                 " JOIN wanted_reports USING (article_event_id)"
-                " JOIN resolution_events e USING (event_key)"
+                " JOIN resolution_events e USING (event_key)",
+                wanted_reports=wanted_reports,
             ).fetchall()
         )
-        records = self.to_records(self.records("wanted_reports"))
+        records = self.to_records(self.records("wanted_reports", wanted_reports=wanted_reports))
         return [
             Affected(
                 r,

@@ -86,9 +86,12 @@ def spill_directory(path: Path) -> Path:
     return path.with_name(path.name + ".tmp")
 
 
+MEMORY_SETTING = "PENINSULA_DUCKDB_MEMORY"
+
+
 def _config(path: Path) -> dict[str, str]:
     return {
-        "memory_limit": os.environ.get("PENINSULA_DUCKDB_MEMORY", DEFAULT_DUCKDB_MEMORY),
+        "memory_limit": os.environ.get(MEMORY_SETTING, DEFAULT_DUCKDB_MEMORY),
         "temp_directory": str(spill_directory(path)),
     }
 
