@@ -49,14 +49,6 @@ def test_the_image_is_no_part_of_the_article() -> None:
     assert whole.article == parsed_big_page(7).article
 
 
-# Open: with DuckDB 1.5 and 1 MB documents the wall has moved from 256 MB to about the
-# 1 GB memory limit, not gone (the commit's checkpoint pins the stored blobs; at 1 GB
-# it fails as above). Strict: the day it passes, this mark must go.
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="issue 13 row 1 open: DuckDB FATAL 'Failed to rollback transaction' near 1 GB stored",
-)
 def test_stored_documents_past_1_gb_and_loading_goes_on(tmp_path: Path) -> None:
     warehouse = Warehouse(tmp_path / "big.duckdb")
     stored, number = 0, 0

@@ -68,7 +68,8 @@ def test_a_failed_document_is_kept_with_its_bytes_and_reason(warehouse: Warehous
     warehouse.load_batch(seed_batch(), "run-1")
     with warehouse.reader() as conn:
         row = conn.execute(
-            "SELECT origin, status, error, content FROM documents WHERE status = 'failed'"
+            "SELECT origin, status, error, content FROM documents"
+            " JOIN document_contents USING (doc_id) WHERE status = 'failed'"
         ).fetchone()
     assert row[0] == "junk.bin"
     assert row[1] == "failed"
@@ -245,12 +246,12 @@ def test_reparsing_keeps_the_current_version_and_drops_what_no_longer_parses(
     url = "https://example.org/story"
     warehouse.load_batch([versioned(b"Headline\n\nOld body.", "a.txt", url, None)], "run-1")
     warehouse.load_batch([versioned(b"Headline\n\nNew body.", "b.txt", url, None)], "run-2")
-    for documents in warehouse.stored_documents(10):
+    for documents in warehouse.stored_documents(10, 1_000_000):
         warehouse.load_batch([parse_raw(d) for d in documents], "re", replace=True)
     _, rows = warehouse.query("SELECT text FROM paragraphs")
     assert rows == [("New body.",)]
     # A document that stops parsing (a stricter parser) takes its article with it.
-    (documents,) = list(warehouse.stored_documents(10))
+    (documents,) = list(warehouse.stored_documents(10, 1_000_000))
     failing = [ParsedDocument(d, error="no longer parses") for d in documents]
     warehouse.load_batch(failing, "re2", replace=True)
     assert warehouse.table_counts()["articles"] == 0
