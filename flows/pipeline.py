@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from flows.extract_workers import ExtractionWorkers, process_extractor
 from flows.feed_pipeline import is_page_meta, parse_page_document
 from flows.files import (
+    DEFAULT_BATCH_BYTES,
     DEFAULT_MAX_FILE_BYTES,
     InputProblem,
     Selection,
@@ -119,13 +120,6 @@ def read_all(
         else:
             documents.append(result)
     return documents, problems
-
-
-# The bytes of files read, parsed and loaded as one batch. A batch is held in memory
-# several times over (the bytes, the parsed articles, the Arrow tables DuckDB reads),
-# and two are in flight (one parsed while the one before loads): bounded by bytes, not
-# only by count, a folder of big pages stays within the run's memory.
-DEFAULT_BATCH_BYTES = 32_000_000
 
 
 class FileScan:
