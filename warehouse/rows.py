@@ -96,14 +96,18 @@ def documents_table(batch: list[ParsedDocument]) -> pa.Table:
 
 
 def document_pieces_table(batch: list[ParsedDocument]) -> pa.Table:
-    """The batch's bytes as (doc_id, seq, piece) rows; every document has at least one
+    """The batch's bytes as (doc_id, seq, piece) rows (pieces_table)."""
+    return pieces_table([(p.document.doc_id, p.document.content) for p in batch])
+
+
+def pieces_table(documents: list[tuple[str, bytes]]) -> pa.Table:
+    """(doc_id, bytes) as (doc_id, seq, piece) rows; every document has at least one
     piece. The pieces are views of the documents' own bytes (Arrow offsets into each
     document's buffer), not copies: a batch of big pages is not held twice."""
     ids: list[str] = []
     seqs: list[int] = []
     chunks: list[pa.Array] = []
-    for parsed in batch:
-        content = parsed.document.content
+    for doc_id, content in documents:
         count = max(1, -(-len(content) // PIECE_BYTES))
         offsets = [min(i * PIECE_BYTES, len(content)) for i in range(count + 1)]
         chunks.append(
@@ -113,7 +117,7 @@ def document_pieces_table(batch: list[ParsedDocument]) -> pa.Table:
                 [None, pa.array(offsets, pa.int32()).buffers()[1], pa.py_buffer(content)],
             )
         )
-        ids.extend([parsed.document.doc_id] * count)
+        ids.extend([doc_id] * count)
         seqs.extend(range(count))
     return pa.Table.from_arrays(
         [

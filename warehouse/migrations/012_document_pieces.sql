@@ -2,22 +2,16 @@
 -- DuckDB's 256 KiB block). A value larger than a block is kept in overflow blocks that a
 -- commit's checkpoint pins in memory all at once: stored 1 MB pages made every write fail
 -- near the memory limit ("Failed to rollback transaction ... failed to pin block"), while
--- the same bytes in pieces kept loading past it (measured with DuckDB 1.5.5). New
--- documents are cut by warehouse/rows.py (PIECE_BYTES); 65536 here is the size this
--- migration cut the stored ones to. Readers put a document together by seq.
+-- the same bytes in pieces kept loading past it (measured with DuckDB 1.5.5). Documents
+-- are cut by warehouse/rows.py (PIECE_BYTES); the stored ones are moved by
+-- warehouse/move_content.py after this file, a few at a time (one statement over all of
+-- them ran out of memory on an 800 MB warehouse). Readers put a document together by seq.
 CREATE TABLE document_pieces (
     doc_id  VARCHAR NOT NULL,
     seq     INTEGER NOT NULL,
     piece   BLOB NOT NULL,
     PRIMARY KEY (doc_id, seq)
 );
-
--- Every document has at least one piece (an empty one for empty bytes).
-INSERT INTO document_pieces
-SELECT doc_id, seq::INTEGER, content[seq * 65536 + 1 : (seq + 1) * 65536]
-FROM documents, range(0, greatest(1, ceil(octet_length(content) / 65536))::BIGINT) AS r(seq);
-
-ALTER TABLE documents DROP COLUMN content;
 
 -- A document's bytes whole, for SQL: `SELECT content FROM document_contents WHERE ...`.
 -- (Joined through hex: DuckDB's string_agg reads a BLOB as text.)
