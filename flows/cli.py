@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.files import DEFAULT_MAX_FILE_BYTES
+from flows.files import DEFAULT_BATCH_BYTES, DEFAULT_MAX_FILE_BYTES
 from flows.serve_session import FEEDS_EVERY_MINUTES
 from flows.settings import INBOX_ENV, inbox_folders, sources_path, warehouse_path
 from warehouse import Warehouse, WarehouseError
@@ -72,7 +72,14 @@ def ingest(
         typer.Argument(help="Files, folders or glob patterns. Default: the bundled seeds/."),
     ] = None,
     db: DbOption = DEFAULT_DB,
-    batch_size: Annotated[int, typer.Option(min=1, help="Files per load transaction.")] = 1000,
+    batch_size: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Files per load transaction (at most "
+            f"{DEFAULT_BATCH_BYTES / 1e6:g} MB of them: big files load in smaller batches).",
+        ),
+    ] = 1000,
     include: PatternOption = None,
     exclude: Annotated[
         list[str] | None,

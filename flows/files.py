@@ -35,6 +35,11 @@ _SNIFF_BYTES = 4096
 # whole would cost the run its memory. `ingest --max-file-bytes` (a flow parameter) or
 # PENINSULA_MAX_FILE_BYTES changes it.
 DEFAULT_MAX_FILE_BYTES = int(os.environ.get("PENINSULA_MAX_FILE_BYTES", 20_000_000))
+# The bytes of files read, parsed and loaded as one batch (as well as --batch-size files).
+# A batch is held in memory several times over (the bytes, the parsed articles, the
+# Arrow tables DuckDB reads) and two are in flight (one parsed while the one before
+# loads): bounded by bytes, a folder of big pages stays within the run's memory.
+DEFAULT_BATCH_BYTES = 32_000_000
 _READ_CHUNK = 1 << 20
 # What a path is when it is not a regular file, for the refusal.
 _FILE_TYPES = (

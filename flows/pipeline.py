@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from flows.extract_workers import ExtractionWorkers, process_extractor
 from flows.feed_pipeline import is_page_meta, parse_page_document
 from flows.files import (
+    DEFAULT_BATCH_BYTES,
     DEFAULT_MAX_FILE_BYTES,
     InputProblem,
     Selection,
@@ -140,9 +141,33 @@ class FileScan:
         self.total = total
         self.skipped = skipped or []
 
-    def batches(self, size: int, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[FileBatch]:
-        for start in range(0, len(self.todo), size):
-            yield FileBatch(self.todo[start : start + size], max_bytes)
+    def batches(
+        self,
+        size: int,
+        max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        batch_bytes: int = DEFAULT_BATCH_BYTES,
+    ) -> Iterator[FileBatch]:
+        """The files to do in batches of at most `size` files and `batch_bytes` bytes on
+        disk (a file larger than that alone is a batch of its own)."""
+        paths: list[str] = []
+        total = 0
+        for path in self.todo:
+            bytes_ = _size_on_disk(path)
+            if paths and (len(paths) >= size or total + bytes_ > batch_bytes):
+                yield FileBatch(paths, max_bytes)
+                paths, total = [], 0
+            paths.append(path)
+            total += bytes_
+        if paths:
+            yield FileBatch(paths, max_bytes)
+
+
+def _size_on_disk(path: str) -> int:
+    """A file's size now; 0 for one gone or unreadable (its read reports why)."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 class FileBatch:
@@ -279,10 +304,12 @@ def resolve_events(
     return resolve(warehouse, run_id or f"resolve-{uuid.uuid4()}", version, rebuild=rebuild)
 
 
-def reprocess_documents(warehouse: Warehouse, run_id: str, batch_size: int) -> BatchReport:
+def reprocess_documents(
+    warehouse: Warehouse, run_id: str, batch_size: int, batch_bytes: int = DEFAULT_BATCH_BYTES
+) -> BatchReport:
     """Re-parse every stored document with the current parsers (no refetching)."""
     report = BatchReport()
-    for documents in warehouse.stored_documents(batch_size):
+    for documents in warehouse.stored_documents(batch_size, batch_bytes):
         parsed = [parse_raw(d) for d in documents]
         counts = warehouse.load_batch(parsed, run_id, replace=True)
         report.add(BatchReport(counts, [(p.document.origin, p.error) for p in parsed if p.error]))

@@ -49,14 +49,6 @@ def test_the_image_is_no_part_of_the_article() -> None:
     assert whole.article == parsed_big_page(7).article
 
 
-# Open: with DuckDB 1.5 and 1 MB documents the wall has moved from 256 MB to about the
-# 1 GB memory limit, not gone (the commit's checkpoint pins the stored blobs; at 1 GB
-# it fails as above). Strict: the day it passes, this mark must go.
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="issue 13 row 1 open: DuckDB FATAL 'Failed to rollback transaction' near 1 GB stored",
-)
 def test_stored_documents_past_1_gb_and_loading_goes_on(tmp_path: Path) -> None:
     warehouse = Warehouse(tmp_path / "big.duckdb")
     stored, number = 0, 0
@@ -72,6 +64,12 @@ def test_stored_documents_past_1_gb_and_loading_goes_on(tmp_path: Path) -> None:
             stored += sum(len(p.document.content) for p in batch)
         _, rows = warehouse.query("SELECT count(*), sum(byte_size) FROM documents")
         assert rows == [(number, stored)]
+        # Stored in pieces, read back whole: the last page, byte for byte.
+        last = batch[-1].document
+        _, rows = warehouse.query(
+            f"SELECT content FROM document_contents WHERE doc_id = '{last.doc_id}'"
+        )
+        assert rows == [(last.content,)]
         # Loading goes on, through the file path, and the file stays writable.
         found = scan_inputs([str(SEEDS)], warehouse)
         report = ingest_batch(found.todo, warehouse, "after-growth")
@@ -80,6 +78,26 @@ def test_stored_documents_past_1_gb_and_loading_goes_on(tmp_path: Path) -> None:
         assert warehouse.table_counts()["articles"] == number + 2
     finally:
         shutil.rmtree(tmp_path, ignore_errors=True)  # a gigabyte and more: not left behind
+
+
+def test_big_files_load_in_batches_bounded_by_bytes(tmp_path: Path) -> None:
+    """A folder of big pages is not read into memory as one batch of up to 1,000 files:
+    a batch ends before its bytes pass the bound, and a file larger than the bound is a
+    batch of its own (it still loads)."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for number in range(5):
+        (folder / f"page-{number}.html").write_bytes(big_page(number))  # 1 MB each
+    (folder / "page-9.html").write_bytes(big_page(9) + b" " * 2_000_000)  # 3 MB
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    found = scan_inputs([str(folder)], warehouse, max_bytes=4_000_000)
+    batches = [batch.paths for batch in found.batches(1000, 4_000_000, batch_bytes=2_500_000)]
+    assert [len(paths) for paths in batches] == [2, 2, 1, 1]
+    assert [p for paths in batches for p in paths] == found.todo
+    assert [len(b) for b in found.batches(3, 4_000_000)] == [3, 3]  # the count still bounds
+    assert [len(b) for b in found.batches(1000, 4_000_000)] == [6]  # 8 MB: under the default
+    reports = [ingest_batch(paths, warehouse, "bounded") for paths in batches]
+    assert sum(r.counts.new for r in reports) == 6
 
 
 if __name__ == "__main__":

@@ -174,5 +174,5 @@ def test_on_demand_refuses_paths_outside_the_inbox_and_reads_nothing(
         (str(inbox / "wire.txt"), f"sidecar wire.meta.json: {outside}"),
     ]
     assert summary.report.counts.new == 2
-    _, rows = Warehouse(db).query("SELECT content FROM documents")
+    _, rows = Warehouse(db).query("SELECT content FROM document_contents")
     assert len(rows) == 2 and not any(b"hunter2" in bytes(row[0]) for row in rows)

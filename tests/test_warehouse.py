@@ -38,6 +38,7 @@ def snapshot(warehouse: Warehouse) -> dict[str, list[tuple]]:
                 ("articles", "fetched_at, run_id"),
                 ("paragraphs", "text"),
                 ("documents", "received_at, first_run_id, last_run_id"),
+                ("document_pieces", "piece"),  # the bytes: compared by the hash in documents
             )
         }
 
@@ -68,12 +69,51 @@ def test_a_failed_document_is_kept_with_its_bytes_and_reason(warehouse: Warehous
     warehouse.load_batch(seed_batch(), "run-1")
     with warehouse.reader() as conn:
         row = conn.execute(
-            "SELECT origin, status, error, content FROM documents WHERE status = 'failed'"
+            "SELECT origin, status, error, content FROM documents"
+            " JOIN document_contents USING (doc_id) WHERE status = 'failed'"
         ).fetchone()
     assert row[0] == "junk.bin"
     assert row[1] == "failed"
     assert "binary content" in row[2]
     assert row[3] == b"\x00\x01\x02 not text"
+
+
+def test_a_warehouse_from_before_pieces_keeps_every_document_byte_for_byte(
+    tmp_path: Path,
+) -> None:
+    """Migration 012 moves the bytes stored whole in documents into pieces; reading them
+    back (SQL, reprocessing) gives the bytes as received, empty and multi-piece ones too."""
+    import duckdb
+
+    path = tmp_path / "old.duckdb"
+    contents = {"empty": b"", "small": b"\x00\xff binary", "big": bytes(range(256)) * 1000}
+    with duckdb.connect(str(path)) as conn:
+        conn.execute(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+            " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+        )
+        for migration in available_migrations():
+            if migration.version < 12:
+                conn.execute(migration.sql)
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                    [migration.version, migration.name],
+                )
+        for doc_id, content in contents.items():
+            conn.execute(
+                "INSERT INTO documents (doc_id, content_hash, content, byte_size, origin,"
+                " received_at, first_run_id, last_run_id, status, error)"
+                " VALUES (?, ?, ?, ?, ?, now(), 'old', 'old', 'failed', 'kept')",
+                [doc_id, doc_id, content, len(content), f"{doc_id}.txt"],
+            )
+    warehouse = Warehouse(path)
+    warehouse.check_writable()  # migrates
+    _, rows = warehouse.query("SELECT doc_id, content FROM document_contents")
+    assert {doc_id: bytes(content) for doc_id, content in rows} == contents
+    _, pieces = warehouse.query("SELECT doc_id, count(*) FROM document_pieces GROUP BY doc_id")
+    assert dict(pieces) == {"empty": 1, "small": 1, "big": 4}  # 256,000 bytes in 64 KiB
+    reread = [d for batch in warehouse.stored_documents(2, 10**9) for d in batch]
+    assert {d.origin: d.content for d in reread} == {f"{k}.txt": v for k, v in contents.items()}
 
 
 def test_a_new_version_of_a_page_replaces_the_article(warehouse: Warehouse) -> None:
@@ -245,12 +285,12 @@ def test_reparsing_keeps_the_current_version_and_drops_what_no_longer_parses(
     url = "https://example.org/story"
     warehouse.load_batch([versioned(b"Headline\n\nOld body.", "a.txt", url, None)], "run-1")
     warehouse.load_batch([versioned(b"Headline\n\nNew body.", "b.txt", url, None)], "run-2")
-    for documents in warehouse.stored_documents(10):
+    for documents in warehouse.stored_documents(10, 1_000_000):
         warehouse.load_batch([parse_raw(d) for d in documents], "re", replace=True)
     _, rows = warehouse.query("SELECT text FROM paragraphs")
     assert rows == [("New body.",)]
     # A document that stops parsing (a stricter parser) takes its article with it.
-    (documents,) = list(warehouse.stored_documents(10))
+    (documents,) = list(warehouse.stored_documents(10, 1_000_000))
     failing = [ParsedDocument(d, error="no longer parses") for d in documents]
     warehouse.load_batch(failing, "re2", replace=True)
     assert warehouse.table_counts()["articles"] == 0

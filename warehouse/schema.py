@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
 import duckdb
 
+from warehouse.move_content import move_content_to_pieces
 from warehouse.transaction import transaction
 
 _MIGRATION_NAME = re.compile(r"^(?P<version>\d{3})_(?P<name>\w+)\.sql$")
@@ -18,6 +20,12 @@ class Migration:
     version: int
     name: str
     sql: str
+
+
+# Data a migration moves in Python, run right after its SQL in the same transaction.
+DATA_STEPS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
+    12: move_content_to_pieces,
+}
 
 
 def available_migrations() -> list[Migration]:
@@ -60,6 +68,8 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
         )
         for migration in pending:
             conn.execute(migration.sql)
+            if migration.version in DATA_STEPS:
+                DATA_STEPS[migration.version](conn)
             conn.execute(
                 "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
                 [migration.version, migration.name],
