@@ -16,7 +16,7 @@ Pure: the store (`warehouse/resolution.py`) answers the lookups.
 from __future__ import annotations
 
 import heapq
-from bisect import insort
+from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -135,6 +135,7 @@ class Outcome:
 
 FIRST_PAGE = 16
 MEMBERS_AHEAD = 256
+MEMBERS_AHEAD_MAX = 8192
 
 
 def place_changes(store: Store, added: Sequence[EventRecord], removed: Collection[str]) -> Outcome:
@@ -214,16 +215,16 @@ class _Lookups:
         if missing:
             self.by_key.update(self.store.events_by_keys(missing))
         merged = {c.event: c for k in keys for c in self.by_key.get(k, ())}
+        have = {p.event for p in page}
         rest = sorted(
-            (c for c in merged.values() if c.event not in {p.event for p in page}),
-            key=attrgetter("position"),
+            (c for c in merged.values() if c.event not in have), key=attrgetter("position")
         )
         self.candidates[record.article_event_id] = (page + rest, False)
         return bool(rest)
 
-    def members_ahead(self, candidates: Sequence[Candidate], start: int) -> None:
-        """Members of the next candidates a report will read, loaded in one go."""
-        ahead = candidates[start : start + MEMBERS_AHEAD]
+    def members_ahead(self, candidates: Sequence[Candidate], start: int, count: int) -> None:
+        """Members of the next `count` candidates a report will read, loaded in one go."""
+        ahead = candidates[start : start + count]
         if any(c.event not in self.stored_members for c in ahead):
             self.load_members([c.event for c in ahead])
 
@@ -233,6 +234,19 @@ class _Lookups:
             found = self.store.members(missing)
             for event in missing:
                 self.stored_members[event] = found.get(event, [])
+
+
+@dataclass(slots=True)
+class _Prefix:
+    """An event's state over `members[:end]` of one kind, as of when `members` held
+    `size` reports (a report placed in it since makes it stale); `foreign`: the first
+    member of the kind founds another event, so the key has no event of this kind."""
+
+    members: list[EventRecord]
+    size: int
+    end: int
+    state: EventState | None
+    foreign: bool
 
 
 class _Walk:
@@ -258,6 +272,8 @@ class _Walk:
         self.touched = _TouchedIndex()
         # Members of the events read so far, in placing order.
         self.sorted_members: dict[str, list[EventRecord]] = {}
+        # Per (event, kind): the state of the members before the last turn that read it.
+        self.states: dict[tuple[str, str], _Prefix] = {}
 
     def run(self) -> None:
         ordered = sorted(self.affected.values(), key=_POSITION)
@@ -295,19 +311,33 @@ class _Walk:
         A key names the event its report founds in that report's kind; members of another
         kind under the key are left from before the report changed, and leave this run.
         """
-        state = None
-        for member in self.members(event):
-            if member.position >= turn:
-                break
+        members = self.members(event)
+        end = bisect_left(members, turn, key=_POSITION)
+        # Reports come in placing order, so the next turn that reads this event mostly
+        # reads a longer prefix of the same members: go on from the state built last time
+        # (a state is only read by `fits` before the next call, never kept).
+        cached = self.states.get((event, kind))
+        if cached is not None and cached.members is members and cached.size == len(members):
+            if cached.end == end:
+                return cached.state
+            start, state = (cached.end, cached.state) if cached.end < end else (0, None)
+        else:
+            start, state = 0, None
+        if cached is not None and start and cached.foreign:
+            return None  # its first member of this kind founds another event
+        foreign = False
+        for member in members[start:end]:
             if member.kind != kind:
                 continue
             if state is None:
                 if member.article_event_id != event:
-                    return None
+                    foreign = True
+                    break
                 state = EventState.found(member)
             else:
                 state.absorb(member)
-        return state
+        self.states[(event, kind)] = _Prefix(members, len(members), end, state, foreign)
+        return None if foreign else state
 
     def _candidates(self, record: EventRecord) -> Iterator[tuple[str, EventState]]:
         """Stored candidates and events touched in this walk, merged in founding order."""
@@ -317,6 +347,9 @@ class _Walk:
         upcoming = next(touched, None)
         seen: set[str] = set()
         index = 0
+        # A report that reads far (a dense key, no fit) loads ever larger slices: each
+        # load is one statement over the stored reports, whatever its size.
+        ahead = MEMBERS_AHEAD
         while True:
             page, _ = self.lookups.candidates[record.article_event_id]
             if index >= len(page):
@@ -325,7 +358,8 @@ class _Walk:
                 break
             candidate = page[index]
             if candidate.event not in self.lookups.stored_members:
-                self.lookups.members_ahead(page, index)
+                self.lookups.members_ahead(page, index, ahead)
+                ahead = min(ahead * 2, MEMBERS_AHEAD_MAX)
             index += 1
             if candidate.position >= turn:
                 break  # founded after this report: nothing further existed yet
