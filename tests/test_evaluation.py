@@ -148,38 +148,3 @@ def test_the_dev_set_is_found_whole_and_its_anatomy_holds() -> None:
     assert not result.missing and len(result.articles) == 53
     assert result.total("anatomy").ratio >= 0.95
     assert len([hit for a in result.articles for hit in a.trap_hits]) <= 3
-
-
-def test_an_article_that_tells_an_event_as_planned_matches_it_as_planned(tmp_path: Path) -> None:
-    """A talk announced in one article and reported done in the next is one event; each
-    article's own account says whether it is planned."""
-    before = tmp_path / "before.txt"
-    before.write_text(
-        "Ministers to meet\n\nSEOUL, May 1 (Yonhap) -- Foreign Minister Cho Tae-yul will "
-        "hold talks with Yoko Kamikawa in Seoul on Thursday, the ministry said.\n"
-    )
-    (tmp_path / "before.meta.json").write_text('{"published_at": "2024-05-01T10:00:00+09:00"}')
-    after = tmp_path / "after.txt"
-    after.write_text(
-        "Ministers meet in Seoul\n\nSEOUL, May 2 (Yonhap) -- Foreign Minister Cho Tae-yul "
-        "held talks with Yoko Kamikawa in Seoul on Thursday.\n"
-    )
-    (tmp_path / "after.meta.json").write_text('{"published_at": "2024-05-02T18:00:00+09:00"}')
-    talks = {"id": "t", "types": ["MEETING"], "date": "2024-05-02", "precision": "day"}
-    gold = {
-        "format": "peninsula-gold/1",
-        "articles": [
-            {
-                "key": "before",
-                "file": str(before),
-                "events": [{**talks, "modality_any": ["planned"]}],
-            },
-            {"key": "after", "file": str(after), "events": [talks]},
-        ],
-        "across_articles": {"same_event": [{"id": "t", "date": "2024-05-02", "articles": 2}]},
-    }
-    path = tmp_path / "talks.gold.json"
-    path.write_text(json.dumps(gold))
-    result = evaluate(path)
-    assert [a.event_recall.ratio for a in result.articles] == [1.0, 1.0]
-    assert result.same_event == [("t", True)]

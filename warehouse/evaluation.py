@@ -10,9 +10,7 @@ def article_views(warehouse: Warehouse) -> tuple[dict[str, ArticleView], list[En
     """Views keyed by the path of the file each article was loaded from (with the
     article as stored, for its anatomy), and every entity of the warehouse. The file, not
     the title, ties a gold entry to its article: saved text does not always carry a
-    headline. An event's modality is the article's own account of it: the gold asks
-    whether this article tells the event as planned, which a later article may tell as
-    done."""
+    headline."""
     with warehouse.reader() as conn:
         names: dict[str, set[str]] = {}
         types: dict[str, str] = {}
@@ -48,10 +46,9 @@ def article_views(warehouse: Warehouse) -> tuple[dict[str, ArticleView], list[En
         events = conn.execute(
             """
             SELECT DISTINCT m.article_id, e.event_id, e.event_type, e.event_date,
-                   e.date_precision, e.place_entity_id, r.modality,
+                   e.date_precision, e.place_entity_id, e.modality,
                    (SELECT list(entity_id) FROM event_actors a WHERE a.event_id = e.event_id)
             FROM events e JOIN event_mentions m USING (event_id)
-            JOIN article_events r USING (article_event_id)
             """
         ).fetchall()
         for article_id, event_id, event_type, day, precision, place, modality, actors in events:

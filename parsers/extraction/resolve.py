@@ -98,16 +98,8 @@ class ResolvedEvent:
 
     @property
     def head(self) -> EventRecord:
-        """The member with the most precise date names the event; a report of what
-        happened before a plan for it."""
-        return max(
-            self.members,
-            key=lambda m: (
-                m.reality == "happened",
-                PRECISION_RANK[m.date.precision],
-                -len(m.summary),
-            ),
-        )
+        """The member with the most precise date names the event."""
+        return max(self.members, key=lambda m: (PRECISION_RANK[m.date.precision], -len(m.summary)))
 
     def actors(self) -> dict[str, str]:
         merged: dict[str, str] = {}
