@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import Warehouse, WarehouseError
+from warehouse.store import PUBLIC_TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 PENINSULA = Path(sys.executable).parent / "peninsula"
@@ -32,19 +33,7 @@ RSS_LIMIT_MB = 1024.0
 # A command still running this long is killed: the row says so and does not hold.
 CASE_TIMEOUT = 120.0
 # The tables a crash must leave as a clean run does: the contract and the raw documents.
-MAIN_TABLES = (
-    "documents",
-    "articles",
-    "paragraphs",
-    "entities",
-    "entity_aliases",
-    "mentions",
-    "quotes",
-    "article_events",
-    "events",
-    "event_actors",
-    "event_mentions",
-)
+MAIN_TABLES = ("documents", "article_events", *PUBLIC_TABLES)
 
 
 @dataclass
