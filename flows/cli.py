@@ -370,7 +370,13 @@ def serve(
         code = serve_until_stopped(run, port=port, terminal=sys.stdout, echo_logs=console)
     except ServeError as exc:
         raise fail(str(exc), code=1) from None
-    raise typer.Exit(code)
+    # The runner and the server are stopped. What is left are Prefect's background
+    # workers, which on a normal interpreter exit would try to hand their last logs and
+    # events to the server just stopped and wait out their timeouts (seconds past the
+    # promised stop): leave without them.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 @app.command(name="run")

@@ -106,6 +106,26 @@ def test_the_speaker_of_reported_speech_takes_no_part(extractor: Extractor) -> N
     assert "ref:xinhua" not in one(result, "MEETING").actors
 
 
+def test_who_set_off_an_explosion_caused_it_where_the_sentence_says(
+    extractor: Extractor,
+) -> None:
+    result = read(
+        extractor,
+        "The ministry said the North had set off an explosion at the joint liaison office "
+        "at 2:49 p.m. in the border town of Kaesong.",
+    )
+    blast = one(result, "ASSAULT")
+    assert blast.actors.get("ref:north-korea") == "source"
+    assert blast.place == "ref:kaesong"
+
+
+def test_the_town_a_building_stands_in_is_the_place(extractor: Extractor) -> None:
+    result = read(
+        extractor, "Kim Jong Un met Xi Jinping at the Kumsusan Palace of the Sun in Pyongyang."
+    )
+    assert one(result, "MEETING").place == "ref:pyongyang"
+
+
 def test_a_visited_city_is_the_place(extractor: Extractor) -> None:
     result = read(extractor, "Vladimir Putin visited Pyongyang on Monday.")
     meeting = one(result, "MEETING")

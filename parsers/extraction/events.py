@@ -366,7 +366,7 @@ class EventFinder:
         types: dict[int, str],
         event_type: str,
     ) -> str | None:
-        best: tuple[int, str] | None = None
+        best: tuple[tuple[int, bool], str] | None = None
         for word, token in places:
             if word == "to" and event_type != "MEETING":
                 continue
@@ -375,6 +375,8 @@ class EventFinder:
             key = reading.entity_at[token.i]
             if key is None or types.get(token.i) not in _PLACE_TYPES:
                 continue
+            if types.get(token.i) == "FAC" and (town := _located_in(token, reading, types)):
+                token, key = town, reading.entity_at[town.i]
             if (
                 word == "compound"
                 and self.states.is_state(key)
@@ -387,7 +389,9 @@ class EventFinder:
                 continue  # "sanctions on North Korea", "talks on Washington's stance"
             if _opposed(token):
                 continue  # "anti-Pyongyang leaflets" are not sent in Pyongyang
-            rank = _PLACE_RANK.get(word, 5)
+            # As sure a preposition, a town or region before a building: "the office in
+            # Kaesong", "the Capella Hotel on Sentosa Island" happen in the town first.
+            rank = (_PLACE_RANK.get(word, 5), types.get(token.i) == "FAC")
             if best is None or rank < best[0]:
                 best = (rank, key)
         return best[1] if best else None
@@ -584,6 +588,27 @@ def _place_named_in(token: Token, reading: Reading) -> Token:
         if child.dep_ in ("appos", "compound", "poss") and reading.entity_at[child.i] is not None:
             return child
     return token
+
+
+def _located_in(building: Token, reading: Reading, types: dict[int, str]) -> Token | None:
+    """The town or region the text puts a building in: "the Kumsusan Palace in
+    Pyongyang", "the office in the border town of Kaesong"."""
+    key = reading.entity_at[building.i]
+    head = building
+    while head.head != head and reading.entity_at[head.head.i] == key:
+        head = head.head
+    # "in" may hang on any word of the name ("the Palace of the Sun in Pyongyang").
+    words = [t for t in head.subtree if reading.entity_at[t.i] == key]
+    for child in (c for word in words for c in word.children):
+        if child.dep_ != "prep" or child.lower_ not in ("in", "on"):
+            continue
+        for pobj in child.children:
+            if pobj.dep_ != "pobj":
+                continue
+            town = _place_named_in(pobj, reading)
+            if reading.entity_at[town.i] is not None and types.get(town.i) in ("GPE", "LOC"):
+                return town
+    return None
 
 
 def _opposed(token: Token) -> bool:
