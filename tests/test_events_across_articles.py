@@ -20,6 +20,7 @@ def record(
     country: str | None = None,
     actors: tuple[str, ...] = ("ref:north-korea",),
     people: tuple[str, ...] = (),
+    sides: dict[str, str] | None = None,
 ) -> EventRecord:
     return EventRecord(
         article_event_id=f"{article}-{index}",
@@ -33,6 +34,7 @@ def record(
         actors=tuple((a, "source") for a in actors + people),
         people=frozenset(people),
         summary=f"{event_type} in {article}",
+        sides=tuple((sides or {}).items()),
     )
 
 
@@ -157,3 +159,30 @@ def test_an_article_cannot_tell_as_done_what_happened_after_it_appeared() -> Non
     assert len(resolve_events([launch, told_before])) == 2
     told_after = dataclasses.replace(told_before, reported=date(2024, 3, 21))
     assert len(resolve_events([launch, told_after])) == 1
+
+
+def test_undated_statements_of_one_state_and_its_agency_stay_apart() -> None:
+    """A state and its news agency (or its leader) are named in most of its statements:
+    they are one party, not two actors that tie an undated report to a dated event."""
+    one_side = {"ref:kcna": "PRK", "ref:north-korea": "PRK"}
+    actors = ("ref:kcna", "ref:north-korea")
+    events = resolve_events(
+        [
+            record("a", 0, "STATEMENT", date(2019, 6, 21), actors=actors, sides=one_side),
+            record("b", 0, "STATEMENT", actors=actors, sides=one_side),
+            record("c", 0, "STATEMENT", actors=actors, sides=one_side),
+        ]
+    )
+    assert len(events) == 3
+
+
+def test_an_undated_meeting_of_two_parties_still_joins() -> None:
+    sides = {"ref:russia": "RUS", "ref:north-korea": "PRK"}
+    actors = ("ref:russia", "ref:north-korea")
+    events = resolve_events(
+        [
+            record("a", 0, "MEETING", date(2023, 9, 13), actors=actors, sides=sides),
+            record("b", 0, "MEETING", actors=actors, sides=sides),
+        ]
+    )
+    assert len(events) == 1

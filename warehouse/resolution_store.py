@@ -75,7 +75,7 @@ class SqlStore:
 
     def to_records(self, rows: Sequence[tuple]) -> list[EventRecord]:
         actor_ids = {a for row in rows for a in row[11]}
-        people = self._people(actor_ids)
+        people, countries = self._actor_facts(actor_ids)
         return [
             EventRecord(
                 article_event_id=row[0],
@@ -90,20 +90,24 @@ class SqlStore:
                 actors=tuple(zip(row[11], row[12], strict=True)),
                 people=frozenset(a for a in row[11] if a in people),
                 reported=row[-1],
+                sides=tuple((a, countries[a]) for a in row[11] if a in countries),
             )
             for row in rows
         ]
 
-    def _people(self, entity_ids: Collection[str]) -> set[str]:
+    def _actor_facts(self, entity_ids: Collection[str]) -> tuple[set[str], dict[str, str]]:
+        """Which of the actors are people, and the country each acts for (the side
+        `same_event` counts), where the entity has one."""
         if not entity_ids:
-            return set()
+            return set(), {}
         rows = execute(
             self.conn,
-            "SELECT entity_id FROM entities JOIN maybe_people USING (entity_id)"
-            " WHERE entity_type = 'PERSON'",
-            maybe_people=string_table(entity_id=list(entity_ids)),
+            "SELECT entity_id, entity_type, country_iso3 FROM entities"
+            " JOIN actor_ids USING (entity_id)",
+            actor_ids=string_table(entity_id=list(entity_ids)),
         ).fetchall()
-        return {r[0] for r in rows}
+        people = {r[0] for r in rows if r[1] == "PERSON"}
+        return people, {r[0]: r[2] for r in rows if r[2]}
 
     def articles_records(self, article_ids: Sequence[str]) -> list[EventRecord]:
         rows = self.records(

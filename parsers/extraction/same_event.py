@@ -4,7 +4,8 @@ A report (one article's account of an event) joins an event when nothing they sa
 conflicts (type, kind of meeting, whether it happened or is only planned or supposed,
 date at the coarser precision, month named without a year, place or its country) and
 something ties them: the same place and a shared actor, the same day and a shared actor,
-two shared people, or, when either leaves the date open, two shared actors. A report that
+two shared people, or, when either leaves the date open, two shared actors of two
+parties (a leader and the state they lead are one). A report that
 leaves its date open, in an article of a known day, is most often the article's news: it
 cannot be of an event that began after the article appeared, and it is tied to a dated
 event by its actors only when that event is recent news for the article (a week before
@@ -49,14 +50,19 @@ class EventRecord:
     people: frozenset[str]
     summary: str
     reported: date | None = None  # the day the report's article appeared, when known
+    # (actor, the side it acts for): a person, an agency and their state are one side
+    # (the state's country code); an actor of no one country is its own side.
+    sides: tuple[tuple[str, str], ...] = ()
     # Derived once: resolution reads them for every comparison.
     actor_ids: frozenset[str] = field(init=False, repr=False, compare=False)
+    side_of: dict[str, str] = field(init=False, repr=False, compare=False)
     reality: str = field(init=False, repr=False, compare=False)
     kind: str = field(init=False, repr=False, compare=False)
     position: tuple[int, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "actor_ids", frozenset(e for e, _ in self.actors))
+        object.__setattr__(self, "side_of", dict(self.sides))
         object.__setattr__(self, "reality", REALITY.get(self.modality, self.modality))
         object.__setattr__(self, "kind", _kind(self))
         object.__setattr__(self, "position", _position(self))
@@ -204,6 +210,12 @@ def _same_day(x: EventDate, y: EventDate) -> bool:
     return x.precision == y.precision == "day" and x.value == y.value
 
 
+def sides(actors: Collection[str], record: EventRecord) -> set[str]:
+    """The parties among `actors` (actors of the record): Kim Jong Un, KCNA and North
+    Korea are one party, Kim Jong Un and Vladimir Putin two."""
+    return {record.side_of.get(actor, actor) for actor in actors}
+
+
 def tied(event: EventState, record: EventRecord) -> bool:
     shared = event.actor_ids & record.actor_ids
     people = event.people & record.people
@@ -229,8 +241,11 @@ def tied(event: EventState, record: EventRecord) -> bool:
         )
     if len(people) >= 2:
         return True
+    # When either leaves the date open, the actors alone tie only when two parties are
+    # shared: a state and its leader, or a state and its news agency, are named in most
+    # of its events, of any year.
     undated = record.date.value is None or event.date.value is None
-    return undated and len(shared) >= 2
+    return undated and len(shared) >= 2 and len(sides(shared, record)) >= 2
 
 
 # -- what candidates are looked up by -------------------------------------------------------
