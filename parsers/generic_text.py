@@ -41,7 +41,7 @@ from parsers.stamps import Stamp, find_stamps, strip_stamps
 PARSER = "generic_text"
 # 2: one parser for every outlet's saved text (the Yonhap and VOA layouts included): site
 # chrome, stamps, captions, credits and trailers recognized by their shape.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 # Credits, stamps, bylines and chrome are short lines; longer ones are paragraphs.
 _SHORT_LINE = 200
@@ -90,6 +90,8 @@ def parse(blocks: list[str], *, outlet_hint: Outlet | None = None) -> Article:
             "no article text found: no dateline and no paragraph of sentences "
             "(only headlines, links or site chrome)"
         )
+    if items[start].kind == "dateline":
+        _keep_prose_above_the_dateline(items[:start])
     header = _read_header(items[:start])
     dateline, paragraphs, trailer = _read_body(items[start:], header)
     if not any(p.kind == "body" for p in paragraphs):
@@ -460,6 +462,19 @@ def _read_body(
         else:
             paragraphs.append(Paragraph("body", item.text))
     return dateline, paragraphs, trailer
+
+
+def _keep_prose_above_the_dateline(head: list[_Block]) -> None:
+    """Sentences printed between the headline and the dateline describe the page's photo
+    or video ("Foreign Minister X said ..."): kept with the captions, not lost with the
+    site's furniture."""
+    for item in head:
+        if (
+            item.kind == "prose"
+            and lines.ends_sentence(item.text)
+            and not lines.addresses_reader(item.text)
+        ):
+            item.kind = "caption"
 
 
 def _story_follows(items: list[_Block]) -> bool:

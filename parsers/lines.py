@@ -66,7 +66,8 @@ _CREDITS_LINE = re.compile(
     r"^\(?(?:additional\s+)?(?:reporting|writing|editing|compiled|compiling)\s+by\b", re.I
 )
 _QUOTED = re.compile(r"""["\u201c][^"\u201d]*["\u201d]""")
-_READER = re.compile(r"\b(?:you|your|yours)\b|^(?:please|click|tap)\b", re.IGNORECASE)
+# "You-" is a part of a Korean name ("Kim You-geun"), not the reader.
+_READER = re.compile(r"\b(?:you|your|yours)\b(?!-)|^(?:please|click|tap)\b", re.IGNORECASE)
 
 # Credits at the end of a caption.
 _PAREN_CREDIT = re.compile(r"\((?P<credit>[^()]{1,60})\)\s*$")

@@ -494,3 +494,22 @@ def test_a_photos_description_under_the_headline_is_a_caption_even_without_a_cre
 def test_a_first_paragraph_that_reports_is_never_taken_for_a_caption(lead: str) -> None:
     article = parse("Seoul and Tokyo open a naval hotline", lead, SECOND)
     assert article.body == [lead, SECOND]
+
+
+def test_sentences_above_the_dateline_are_kept_with_the_captions() -> None:
+    summary = "Deputy director Kim You-geun said the pact no longer served the national interest."
+    article = parse(
+        "Seoul ends its intelligence pact with Tokyo",
+        "Video PlayerClose",
+        summary,
+        f"SEOUL, Aug. 22 (Xinhua) -- {LEAD}",
+        SECOND,
+        f"Kim You-geun told reporters the decision was final. {THIRD}",
+    )
+    assert article.texts("caption") == [summary]
+    assert article.body == [
+        LEAD,
+        SECOND,
+        f"Kim You-geun told reporters the decision was final. {THIRD}",
+    ]
+    assert "Video Player" not in all_text(article)
