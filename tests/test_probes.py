@@ -137,3 +137,18 @@ def test_the_model_finds_them_where_the_reference_knows_nothing(bare_extractor: 
     # Without the reference the liaison office is a body the model names: an ORG.
     expected = EXPECTED | {"Inter-Korean Joint Liaison Office": "ORG"}
     assert expected.items() <= found.items(), found
+
+
+def test_a_name_the_text_calls_a_town_or_a_province_is_that_place(
+    bare_extractor: Extractor,
+) -> None:
+    """The small model takes unfamiliar place names for organizations; the text says
+    what they are."""
+    result = read(
+        bare_extractor,
+        "He was greeted at a train station in the city of Khasan near the border.",
+        "The launchers are built in Pyongsong, a city north of the capital.",
+        "Troops moved into the northern province of Jagang.",
+    )
+    found = {e.name: e.type for e in result.entities.values()}
+    assert {"Khasan": "GPE", "Pyongsong": "GPE", "Jagang": "LOC"}.items() <= found.items(), found

@@ -38,7 +38,7 @@ from parsers.extraction.name_spans import (
     korean_names,
     looks_like_a_person,
     name_word,
-    named_as_region,
+    named_as_place,
     overlap,
     part_of_a_title,
     remainders,
@@ -266,8 +266,10 @@ class MentionFinder:
         if label == "ORG" and part_of_a_title(span):
             return None  # "minister of Foreign Affairs": a title, not a ministry
         kind = self._head_type(doc, NameSpan(start, end, source, label))
-        if kind is None and label == "GPE" and named_as_region(span, self.words):
-            kind = "LOC"  # "the northern province of Jagang"
+        if kind is None and label in ("GPE", "ORG"):
+            # "the northern province of Jagang", "the city of Khasan": the text says
+            # what kind of place it is, whatever the model took the name for.
+            kind = named_as_place(span, self.words)
         return NameSpan(start, end, source, kind or label, None, text)
 
     def _head_type(self, doc: Doc, candidate: NameSpan) -> str | None:

@@ -89,14 +89,20 @@ def korean_names(doc: Doc) -> list[NameSpan]:
     return found
 
 
-def named_as_region(span: Span, words: NameWords) -> bool:
-    """ "the province of Jagang", "Jagang, a province": the text says it is a region."""
+_PLACE_KINDS = frozenset({"LOC", "GPE"})
+
+
+def named_as_place(span: Span, words: NameWords) -> str | None:
+    """ "the province of Jagang", "Jagang, a province" (LOC); "the city of Khasan",
+    "Khasan, a town" (GPE): the kind of place the text says the name is, if it says."""
     root = span.root
     if root.dep_ == "pobj" and root.head.lower_ == "of":
-        return words.head_type(root.head.head.text) == "LOC"
-    return any(
-        child.dep_ == "appos" and words.head_type(child.text) == "LOC" for child in root.children
-    )
+        kind = words.head_type(root.head.head.text)
+        return kind if kind in _PLACE_KINDS else None
+    for child in root.children:
+        if child.dep_ == "appos" and (kind := words.head_type(child.text)) in _PLACE_KINDS:
+            return kind
+    return None
 
 
 def looks_like_a_person(span: Span, words: NameWords) -> bool:
