@@ -88,12 +88,31 @@ def test_a_statement_handed_over_with_went_on(extractor: Extractor) -> None:
 
 
 def test_quoted_as_saying_and_a_transcript_line(extractor: Extractor) -> None:
-    found = quotes(
-        extractor,
-        'Vladimir Putin was quoted by TASS as saying "the visit opens a new page in our'
-        ' relations".',
-        'LIM SOO-SUK (SPOKESPERSON) : "The government regrets the decision of Japan."',
-        "Lim Soo-suk is the spokesperson of the foreign ministry.",
+    result = extractor.extract(
+        story(
+            'Vladimir Putin was quoted by TASS as saying "the visit opens a new page in our'
+            ' relations".',
+            'LIM SOO-SUK (SPOKESPERSON) : "The government regrets the decision of Japan."',
+            "Lim Soo-suk is the spokesperson of the foreign ministry.",
+        )
     )
+    found = result.quotes
+    lim = [e.key for e in result.entities.values() if e.name == "Lim Soo-suk"]
     assert speaker_of(found, "the visit opens a new page") == "ref:vladimir-putin"
-    assert speaker_of(found, "The government regrets") == "txt:limsoosuk"
+    assert [speaker_of(found, "The government regrets")] == lim
+
+
+def test_a_transcript_speaker_named_only_in_capitals_is_a_person(extractor: Extractor) -> None:
+    """A broadcast transcript names its speaker once, in capitals, with the post glued on:
+    the speaker is a person of the article all the same, and the quote is theirs."""
+    result = extractor.extract(
+        story(
+            "South Korea said on Thursday it would end the pact with Japan.",
+            '[Soundbite] KIM YOU-GEUN(NATIONAL SECURITY OFFICE) : "The government has '
+            'decided to end the pact on military intelligence with Japan."',
+        )
+    )
+    people = {e.key: e.name for e in result.entities.values() if e.type == "PERSON"}
+    assert list(people.values()) == ["Kim You-geun"]
+    (quote,) = [q for q in result.quotes if q.text.startswith("The government has decided")]
+    assert quote.speaker in people

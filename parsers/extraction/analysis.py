@@ -20,6 +20,7 @@ import spacy
 from spacy.language import Language
 from spacy.symbols import ORTH
 from spacy.tokens import Doc, DocBin
+from spacy.util import compile_infix_regex
 
 from parsers.model import Article
 
@@ -68,6 +69,11 @@ WHOLE_WORDS: dict[str, str] = {
 }
 
 
+# Brackets printed against a word ("KIM YOU-GEUN(CHEONG WA DAE ...)", "Kim(KCNA)"): the
+# tokenizer keeps "GEUN(CHEONG" as one word unless told to split there.
+GLUED_BRACKETS = r"(?<=[A-Za-z])[()](?=[A-Za-z])"
+
+
 @functools.cache
 def load_pipeline() -> Language:
     """The model, loaded once a process, with only the components extraction uses."""
@@ -80,6 +86,8 @@ def load_pipeline() -> Language:
         raise RuntimeError(f"spaCy model {MODEL_NAME} lacks the components {sorted(missing)}")
     for word in WHOLE_WORDS:
         nlp.tokenizer.add_special_case(word, [{ORTH: word}])
+    infixes = [*nlp.Defaults.infixes, GLUED_BRACKETS]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.add_pipe(SENTENCE_GUARD, before="parser")
     return nlp
 
@@ -111,7 +119,7 @@ def model_id() -> str:
     it: an analysis made by another model is not reused."""
     meta = json.loads(resources.files(MODEL_NAME).joinpath("meta.json").read_text("utf-8"))
     # The tokenizer's own additions change what the model reads: part of its identity.
-    words = hashlib.sha256("\n".join(WHOLE_WORDS).encode()).hexdigest()[:6]
+    words = hashlib.sha256("\n".join([*WHOLE_WORDS, GLUED_BRACKETS]).encode()).hexdigest()[:6]
     # So do the sentence ends the parser is held to.
     ends = hashlib.sha256("".join(sorted(SENTENCE_ENDS)).encode()).hexdigest()[:6]
     return f"{meta['lang']}_{meta['name']}-{meta['version']}+tok.{words}+sents.{ends}"

@@ -43,6 +43,7 @@ from parsers.extraction.name_spans import (
     part_of_a_title,
     remainders,
     shouting_sentences,
+    transcript_speaker,
 )
 from parsers.extraction.name_words import NameWords
 from parsers.extraction.names import name_key
@@ -140,6 +141,10 @@ class MentionFinder:
                 references.append(
                     NameSpan(span.start, span.end, "reference", actor.type, actor, span.text)
                 )
+        if (speaker := transcript_speaker(doc)) is not None and not any(
+            overlap(speaker, r) for r in references
+        ):
+            references.append(speaker)
         others = [
             c
             for c in self._model_candidates(doc) + self._pattern_candidates(doc) + korean_names(doc)

@@ -5,6 +5,7 @@ title, not a headline shouted in capitals).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -61,6 +62,28 @@ def remainders(
             found.append(NameSpan(span.start, span.end, "pattern", "PERSON", None, span.text))
         run = []
     return found
+
+
+# A broadcast transcript's speaker line: '[Soundbite] KIM YOU-GEUN (NATIONAL SECURITY
+# OFFICE) : "..."' - a name in capitals, the speaker's post, a colon, the quote.
+_TRANSCRIPT_SPEAKER = re.compile(
+    r"^\s*(?:\[[^\]]{1,40}\]\s*)?"
+    r"(?P<who>[A-Z][A-Z'\u2019.-]*(?:\s+[A-Z][A-Z'\u2019.-]*){1,3})"
+    r"\s*(?:\([^()]{1,80}\))?\s*:\s*[\"\u201c]"
+)
+
+
+def transcript_speaker(doc: Doc) -> NameSpan | None:
+    """The person a transcript's paragraph gives the floor to, named as people write
+    names ("Kim You-geun"): the model reads no name in capitals."""
+    match = _TRANSCRIPT_SPEAKER.match(doc.text)
+    if match is None:
+        return None
+    span = doc.char_span(*match.span("who"), alignment_mode="expand")
+    if span is None:
+        return None
+    name = " ".join(word.capitalize() for word in match.group("who").split())
+    return NameSpan(span.start, span.end, "transcript", "PERSON", None, name)
 
 
 def korean_names(doc: Doc) -> list[NameSpan]:
