@@ -116,3 +116,13 @@ def test_a_transcript_speaker_named_only_in_capitals_is_a_person(extractor: Extr
     assert list(people.values()) == ["Kim You-geun"]
     (quote,) = [q for q in result.quotes if q.text.startswith("The government has decided")]
     assert quote.speaker in people
+
+
+def test_she_is_the_sister_not_the_leader_her_phrase_names(extractor: Extractor) -> None:
+    found = quotes(
+        extractor,
+        "The North acted on a warning by Kim Yo-jong, the influential sister of the "
+        "country's leader, Kim Jong-un, to destroy the office.",
+        '"Before long, the useless office will be seen to collapse," she said on Saturday.',
+    )
+    assert speaker_of(found, "Before long, the useless office") == "ref:kim-yo-jong"

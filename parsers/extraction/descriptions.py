@@ -128,6 +128,9 @@ def describe(
         # "Officials said that the minister's aide, Lee ...": the words after the verb.
         phrase = _FRONT_CLAUSE.split(phrase)[-1].strip()
         if 3 <= len(phrase) <= 80 and last_word(phrase + " ") in ROLE_WORDS:
+            # "Kim Yo-jong, the sister of the leader, Kim Jong-un": he is the leader;
+            # the words before "of" are hers.
+            phrase = re.split(r"\s+of\s+", phrase)[-1]
             entity.descriptors.update(words_of(phrase))
             if entity.role is None:
                 entity.role = clean_role(phrase)
