@@ -448,6 +448,34 @@ def test_when_clause_of_a_date_is_dated_by_it(extractor: Extractor) -> None:
     assert fired and fired[0].date == EventDate(date(2023, 12, 1), "month")
 
 
+def test_a_launch_in_a_year_named_after_since_is_not_todays(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "North Korea fired a ballistic missile over Japan on Tuesday.",
+        "Tokyo issued its first missile alert since 2016, when North Korea launched a rocket "
+        "over Okinawa.",
+        day=date(2024, 3, 12),
+    )
+    launches = sorted(
+        (e for e in result.events if e.event_type == "WEAPONS_TEST"), key=lambda e: e.mentions
+    )
+    assert [e.date for e in launches] == [
+        EventDate(date(2024, 3, 12), "day"),
+        EventDate(date(2016, 1, 1), "year"),
+    ]
+
+
+def test_sanctions_one_has_been_under_since_a_year_began_then(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Iran has been under United Nations sanctions since 2010 over its nuclear work.",
+        day=date(2024, 3, 12),
+    )
+    sanctions = one(result, "SANCTION")
+    assert sanctions.date == EventDate(date(2010, 1, 1), "year")
+    assert "ref:united-nations" in sanctions.actors
+
+
 def test_they_after_the_two_sides(extractor: Extractor) -> None:
     result = read(
         extractor,

@@ -52,7 +52,11 @@ _MONTH_OF_YEAR = re.compile(
     rf"\b(?P<month>{_MONTH_NAMES})\s+(?:of\s+)?(?P<which>last|this|next)\s+year\b"
 )
 _WEEKDAY = re.compile(r"\b(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_YEAR = re.compile(r"\bin\s+(?P<year>(?:19|20)\d{2})\b")
+# "in 2016", "in early 2016", "since 2017" (which rules read as a start, not as the
+# event's own time unless a clause describes the year: "since 2017, when it fired").
+_YEAR = re.compile(
+    r"\b(?:in|since)\s+(?:(?:early|late|mid)[-\s]+)?(?P<year>(?:19|20)\d{2})\b", re.IGNORECASE
+)
 # A month or a year naming a thing: "the April summit", "a 2019 summit", "the 2018
 # military agreement".
 _MONTH_OF_THING = re.compile(
