@@ -476,6 +476,24 @@ def test_sanctions_one_has_been_under_since_a_year_began_then(extractor: Extract
     assert "ref:united-nations" in sanctions.actors
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # The parse hangs the first name on the second as its modifier.
+        "In a 30-minute phone call late Monday, Prime Minister Fumio Kishida and U.S. "
+        "President Joe Biden called the North's firing of a missile a grave threat.",
+        # The parse makes "President" the conjunct and the name after it an apposition.
+        "Prime Minister Fumio Kishida and U.S. President Joe Biden called the test a grave "
+        "challenge in a phone call on Monday.",
+    ],
+)
+def test_both_leaders_named_with_titles_take_part_in_their_call(
+    extractor: Extractor, sentence: str
+) -> None:
+    call = one(read(extractor, sentence), "MEETING")
+    assert {"ref:fumio-kishida", "ref:joe-biden"} <= set(call.actors)
+
+
 def test_they_after_the_two_sides(extractor: Extractor) -> None:
     result = read(
         extractor,
