@@ -494,6 +494,45 @@ def test_both_leaders_named_with_titles_take_part_in_their_call(
     assert {"ref:fumio-kishida", "ref:joe-biden"} <= set(call.actors)
 
 
+def test_a_council_set_to_discuss_a_launch_plans_a_meeting(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "The U.N. Security Council is set to discuss North Korea's latest launch on Monday.",
+        day=date(2024, 3, 6),
+    )
+    meeting = one(result, "MEETING")
+    assert meeting.modality == "planned"
+    assert meeting.date == EventDate(date(2024, 3, 11), "day")
+    assert "ref:unsc" in meeting.actors
+    # The launch the council will discuss was not fired on the Monday of the meeting.
+    assert one(result, "WEAPONS_TEST").date.value != date(2024, 3, 11)
+
+
+def test_discussing_with_a_counterpart_is_a_meeting(extractor: Extractor) -> None:
+    result = read(extractor, "Wang Yi discussed the situation with his Russian counterpart.")
+    assert "ref:wang-yi" in one(result, "MEETING").actors
+
+
+def test_discussing_alone_is_no_meeting(extractor: Extractor) -> None:
+    result = read(extractor, "Kim Jong Un discussed the tasks of the munitions industry.")
+    assert not [e for e in result.events if e.event_type == "MEETING"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Putin and Kim Jong Un will hold a summit on Wednesday afternoon.",
+        "Putin and Kim Jong Un are set to hold a summit on Wednesday afternoon.",
+    ],
+)
+def test_a_plan_for_the_weekday_of_the_paper_is_for_that_day(
+    extractor: Extractor, sentence: str
+) -> None:
+    summit = one(read(extractor, sentence, day=date(2024, 3, 13)), "MEETING")
+    assert summit.modality == "planned"
+    assert summit.date == EventDate(date(2024, 3, 13), "day")
+
+
 def test_they_after_the_two_sides(extractor: Extractor) -> None:
     result = read(
         extractor,

@@ -70,7 +70,9 @@ _RELATIVE = re.compile(
     r"|earlier\s+this\s+month|next\s+month)\b",
     re.IGNORECASE,
 )
-_FUTURE = re.compile(r"\b(?:will|plans?\s+to|next)\b", re.IGNORECASE)
+_FUTURE = re.compile(
+    r"\b(?:will|plans?\s+to|next|(?:is|are)\s+(?:set|due|slated)\s+to)\b", re.IGNORECASE
+)
 # "is scheduled to arrive on Tuesday" looks ahead; "was (originally) scheduled to arrive
 # late Tuesday", in an article of Wednesday, tells of the Tuesday just gone.
 _PLAN = re.compile(
@@ -224,7 +226,9 @@ def _weekday(anchor: date | None, weekday: int, future: bool, exact: bool = True
         step = -back if back <= ahead else ahead
         return EventDate(anchor + timedelta(days=step), "day")
     if future:
-        delta = (weekday - anchor.weekday()) % 7 or 7
+        # "will hold a summit on Wednesday" in a Wednesday's paper: that day (a week on
+        # is "next Wednesday").
+        delta = (weekday - anchor.weekday()) % 7
         return EventDate(anchor + timedelta(days=delta), "day")
     delta = (anchor.weekday() - weekday) % 7
     return EventDate(anchor - timedelta(days=delta), "day")

@@ -561,7 +561,10 @@ def _lede_date(
     article's day; what its dated verb is about happened then ("denounced North
     Korea's missile launch on Saturday")."""
     if dates:
-        return governing_date(sent, trigger, predicate, dates)
+        when = governing_date(sent, trigger, predicate, dates)
+        # "is set to discuss the launch on Monday": what a coming reaction is about
+        # happened before it, on no day the clause gives.
+        return UNKNOWN_DATE if after_day(when, context.day) else when
     if context.published is not None and told_as_done(predicate) and not _counted(trigger):
         return EventDate(context.published, "day")
     return UNKNOWN_DATE
