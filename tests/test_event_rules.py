@@ -533,6 +533,16 @@ def test_a_plan_for_the_weekday_of_the_paper_is_for_that_day(
     assert summit.date == EventDate(date(2024, 3, 13), "day")
 
 
+def test_who_responds_after_another_spoke_makes_a_statement(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "When Tokyo said it would tighten export rules, South Korean Foreign Minister Park Jin "
+        "responded that the move was regrettable.",
+    )
+    speakers = [e.actors for e in result.events if e.event_type == "STATEMENT"]
+    assert any(actors.get("ref:park-jin") == "source" for actors in speakers), speakers
+
+
 def test_they_after_the_two_sides(extractor: Extractor) -> None:
     result = read(
         extractor,

@@ -321,7 +321,7 @@ class EventFinder:
         said = {
             t.i
             for child in verb.children
-            if child.dep_ in ("ccomp", "xcomp", "dobj", "advcl")
+            if child.dep_ in ("ccomp", "xcomp", "dobj", "advcl") and not _circumstance(child)
             for t in child.subtree
         }
         own = set(speakers) | {
@@ -467,6 +467,20 @@ def _said_on_the_news_day(
             and candidate.origin.reading.kind == "body"
         ):
             event.date = EventDate(news_day, "day")
+
+
+# Words that open a clause telling when or why something was said, not what.
+_CIRCUMSTANCE_MARKS = frozenset(
+    {"when", "after", "before", "while", "as", "since", "because", "if"}
+)
+
+
+def _circumstance(clause: Token) -> bool:
+    """ "When Seoul said it would end the pact, Suga responded that ...": the clause says
+    when Suga spoke; what Seoul said there is not what Suga reported."""
+    return clause.dep_ == "advcl" and any(
+        c.dep_ in ("mark", "advmod") and c.lower_ in _CIRCUMSTANCE_MARKS for c in clause.children
+    )
 
 
 def _conditioned_on(trigger: Token, predicate: Token) -> list[Token]:
