@@ -543,6 +543,28 @@ def test_who_responds_after_another_spoke_makes_a_statement(extractor: Extractor
     assert any(actors.get("ref:park-jin") == "source" for actors in speakers), speakers
 
 
+def test_a_plan_told_according_to_someone_is_still_a_plan(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Seoul plans to inform Tokyo of the decision before the deadline, according to a "
+        "senior official.",
+    )
+    notice = next(e for e in result.events if e.trigger == "inform")
+    assert notice.modality == "planned"
+    assert notice.actors == {"ref:south-korea": "source", "ref:japan": "target"}
+
+
+def test_would_after_a_participle_of_saying_is_a_plan(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "South Korea decided on Thursday to end the pact, saying it would notify Tokyo of its "
+        "decision.",
+    )
+    notice = next(e for e in result.events if e.trigger == "notify")
+    assert notice.modality == "planned"
+    assert "ref:japan" in notice.actors
+
+
 def test_they_after_the_two_sides(extractor: Extractor) -> None:
     result = read(
         extractor,
