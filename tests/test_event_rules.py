@@ -448,6 +448,123 @@ def test_when_clause_of_a_date_is_dated_by_it(extractor: Extractor) -> None:
     assert fired and fired[0].date == EventDate(date(2023, 12, 1), "month")
 
 
+def test_a_launch_in_a_year_named_after_since_is_not_todays(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "North Korea fired a ballistic missile over Japan on Tuesday.",
+        "Tokyo issued its first missile alert since 2016, when North Korea launched a rocket "
+        "over Okinawa.",
+        day=date(2024, 3, 12),
+    )
+    launches = sorted(
+        (e for e in result.events if e.event_type == "WEAPONS_TEST"), key=lambda e: e.mentions
+    )
+    assert [e.date for e in launches] == [
+        EventDate(date(2024, 3, 12), "day"),
+        EventDate(date(2016, 1, 1), "year"),
+    ]
+
+
+def test_sanctions_one_has_been_under_since_a_year_began_then(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Iran has been under United Nations sanctions since 2010 over its nuclear work.",
+        day=date(2024, 3, 12),
+    )
+    sanctions = one(result, "SANCTION")
+    assert sanctions.date == EventDate(date(2010, 1, 1), "year")
+    assert "ref:united-nations" in sanctions.actors
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # The parse hangs the first name on the second as its modifier.
+        "In a 30-minute phone call late Monday, Prime Minister Fumio Kishida and U.S. "
+        "President Joe Biden called the North's firing of a missile a grave threat.",
+        # The parse makes "President" the conjunct and the name after it an apposition.
+        "Prime Minister Fumio Kishida and U.S. President Joe Biden called the test a grave "
+        "challenge in a phone call on Monday.",
+    ],
+)
+def test_both_leaders_named_with_titles_take_part_in_their_call(
+    extractor: Extractor, sentence: str
+) -> None:
+    call = one(read(extractor, sentence), "MEETING")
+    assert {"ref:fumio-kishida", "ref:joe-biden"} <= set(call.actors)
+
+
+def test_a_council_set_to_discuss_a_launch_plans_a_meeting(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "The U.N. Security Council is set to discuss North Korea's latest launch on Monday.",
+        day=date(2024, 3, 6),
+    )
+    meeting = one(result, "MEETING")
+    assert meeting.modality == "planned"
+    assert meeting.date == EventDate(date(2024, 3, 11), "day")
+    assert "ref:unsc" in meeting.actors
+    # The launch the council will discuss was not fired on the Monday of the meeting.
+    assert one(result, "WEAPONS_TEST").date.value != date(2024, 3, 11)
+
+
+def test_discussing_with_a_counterpart_is_a_meeting(extractor: Extractor) -> None:
+    result = read(extractor, "Wang Yi discussed the situation with his Russian counterpart.")
+    assert "ref:wang-yi" in one(result, "MEETING").actors
+
+
+def test_discussing_alone_is_no_meeting(extractor: Extractor) -> None:
+    result = read(extractor, "Kim Jong Un discussed the tasks of the munitions industry.")
+    assert not [e for e in result.events if e.event_type == "MEETING"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Putin and Kim Jong Un will hold a summit on Wednesday afternoon.",
+        "Putin and Kim Jong Un are set to hold a summit on Wednesday afternoon.",
+    ],
+)
+def test_a_plan_for_the_weekday_of_the_paper_is_for_that_day(
+    extractor: Extractor, sentence: str
+) -> None:
+    summit = one(read(extractor, sentence, day=date(2024, 3, 13)), "MEETING")
+    assert summit.modality == "planned"
+    assert summit.date == EventDate(date(2024, 3, 13), "day")
+
+
+def test_who_responds_after_another_spoke_makes_a_statement(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "When Tokyo said it would tighten export rules, South Korean Foreign Minister Park Jin "
+        "responded that the move was regrettable.",
+    )
+    speakers = [e.actors for e in result.events if e.event_type == "STATEMENT"]
+    assert any(actors.get("ref:park-jin") == "source" for actors in speakers), speakers
+
+
+def test_a_plan_told_according_to_someone_is_still_a_plan(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Seoul plans to inform Tokyo of the decision before the deadline, according to a "
+        "senior official.",
+    )
+    notice = next(e for e in result.events if e.trigger == "inform")
+    assert notice.modality == "planned"
+    assert notice.actors == {"ref:south-korea": "source", "ref:japan": "target"}
+
+
+def test_would_after_a_participle_of_saying_is_a_plan(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "South Korea decided on Thursday to end the pact, saying it would notify Tokyo of its "
+        "decision.",
+    )
+    notice = next(e for e in result.events if e.trigger == "notify")
+    assert notice.modality == "planned"
+    assert "ref:japan" in notice.actors
+
+
 def test_they_after_the_two_sides(extractor: Extractor) -> None:
     result = read(
         extractor,

@@ -431,4 +431,34 @@ def _path(token: Token, top: Token) -> list[Token]:
 
 
 def _with_conjuncts(token: Token) -> list[Token]:
-    return [token, *token.conjuncts]
+    found = [token, *token.conjuncts]
+    # "Prime Minister Fumio Kishida and U.S. President Joe Biden": the parse may hang the
+    # first of two joined names on the second as its modifier; the "and" it keeps says
+    # they are two.
+    for child in token.children:
+        if (
+            child.dep_ in ("nmod", "compound")
+            and child.pos_ == "PROPN"
+            and token.pos_ == "PROPN"
+            and any(c.dep_ == "cc" and c.lower_ == "and" for c in child.children)
+        ):
+            found += [child, *child.conjuncts]
+    # "Kishida and U.S. President Joe Biden": the parse may make the title the conjunct
+    # and hang the name after it elsewhere; the person is the name the title stands before.
+    for conjunct in token.conjuncts:
+        named = _name_after_title(conjunct)
+        if named is not None and named not in found:
+            found.append(named)
+    return found
+
+
+def _name_after_title(token: Token) -> Token | None:
+    doc = token.doc
+    if token.ent_type_ or token.pos_ != "PROPN" or token.i + 1 >= len(doc):
+        return None
+    name = doc[token.i + 1]
+    if name.ent_iob_ != "B" or name.ent_type_ != "PERSON":
+        return None
+    while name.i + 1 < len(doc) and doc[name.i + 1].ent_iob_ == "I":
+        name = doc[name.i + 1]
+    return name

@@ -52,7 +52,11 @@ _MONTH_OF_YEAR = re.compile(
     rf"\b(?P<month>{_MONTH_NAMES})\s+(?:of\s+)?(?P<which>last|this|next)\s+year\b"
 )
 _WEEKDAY = re.compile(r"\b(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_YEAR = re.compile(r"\bin\s+(?P<year>(?:19|20)\d{2})\b")
+# "in 2016", "in early 2016", "since 2017" (which rules read as a start, not as the
+# event's own time unless a clause describes the year: "since 2017, when it fired").
+_YEAR = re.compile(
+    r"\b(?:in|since)\s+(?:(?:early|late|mid)[-\s]+)?(?P<year>(?:19|20)\d{2})\b", re.IGNORECASE
+)
 # A month or a year naming a thing: "the April summit", "a 2019 summit", "the 2018
 # military agreement".
 _MONTH_OF_THING = re.compile(
@@ -66,7 +70,9 @@ _RELATIVE = re.compile(
     r"|earlier\s+this\s+month|next\s+month)\b",
     re.IGNORECASE,
 )
-_FUTURE = re.compile(r"\b(?:will|plans?\s+to|next)\b", re.IGNORECASE)
+_FUTURE = re.compile(
+    r"\b(?:will|plans?\s+to|next|(?:is|are)\s+(?:set|due|slated)\s+to)\b", re.IGNORECASE
+)
 # "is scheduled to arrive on Tuesday" looks ahead; "was (originally) scheduled to arrive
 # late Tuesday", in an article of Wednesday, tells of the Tuesday just gone.
 _PLAN = re.compile(
@@ -220,7 +226,9 @@ def _weekday(anchor: date | None, weekday: int, future: bool, exact: bool = True
         step = -back if back <= ahead else ahead
         return EventDate(anchor + timedelta(days=step), "day")
     if future:
-        delta = (weekday - anchor.weekday()) % 7 or 7
+        # "will hold a summit on Wednesday" in a Wednesday's paper: that day (a week on
+        # is "next Wednesday").
+        delta = (weekday - anchor.weekday()) % 7
         return EventDate(anchor + timedelta(days=delta), "day")
     delta = (anchor.weekday() - weekday) % 7
     return EventDate(anchor - timedelta(days=delta), "day")

@@ -52,6 +52,9 @@ def event_date(
         for _, value, token in placed:
             if head.left_edge.i <= token.i <= head.i:
                 return value
+    begun = _under_since(trigger, placed)
+    if begun is not None:
+        return begun
     own = {
         trigger.i,
         predicate.i,
@@ -95,6 +98,25 @@ def event_date(
     if not near:
         return UNKNOWN_DATE
     return min(near, key=lambda d: abs(d[0] - offset))[1]
+
+
+# Verbs that tell a state someone is in: "has been under sanctions since 2006".
+_BEING = frozenset({"be", "remain", "stay", "live", "come"})
+
+
+def _under_since(trigger: Token, placed: list[tuple[int, EventDate, Token]]) -> EventDate | None:
+    """ "has been under UN sanctions since 2006": what one is under began at the time
+    "since" names."""
+    if trigger.dep_ != "pobj" or trigger.head.lower_ != "under":
+        return None
+    verb = trigger.head.head
+    if lemma_of(verb) not in _BEING:
+        return None
+    for _, value, token in placed:
+        since = token.head
+        if since.lower_ == "since" and since.dep_ == "prep" and since.head in (verb, trigger):
+            return value
+    return None
 
 
 def _same_time(predicate: Token, speech_verbs: frozenset[str]) -> list[Token]:

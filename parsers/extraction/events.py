@@ -321,7 +321,7 @@ class EventFinder:
         said = {
             t.i
             for child in verb.children
-            if child.dep_ in ("ccomp", "xcomp", "dobj", "advcl")
+            if child.dep_ in ("ccomp", "xcomp", "dobj", "advcl") and not _circumstance(child)
             for t in child.subtree
         }
         own = set(speakers) | {
@@ -469,6 +469,20 @@ def _said_on_the_news_day(
             event.date = EventDate(news_day, "day")
 
 
+# Words that open a clause telling when or why something was said, not what.
+_CIRCUMSTANCE_MARKS = frozenset(
+    {"when", "after", "before", "while", "as", "since", "because", "if"}
+)
+
+
+def _circumstance(clause: Token) -> bool:
+    """ "When Seoul said it would end the pact, Suga responded that ...": the clause says
+    when Suga spoke; what Seoul said there is not what Suga reported."""
+    return clause.dep_ == "advcl" and any(
+        c.dep_ in ("mark", "advmod") and c.lower_ in _CIRCUMSTANCE_MARKS for c in clause.children
+    )
+
+
 def _conditioned_on(trigger: Token, predicate: Token) -> list[Token]:
     found = []
     for top in {trigger, predicate}:
@@ -561,7 +575,10 @@ def _lede_date(
     article's day; what its dated verb is about happened then ("denounced North
     Korea's missile launch on Saturday")."""
     if dates:
-        return governing_date(sent, trigger, predicate, dates)
+        when = governing_date(sent, trigger, predicate, dates)
+        # "is set to discuss the launch on Monday": what a coming reaction is about
+        # happened before it, on no day the clause gives.
+        return UNKNOWN_DATE if after_day(when, context.day) else when
     if context.published is not None and told_as_done(predicate) and not _counted(trigger):
         return EventDate(context.published, "day")
     return UNKNOWN_DATE

@@ -39,11 +39,14 @@ def modality(
     chain = _chain(trigger, predicate)
     if _denied(trigger, predicate, book, spoken=event_type in SPOKEN, negative=negative):
         return "denied"
-    if _reported(trigger.sent, chain, book):
+    reported = _reported(trigger.sent, chain, book)
+    if reported and not _planned(trigger, chain, book):
         return "reported"
     if _hypothetical(chain, book):
         return "hypothetical"
     if _planned(trigger, chain, book):
+        # "Seoul plans to inform Tokyo ..., according to an official": a plan, whoever
+        # tells of it; "reported" would say it happened.
         return "planned"
     return "asserted"
 
@@ -167,10 +170,16 @@ def _conditional(chain: list[Token]) -> bool:
 
 def _told_future(token: Token, chain: list[Token], book: TriggerBook) -> bool:
     """ "said they would hold talks": a "will" told in the past, not a supposition."""
+    saying = token.head
     return (
         token.dep_ == "ccomp"
-        and lemma_of(token.head) in book.speech_verbs | {"announce", "report"}
-        and token.head.tag_ in ("VBD", "VBN")
+        and lemma_of(saying) in book.speech_verbs | {"announce", "report"}
+        and (
+            saying.tag_ in ("VBD", "VBN")
+            # "decided to end the pact, saying it would notify Tokyo": the participle
+            # tells what was said then.
+            or (saying.tag_ == "VBG" and saying.dep_ == "advcl" and saying.head.tag_ == "VBD")
+        )
         and not _conditional(chain)
     )
 

@@ -21,7 +21,15 @@ EVENT_TYPES_KNOWN = frozenset(
     """MEETING STATEMENT ACCUSE REQUEST THREATEN REJECT AGREE PROPOSE WEAPONS_TEST
     MILITARY_EXERCISE SANCTION EASE_SANCTIONS AID COOPERATE PROTEST ASSAULT""".split()
 )
-_CONDITIONS = ("objects", "object_types", "modifiers", "governors", "particles", "preps")
+_CONDITIONS = (
+    "objects",
+    "object_types",
+    "modifiers",
+    "governors",
+    "particles",
+    "preps",
+    "subjects",
+)
 _KEYS = frozenset(
     {
         "lemma",
@@ -63,6 +71,7 @@ class Trigger:
     governors: frozenset[str] = frozenset()
     particles: frozenset[str] = frozenset()
     preps: frozenset[str] = frozenset()
+    subjects: frozenset[str] = frozenset()
     prep_objects: frozenset[str] = frozenset()
     unless_objects: frozenset[str] = frozenset()
     unless_governors: frozenset[str] = frozenset()
@@ -79,6 +88,7 @@ class Trigger:
             or self.governors
             or self.particles
             or self.preps
+            or self.subjects
         )
 
 
@@ -221,6 +231,8 @@ def _meets(trigger: Trigger, token: Token, entity_type_at: dict[int, str]) -> bo
         c.dep_ in ("prt", "advmod") and c.lower_ in trigger.particles for c in token.children
     ):
         return True
+    if trigger.subjects and any(lemma_of(s) in trigger.subjects for s in _subjects(token)):
+        return True  # "the Security Council will discuss", "the two sides discussed"
     if trigger.preps:
         for child in token.children:
             if child.dep_ not in ("prep", "agent", "dative") or child.lower_ not in trigger.preps:
@@ -234,6 +246,16 @@ def _meets(trigger: Trigger, token: Token, entity_type_at: dict[int, str]) -> bo
                 ):
                     return True
     return False
+
+
+def _subjects(verb: Token) -> list[Token]:
+    """The verb's subjects, or those of the verb it completes ("is set to discuss")."""
+    for _ in range(3):
+        found = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if found or verb.dep_ not in ("xcomp", "conj") or verb.head == verb:
+            return found + [c for s in found for c in s.conjuncts]
+        verb = verb.head
+    return []
 
 
 def objects_of(token: Token) -> list[Token]:
