@@ -91,8 +91,11 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
-$(SYNCED): $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --python $(PYTHON)
+# --compile-bytecode: with PYTHONDONTWRITEBYTECODE set (as here), Python compiles nothing
+# it imports to disk, so every command and every extraction worker compiled Prefect,
+# spaCy and matplotlib again: 8.7 s CPU to import the CLI's modules, 3.5 s compiled once.
+$(SYNCED): $(UV) uv.lock pyproject.toml Makefile
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	@touch $@
 
 clean:

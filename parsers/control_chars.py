@@ -26,7 +26,12 @@ _LINE_BREAKS = re.compile(r"[\r\x0b\x0c]")  # a regex: str.translate is 20 times
 
 def strip_controls(text: str) -> tuple[str, int]:
     """The text without escape sequences and control characters, and how many went."""
-    text, sequences = _TERMINAL_SEQUENCE.subn("", text)
+    sequences = 0
+    # Every sequence starts with ESC or the 8-bit CSI: looking for those two is a memchr,
+    # where the pattern's four branches cost ~16 ns a character (1.6 ms a 100 KB page,
+    # twice a page) on text that nearly never holds one.
+    if "\x1b" in text or "\x9b" in text:
+        text, sequences = _TERMINAL_SEQUENCE.subn("", text)
     text, controls = _CONTROL.subn("", text)
     return _LINE_BREAKS.sub("\n", text), sequences + controls
 

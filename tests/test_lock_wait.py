@@ -99,7 +99,7 @@ def test_responses_fetched_while_the_file_is_held_wait_on_disk(tmp_path: Path) -
     assert list(spill_folder(db).glob("*.json")) == []
     _, rows = Warehouse(db).query(
         "SELECT r.url, r.run_id, b.content FROM responses r"
-        " JOIN response_bodies b USING (content_hash) ORDER BY r.url"
+        " JOIN response_contents b USING (content_hash) ORDER BY r.url"
     )
     assert rows == [
         ("https://en.yna.co.kr/view/AEN1", "run-x", b"<html>page 1</html>"),

@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from parsers.stories import WINDOW, StoryCandidate, chain_versions, find_previous, is_version_label
+from warehouse.rows import pieces_table
 from warehouse.store import Warehouse
 from warehouse.transaction import transaction
 
@@ -241,16 +242,15 @@ def land(
                 "byte_size": len(r.body) if r.body is not None else None,
             }
         )
-    body_table = pa.table(
-        {"content_hash": list(bodies), "content": pa.array(list(bodies.values()), pa.binary())}
-    )
+    # In pieces, as documents are (migration 014 says why).
+    body_pieces = pieces_table(list(bodies.items()))
     with warehouse.writer() as conn:
         conn.register("landed", pa.Table.from_pylist(rows, schema=_RESPONSE_SCHEMA))
-        conn.register("landed_bodies", body_table)
+        conn.register("landed_body_pieces", body_pieces)
         with transaction(conn):
             conn.execute(
-                "INSERT INTO response_bodies SELECT * FROM landed_bodies"
-                " ON CONFLICT (content_hash) DO NOTHING"
+                "INSERT INTO response_body_pieces SELECT * FROM landed_body_pieces"
+                " ON CONFLICT (content_hash, seq) DO NOTHING"
             )
             conn.execute(
                 "INSERT INTO responses BY NAME SELECT * FROM landed"
@@ -270,15 +270,31 @@ def landed_pages(warehouse: Warehouse, limit: int) -> list[LandedPage]:
         rows = conn.execute(
             f"""
             SELECT r.response_id, r.url, r.final_url, r.source, r.parser,
-                   json_extract_string(r.headers, '$."content-type"'), b.content, r.fetched_at
-            FROM responses r JOIN response_bodies b USING (content_hash)
+                   json_extract_string(r.headers, '$."content-type"'), r.content_hash,
+                   r.fetched_at
+            FROM responses r
             WHERE {LANDED_PAGE} AND r.doc_id IS NULL
+              AND r.content_hash IN (SELECT content_hash FROM response_body_pieces)
             ORDER BY r.fetched_at, r.response_id
             LIMIT ?
             """,
             [limit],
         ).fetchall()
-    return [LandedPage(*row) for row in rows]
+        bodies = stored_bodies(conn, [row[6] for row in rows])
+    return [LandedPage(*row[:6], bodies[row[6]], row[7]) for row in rows]
+
+
+def stored_bodies(conn: duckdb.DuckDBPyConnection, hashes: Sequence[str]) -> dict[str, bytes]:
+    """content_hash -> the body, put together from its pieces in order."""
+    pieces = conn.execute(
+        "SELECT content_hash, piece FROM response_body_pieces"
+        " WHERE content_hash IN (SELECT unnest(?)) ORDER BY content_hash, seq",
+        [list(set(hashes))],
+    ).fetchall()
+    parts: dict[str, list[bytes]] = {}
+    for content_hash, piece in pieces:
+        parts.setdefault(content_hash, []).append(piece)
+    return {content_hash: b"".join(part) for content_hash, part in parts.items()}
 
 
 def mark_loaded(warehouse: Warehouse, loaded: Mapping[str, str]) -> None:

@@ -9,7 +9,7 @@ from importlib import resources
 
 import duckdb
 
-from warehouse.move_content import move_content_to_pieces
+from warehouse.move_content import move_bodies_to_pieces, move_content_to_pieces
 from warehouse.transaction import transaction
 
 _MIGRATION_NAME = re.compile(r"^(?P<version>\d{3})_(?P<name>\w+)\.sql$")
@@ -25,6 +25,7 @@ class Migration:
 # Data a migration moves in Python, run right after its SQL in the same transaction.
 DATA_STEPS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     12: move_content_to_pieces,
+    14: move_bodies_to_pieces,
 }
 
 

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from bench.faults import api, crashes, feeds, files, growth
-from bench.faults.common import CASE_SECONDS, RSS_LIMIT_MB, Context, Outcome
+from bench.faults.common import CASE_SECONDS, RSS_LIMIT_MB, Context, Outcome, load_average
 from flows.logfiles import LineLog
 from flows.server_process import ManagedServer
 
@@ -30,14 +30,15 @@ def free_port() -> int:
 
 def table(results: list[Outcome]) -> None:
     print(
-        f"{'case':<54} {'time':>6} {'RSS MB':>7} {'lost':>4} {'dbl':>4} {'write':>5} "
-        f"{'held':>4}  outcome"
+        f"{'case':<54} {'time':>6} {'CPU':>6} {'RSS MB':>7} {'lost':>4} {'dbl':>4} "
+        f"{'write':>5} {'held':>4}  outcome"
     )
     for r in results:
         write = "-" if r.writable is None else "yes" if r.writable else "NO"
+        cpu = f"{r.cpu_seconds:>5.1f}s" if r.cpu_seconds else f"{'-':>6}"
         print(
-            f"{r.case:<54} {r.seconds:>5.1f}s {r.peak_rss_mb:>7.0f} {r.lost:>4} {r.doubled:>4} "
-            f"{write:>5} {'yes' if r.held else 'NO':>4}  {r.outcome}"
+            f"{r.case:<54} {r.seconds:>5.1f}s {cpu} {r.peak_rss_mb:>7.0f} {r.lost:>4} "
+            f"{r.doubled:>4} {write:>5} {'yes' if r.held else 'NO':>4}  {r.outcome}"
         )
 
 
@@ -56,7 +57,7 @@ def main(names: list[str]) -> int:
     )
     os.environ.update(env)
     server = ManagedServer(free_port(), LineLog(home / "logs" / "server.log"))
-    print(f"starting a Prefect server for every case ({work}) ...", flush=True)
+    print(f"starting a Prefect server for every case ({work}; {load_average()}) ...", flush=True)
     began = time.monotonic()
     results: list[Outcome] = []
     try:
@@ -79,15 +80,17 @@ def main(names: list[str]) -> int:
                             sound=False,
                         )
                     )
-                print(f"{time.monotonic() - started:.0f} s", flush=True)
+                print(f"{time.monotonic() - started:.0f} s ({load_average()})", flush=True)
     finally:
         server.stop()
     print()
     table(results)
     pending = {row: why for m in chosen.values() for row, why in getattr(m, "PENDING", {}).items()}
     for row, why in pending.items():
-        print(f"{row + ': not run':<54} {'':>6} {'':>7} {'':>4} {'':>4} {'':>5} {'-':>4}  {why}")
-    print(f"\nall cases in {time.monotonic() - began:.0f} s; logs in {work}")
+        blank = " " * (6 + 1 + 6 + 1 + 7 + 1 + 4 + 1 + 4 + 1 + 5)
+        print(f"{row + ': not run':<54} {blank} {'-':>4}  {why}")
+    print(f"\nall cases in {time.monotonic() - began:.0f} s ({load_average()}); logs in {work}")
+    print("time: wall seconds, shared with whatever else runs; CPU: the command's own seconds")
     print(
         f"targets: <= {CASE_SECONDS:g} s and <= {RSS_LIMIT_MB:g} MB peak RSS a case, 0 lost, "
         "0 doubled, refusals naming input and limit, writable after"

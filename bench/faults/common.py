@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -50,6 +51,9 @@ class Outcome:
     # False when a refusal does not name its input and limit, or a table differs from
     # the clean run's: the outcome says which.
     sound: bool = True
+    # CPU seconds of the timed command and its children (extraction workers): the work
+    # the time stands for, which other load on the machine does not change.
+    cpu_seconds: float = 0.0
 
     @property
     def held(self) -> bool:
@@ -85,9 +89,15 @@ class Run:
     seconds: float
     peak_rss_mb: float
     output: str
+    cpu_seconds: float = 0.0  # user + system, the command and its waited-for children
 
     def lines(self, containing: str) -> list[str]:
         return [line.strip() for line in self.output.splitlines() if containing in line]
+
+
+def load_average() -> str:
+    """The machine's 1-minute load average against its cores: how shared the time was."""
+    return f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
 
 
 def run_peninsula(
@@ -127,7 +137,13 @@ def run_peninsula(
             time.sleep(0.05)
         child.returncode = code if code is not None else -9
     _reap_group(child.pid)
-    return Run(code, time.monotonic() - started, usage.ru_maxrss / 1024, log.read_text())
+    return Run(
+        code,
+        time.monotonic() - started,
+        usage.ru_maxrss / 1024,
+        log.read_text(),
+        usage.ru_utime + usage.ru_stime,
+    )
 
 
 def _reap_group(pgid: int) -> None:
@@ -153,8 +169,45 @@ def writable(db: Path) -> bool:
 
 
 def loaded_line(run: Run) -> str:
-    counts = run.lines(" new, ")
+    """The command's counts line ("3 new, ... -> db"), not a Prefect log line (-v)."""
+    counts = [line for line in run.lines(" new, ") if " -> " in line]
     return counts[0].split(" -> ")[0] if counts else "(no counts line)"
+
+
+_LOG_LINE = re.compile(r"^(?P<h>\d\d):(?P<m>\d\d):(?P<s>\d\d\.\d+) \| \w+ +\| (?P<what>.*)$")
+
+
+def stage_times(run: Run) -> str:
+    """Where an `ingest -v` spent its time, from Prefect's log lines: loading (scan,
+    parse, load), extraction, resolution, what followed (the desk refresh, the report),
+    and the rest (starting Python and Prefect, before and after the flow)."""
+    marks: dict[str, float] = {}
+    for line in run.output.splitlines():
+        found = _LOG_LINE.match(line.strip())
+        if not found:
+            continue
+        at = int(found["h"]) * 3600 + int(found["m"]) * 60 + float(found["s"])
+        what = found["what"]
+        if "Beginning flow run" in what:
+            marks.setdefault("begin", at)
+        elif "for flow 'derive-articles'" in what:
+            marks["derive"] = at
+        elif what.startswith("Task run 'extract-batch") and "Finished" in what:
+            marks["extracted"] = at
+        elif what.startswith("Task run 'resolve-events") and "Finished" in what:
+            marks["resolved"] = at
+        elif what.startswith("Flow run") and "Finished in state" in what:
+            marks["end"] = at  # the last one: the load-files flow itself
+    if not {"begin", "derive", "extracted", "resolved", "end"} <= marks.keys():
+        return "(stages not in the log)"
+    spans = (
+        ("load", marks["derive"] - marks["begin"]),
+        ("extraction", marks["extracted"] - marks["derive"]),
+        ("resolution", marks["resolved"] - marks["extracted"]),
+        ("then", marks["end"] - marks["resolved"]),
+        ("start/exit", run.seconds - (marks["end"] - marks["begin"])),
+    )
+    return ", ".join(f"{name} {seconds:.0f} s" for name, seconds in spans)
 
 
 def summarize(run: Run, names: str) -> str:
@@ -177,7 +230,17 @@ def compared(case: str, outcome: str, run: Run, expected: int, db: Path, sound=T
     """The case's row: articles lost or doubled against the clean run's count."""
     got = articles(db)
     lost, doubled = max(0, expected - got), max(0, got - expected)
-    return Outcome(case, outcome, run.seconds, run.peak_rss_mb, lost, doubled, writable(db), sound)
+    return Outcome(
+        case,
+        outcome,
+        run.seconds,
+        run.peak_rss_mb,
+        lost,
+        doubled,
+        writable(db),
+        sound,
+        cpu_seconds=run.cpu_seconds,
+    )
 
 
 # -- tables against a clean run --------------------------------------------------------

@@ -28,6 +28,7 @@ from bench.faults.common import (
     fingerprints,
     ingest,
     run_peninsula,
+    stage_times,
     writable,
 )
 from warehouse import Warehouse
@@ -121,6 +122,7 @@ def kill_at_each_stage(ctx: Context) -> list[Outcome]:
             "exit 0 (the reference)",
             data.clean_run.seconds,
             data.clean_run.peak_rss_mb,
+            cpu_seconds=data.clean_run.cpu_seconds,
         )
     ]
     for stage, when, landed in STAGES:
@@ -133,7 +135,7 @@ def kill_at_each_stage(ctx: Context) -> list[Outcome]:
         )
         rerun = data.ingest(ctx, db, base / "rerun.log")
         said, lost, doubled, equal = data.verdict(db)
-        outcome = f"{where}; rerun exit {rerun.code}: {said}"
+        outcome = f"{where}; rerun exit {rerun.code}: {said}; rerun {stage_times(rerun)}"
         rows.append(
             Outcome(
                 f"kill -9 during {stage}, then rerun",
@@ -144,6 +146,7 @@ def kill_at_each_stage(ctx: Context) -> list[Outcome]:
                 doubled,
                 writable(db),
                 equal and landed(*left) and killed.code is None,
+                cpu_seconds=rerun.cpu_seconds,
             )
         )
     return rows
@@ -176,13 +179,14 @@ def reader_and_writer(ctx: Context) -> list[Outcome]:
     rows.append(
         Outcome(
             f"a reader holds the file {HOLD_SECONDS:g} s; ingest",
-            f"exit {run.code} after {run.seconds:.0f} s (waited): {said}",
+            f"exit {run.code} after {run.seconds:.0f} s (waited): {said}; {stage_times(run)}",
             run.seconds,
             run.peak_rss_mb,
             lost,
             doubled,
             writable(db),
             equal and run.code == 0,
+            cpu_seconds=run.cpu_seconds,
         )
     )
     # `peninsula sql` again and again while an ingest writes a fresh file.
@@ -283,6 +287,7 @@ def two_ingests(ctx: Context) -> list[Outcome]:
             doubled,
             writable(db),
             sound,
+            cpu_seconds=second.cpu_seconds,
         )
     ]
 

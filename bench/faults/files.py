@@ -29,6 +29,7 @@ from bench.faults.common import (
     loaded_line,
     page,
     run_peninsula,
+    stage_times,
     summarize,
     writable,
     write_pages,
@@ -206,6 +207,7 @@ def hostile_folder(ctx: Context) -> list[Outcome]:
                 max(0, loaded - 1),
                 writable(db),
                 sound,
+                cpu_seconds=run.cpu_seconds,
             )
         )
     rows.append(escapes_not_printed(ctx, db, base))
@@ -236,6 +238,7 @@ def escapes_not_printed(ctx: Context, db: Path, base: Path) -> Outcome:
         0,
         writable(db),
         bool(shown) and not raw,
+        cpu_seconds=run.cpu_seconds,
     )
 
 
@@ -263,6 +266,7 @@ def uncreatable_db(ctx: Context) -> list[Outcome]:
             0,
             None,
             sound,
+            cpu_seconds=run.cpu_seconds,
         )
     ]
 
@@ -272,9 +276,10 @@ def thousand_pages(ctx: Context) -> list[Outcome]:
     base = ctx.folder("thousand")
     size = write_pages(base / "inbox", range(1, 1001), 100_000)
     db = base / "p.duckdb"
-    run = ingest(ctx, [base / "inbox"], db, base / "ingest.log")
+    run = ingest(ctx, [base / "inbox"], db, base / "ingest.log", "-v")
     case = f"row 2: 1,000 pages of 100 KB ({size / 1e6:.0f} MB) in one ingest"
-    return [compared(case, summarize(run, "failed"), run, 1000, db)]
+    said = f"{summarize(run, 'failed')}; {stage_times(run)}"
+    return [compared(case, said, run, 1000, db)]
 
 
 def one_big_file(ctx: Context) -> list[Outcome]:
@@ -311,6 +316,7 @@ def one_big_file(ctx: Context) -> list[Outcome]:
                 max(0, good - 10),
                 writable(db),
                 sound,
+                cpu_seconds=run.cpu_seconds,
             )
         )
     return rows
