@@ -47,6 +47,9 @@ class SqlStore:
 
     def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
         self.conn = conn
+        # Per entity met so far: whether it is a person (entities do not change type
+        # during a resolution), so that each is looked up once, not once per lookup.
+        self.is_person: dict[str, bool] = {}
 
     # -- reading reports -----------------------------------------------------------------
     def records(self, relation: str, columns: str = "", **tables: pa.Table) -> list[tuple]:
@@ -95,15 +98,17 @@ class SqlStore:
         ]
 
     def _people(self, entity_ids: Collection[str]) -> set[str]:
-        if not entity_ids:
-            return set()
-        rows = execute(
-            self.conn,
-            "SELECT entity_id FROM entities JOIN maybe_people USING (entity_id)"
-            " WHERE entity_type = 'PERSON'",
-            maybe_people=string_table(entity_id=list(entity_ids)),
-        ).fetchall()
-        return {r[0] for r in rows}
+        unknown = [e for e in entity_ids if e not in self.is_person]
+        if unknown:
+            rows = execute(
+                self.conn,
+                "SELECT entity_id FROM entities JOIN maybe_people USING (entity_id)"
+                " WHERE entity_type = 'PERSON'",
+                maybe_people=string_table(entity_id=unknown),
+            ).fetchall()
+            people = {r[0] for r in rows}
+            self.is_person.update((e, e in people) for e in unknown)
+        return {e for e in entity_ids if self.is_person[e]}
 
     def articles_records(self, article_ids: Sequence[str]) -> list[EventRecord]:
         rows = self.records(
