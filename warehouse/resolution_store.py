@@ -292,27 +292,26 @@ class SqlStore:
         ids = sorted(direct | set(matched))
         if not ids:
             return []
-        placed = self.placed(ids)
-        wanted_reports = string_table(article_event_id=ids)
-        event_ranks = dict(
-            execute(
-                self.conn,
-                "SELECT r.article_event_id, e.rank FROM resolution_reports r"
-                " JOIN wanted_reports USING (article_event_id)"
-                " JOIN resolution_events e USING (event_key)",
-                wanted_reports=wanted_reports,
-            ).fetchall()
+        # Each report with its stored place and its event's founding rank, in one
+        # statement (each lookup of reports scans the stored ones).
+        rows = self.records(
+            "(SELECT r.*, coalesce(e.rank, 0) AS event_rank FROM resolution_reports r"
+            " JOIN wanted_reports USING (article_event_id)"
+            " LEFT JOIN resolution_events e USING (event_key))",
+            "w.kind, w.rank, w.event_key, w.accepted_first, w.accepted_second, w.event_rank",
+            wanted_reports=string_table(article_event_id=ids),
         )
-        records = self.to_records(self.records("wanted_reports", wanted_reports=wanted_reports))
+        records = self.to_records(rows)
+        placed = {row[0]: _placed((row[0], *row[13:18])) for row in rows}
         return [
             Affected(
                 r,
                 placed[r.article_event_id],
                 _involved(placed[r.article_event_id], r.position, since),
                 frozenset(matched.get(r.article_event_id, ())),
-                event_ranks.get(r.article_event_id, 0),
+                row[18],
             )
-            for r in records
+            for r, row in zip(records, rows, strict=True)
         ]
 
 
