@@ -93,7 +93,11 @@ def measure(env: dict, label: str, size: int, db: Path, added: Path, built: dict
     full = child(env, "rebuild", str(copy))
     copy.unlink()
     adding = child(env, "add", str(added), str(db))
-    return {"label": label, "size": size, "built": built, "full": full, "add": adding}
+    row = {"label": label, "size": size, "built": built, "full": full, "add": adding}
+    # Each size's figures as soon as they are measured: a later size that fails (hours
+    # into a run) must not take the earlier ones with it.
+    print(f"{label}: {json.dumps(row)}", flush=True)
+    return row
 
 
 def child(env: dict, name: str, *args: str) -> dict:

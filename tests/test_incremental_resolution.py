@@ -287,3 +287,38 @@ def test_the_timeline_shows_what_an_event_has_after_a_later_article_joins_it(
     )
     assert len(shown) > 20
     assert sorted(shown) == sorted(gathered)
+
+
+def test_a_warehouse_resolved_with_the_old_lookup_keys_starts_over_once_keeping_its_ids(
+    tmp_path: Path,
+) -> None:
+    """Migration 013 files pairs of actors apart for dated and undated events. A warehouse
+    whose stored lookup keys were made before resolves everything once again, keeps every
+    event and its id, and later runs resolve as placing everything at once does."""
+    rng = random.Random(13)
+    maker = ReportMaker(rng)
+    articles = {f"a{i:03d}": maker.article(f"a{i:03d}") for i in range(30)}
+    earlier = dict(list(articles.items())[:20])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    load_reports(warehouse, earlier)
+    resolve(warehouse, "run-1", "test")
+    mentions = "SELECT event_id, article_event_id FROM event_mentions ORDER BY ALL"
+    before = warehouse.query(mentions)
+    # As migration 012 left it: lookup keys that are not the ones of today.
+    with warehouse.writer() as conn:
+        conn.execute("DELETE FROM schema_migrations WHERE version = 13")
+        conn.execute("UPDATE resolution_event_keys SET h = h + 1")
+        conn.execute("UPDATE resolution_report_keys SET h = h + 1")
+    upgraded = resolve(warehouse, "run-2", "test")
+    assert warehouse.query(mentions) == before
+    assert upgraded.new_events == [] and upgraded.removed_events == 0
+    load_reports(warehouse, dict(list(articles.items())[20:]))
+    resolve(warehouse, "run-3", "test", rebuild=False)
+    expected = resolve_in_memory([r for reports in articles.values() for r in reports])
+    _, rows = warehouse.query(
+        "SELECT list(DISTINCT article_event_id ORDER BY article_event_id)"
+        " FROM event_mentions GROUP BY event_id"
+    )
+    assert sorted(tuple(r[0]) for r in rows) == sorted(
+        tuple(sorted(m.article_event_id for m in e.members)) for e in expected
+    )

@@ -118,3 +118,34 @@ def test_a_dated_report_is_compared_with_events_of_agreeing_dates(
         (("ref:north-korea", "source"),), frozenset(), "launch",
     )  # fmt: skip
     assert could_fit(keys_of([event]), report) is agree
+
+
+def test_a_report_of_a_known_day_is_not_looked_up_in_older_dated_events_by_two_actors() -> None:
+    """Two actors tie an undated report from an article of a known day to a dated event
+    only when that event is the article's recent news: years of dated events that share
+    a pair (North Korea and the United States meet often) are not candidates for it, while
+    undated events, recent ones and reports of an unknown day still find them."""
+    pair = (("ref:north-korea", "participant"), ("ref:united-states", "participant"))
+    years_ago = EventRecord(
+        "e1", "a1", "MEETING", "talks", "asserted", EventDate(date(2019, 2, 27), "day"),
+        None, None, pair, frozenset(), "talks in Hanoi",
+    )  # fmt: skip
+    report = EventRecord(
+        "r1", "a9", "MEETING", "talks", "asserted", EventDate(None, "unknown"),
+        None, None, pair, frozenset(), "the two sides held talks", reported=date(2024, 5, 2),
+    )  # fmt: skip
+    last_week = dataclasses.replace(
+        years_ago, article_event_id="e2", date=EventDate(date(2024, 4, 29), "day")
+    )
+    undated = dataclasses.replace(years_ago, article_event_id="e3", date=EventDate(None, "unknown"))
+    unknown_day = dataclasses.replace(report, reported=None)
+
+    def shares_a_key(event: EventRecord, record: EventRecord) -> bool:
+        return bool(set(report_keys(record)) & set(event_keys(keys_of([event]))))
+
+    assert not fits(state_of([years_ago]), report)
+    assert not could_fit(keys_of([years_ago]), report)
+    assert not shares_a_key(years_ago, report)
+    for event, record in ((last_week, report), (undated, report), (years_ago, unknown_day)):
+        assert fits(state_of([event]), record), (event, record)
+        assert could_fit(keys_of([event]), record) and shares_a_key(event, record)

@@ -135,11 +135,18 @@ def timeline_rows(warehouse: Warehouse, ids: Sequence[str]) -> list[dict[str, ob
     if not ids:
         return []
     with warehouse.reader() as conn:
-        conn.register("wanted_events", pa.table({"event_id": pa.array(list(ids), pa.string())}))
+        # The ids as a list of constants, which DuckDB applies while it scans events: a
+        # join with them came after the view's sort of every event (0.05 s against
+        # 0.25-0.4 s for 2,800 ids at 20,000 articles).
         cursor = conn.execute(
             "SELECT event_date::VARCHAR AS event_date, date_precision, event_type, modality,"
             " summary, actors, place, sources FROM event_timeline"
-            " JOIN wanted_events USING (event_id) ORDER BY event_date NULLS LAST, event_type"
+            f" WHERE event_id IN ({_string_literals(ids)})"
+            " ORDER BY event_date NULLS LAST, event_type"
         )
         columns = [d[0] for d in cursor.description or []]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _string_literals(values: Sequence[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)

@@ -47,6 +47,9 @@ class SqlStore:
 
     def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
         self.conn = conn
+        # Per entity met so far: whether it is a person and the country it acts for
+        # (entities do not change during a resolution), so each is looked up once.
+        self.actor_facts: dict[str, tuple[bool, str | None]] = {}
 
     # -- reading reports -----------------------------------------------------------------
     def records(self, relation: str, columns: str = "", **tables: pa.Table) -> list[tuple]:
@@ -97,17 +100,21 @@ class SqlStore:
 
     def _actor_facts(self, entity_ids: Collection[str]) -> tuple[set[str], dict[str, str]]:
         """Which of the actors are people, and the country each acts for (the side
-        `same_event` counts), where the entity has one."""
-        if not entity_ids:
-            return set(), {}
-        rows = execute(
-            self.conn,
-            "SELECT entity_id, entity_type, country_iso3 FROM entities"
-            " JOIN actor_ids USING (entity_id)",
-            actor_ids=string_table(entity_id=list(entity_ids)),
-        ).fetchall()
-        people = {r[0] for r in rows if r[1] == "PERSON"}
-        return people, {r[0]: r[2] for r in rows if r[2]}
+        `same_event` counts), where the entity has one. Each entity is asked about
+        once per resolution: records are read many times, their actors repeat."""
+        unknown = [e for e in entity_ids if e not in self.actor_facts]
+        if unknown:
+            rows = execute(
+                self.conn,
+                "SELECT entity_id, entity_type, country_iso3 FROM entities"
+                " JOIN actor_ids USING (entity_id)",
+                actor_ids=string_table(entity_id=unknown),
+            ).fetchall()
+            found = {r[0]: (r[1] == "PERSON", r[2]) for r in rows}
+            self.actor_facts.update((e, found.get(e, (False, None))) for e in unknown)
+        facts = {e: self.actor_facts[e] for e in entity_ids}
+        people = {e for e, (is_person, _) in facts.items() if is_person}
+        return people, {e: country for e, (_, country) in facts.items() if country}
 
     def articles_records(self, article_ids: Sequence[str]) -> list[EventRecord]:
         rows = self.records(
@@ -291,27 +298,26 @@ class SqlStore:
         ids = sorted(direct | set(matched))
         if not ids:
             return []
-        placed = self.placed(ids)
-        wanted_reports = string_table(article_event_id=ids)
-        event_ranks = dict(
-            execute(
-                self.conn,
-                "SELECT r.article_event_id, e.rank FROM resolution_reports r"
-                " JOIN wanted_reports USING (article_event_id)"
-                " JOIN resolution_events e USING (event_key)",
-                wanted_reports=wanted_reports,
-            ).fetchall()
+        # Each report with its stored place and its event's founding rank, in one
+        # statement (each lookup of reports scans the stored ones).
+        rows = self.records(
+            "(SELECT r.*, coalesce(e.rank, 0) AS event_rank FROM resolution_reports r"
+            " JOIN wanted_reports USING (article_event_id)"
+            " LEFT JOIN resolution_events e USING (event_key))",
+            "w.kind, w.rank, w.event_key, w.accepted_first, w.accepted_second, w.event_rank",
+            wanted_reports=string_table(article_event_id=ids),
         )
-        records = self.to_records(self.records("wanted_reports", wanted_reports=wanted_reports))
+        records = self.to_records(rows)
+        placed = {row[0]: _placed((row[0], *row[13:18])) for row in rows}
         return [
             Affected(
                 r,
                 placed[r.article_event_id],
                 _involved(placed[r.article_event_id], r.position, since),
                 frozenset(matched.get(r.article_event_id, ())),
-                event_ranks.get(r.article_event_id, 0),
+                row[18],
             )
-            for r in records
+            for r, row in zip(records, rows, strict=True)
         ]
 
 

@@ -278,9 +278,10 @@ def could_fit(event: EventKeys, record: EventRecord) -> bool:
     Every way to tie needs a shared actor. A dated report is compared with events of
     agreeing dates (an undated event never precedes it): on the same day a shared actor
     may tie them, otherwise only a shared place or country with a shared actor, or two
-    shared people. An undated report needs two shared actors (two shared people are two
-    shared actors), or its place or country among the event's and one shared actor, or,
-    from an article of a known day, one shared actor with an event of the days before.
+    shared people. An undated report needs its place or country among the event's and one
+    shared actor, or two shared actors (two shared people are two shared actors) with an
+    undated event, or with a dated one when its article's day is unknown, or, from an
+    article of a known day, one shared actor with an event of the days before.
     """
     shared = len(event.actors & record.actor_ids)
     if shared == 0:
@@ -290,7 +291,11 @@ def could_fit(event: EventKeys, record: EventRecord) -> bool:
         or (record.place_country is not None and record.place_country in event.countries)
     )
     if record.date.value is None:
-        return shared >= 2 or place_shared or recent(event.date, record.reported)
+        # Two shared actors tie an undated report to a dated event only when its article's
+        # day is unknown: from an article of a known day, a dated event must be its recent
+        # news (or share its place), whatever actors they share.
+        paired = shared >= 2 and (event.date.value is None or record.reported is None)
+        return paired or place_shared or recent(event.date, record.reported)
     if event.date.value is None or not dates_agree(event.date, record.date):
         return False
     if record.date.precision == "day" and event.date.precision == "day":
@@ -308,6 +313,15 @@ def actor_pairs(actor_ids: Collection[str]) -> list[tuple[str, str]]:
 KEY_CACHE = 1 << 12
 
 
+# Pairs of actors are filed apart for undated and dated events: a report from an article
+# of a known day can be tied by two actors to an undated event only (a dated one must be
+# the article's recent news), and a dense pair (North Korea and the United States) holds
+# every dated event of years of history, which such a report would otherwise read through.
+_PAIRS_DATED = "dated pair"
+_PAIRS_UNDATED = ("pair",)
+_PAIRS_ANY = ("pair", _PAIRS_DATED)
+
+
 # `could_fit` as equality of keys, for an index: a report and an event of one kind share a
 # key exactly when `could_fit` accepts them. A dated event is filed under its date and the
 # periods holding it, and a dated report looks up the periods that agree with its date
@@ -319,8 +333,9 @@ def report_keys(record: EventRecord) -> tuple[str, ...]:
     """The keys a report looks events up by."""
     places = _places(record.place, record.place_country)
     if record.date.value is None:
+        pairs = _PAIRS_UNDATED if record.reported is not None else _PAIRS_ANY
         return (
-            *(f"pair\t{a}\t{b}" for a, b in actor_pairs(record.actor_ids)),
+            *(f"{p}\t{a}\t{b}" for a, b in actor_pairs(record.actor_ids) for p in pairs),
             *_placed(places, record.actor_ids),
             *(
                 f"day {d}\t{a}"
@@ -342,7 +357,8 @@ def event_keys(keys: EventKeys) -> tuple[str, ...]:
     """The keys an event is found by."""
     places = [f"place {p}" for p in sorted(keys.places)]
     places += [f"country {c}" for c in sorted(keys.countries)]
-    found = [f"pair\t{a}\t{b}" for a, b in actor_pairs(keys.actors)]
+    pair = _PAIRS_UNDATED[0] if keys.date.value is None else _PAIRS_DATED
+    found = [f"{pair}\t{a}\t{b}" for a, b in actor_pairs(keys.actors)]
     found += _placed(places, keys.actors)
     ties = _ties(keys.people, places, keys.actors)
     for period in _date_registrations(keys.date):
