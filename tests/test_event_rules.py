@@ -699,3 +699,22 @@ def test_what_was_once_said_is_not_of_the_news_day(extractor: Extractor) -> None
 def test_a_plan_told_in_the_past_dates_a_day_gone_by(sentence: str, day: date) -> None:
     ((_, value),) = resolve_dates(sentence, date(2024, 6, 19))
     assert value == EventDate(day, "day")
+
+
+# -- events named by a noun and its verb, wherever the clause stands ------------------
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the participle before the noun
+        "Pyongyang blamed Seoul's failure to stop activists from flying leaflets north.",
+        # "stop X from being sent": what is stopped is the object of the passive
+        "Seoul failed to stop propaganda leaflets from being sent across the border.",
+        # the verb inside a "from" clause, with no named actor
+        "The North condemned Seoul for failing to stop activists from sending leaflets.",
+    ],
+)
+def test_sending_leaflets_is_a_protest_wherever_it_is_told(
+    extractor: Extractor, sentence: str
+) -> None:
+    result = read(extractor, sentence)
+    assert [e.event_type for e in result.events].count("PROTEST") == 1

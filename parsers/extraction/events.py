@@ -226,8 +226,16 @@ class EventFinder:
             # "no intention to hold talks before the U.S. takes a step", "no plans to
             # continue unless the U.S. ends its policy": whom the condition waits on.
             take(_conditioned_on(token, predicate), "target")
-        if not actors and place is None and not _main_clause(token, predicate):
-            return None  # "obstacles that threaten", "a moratorium on tests": no event
+        if (
+            not actors
+            and place is None
+            and not trigger.governors
+            and not _main_clause(token, predicate)
+        ):
+            # "obstacles that threaten", "a moratorium on tests": no event. A noun that
+            # counts only with its verb ("sending leaflets", "the treaty signed in 2016")
+            # reports a happening wherever the clause stands.
+            return None
         when = event_date(
             sent,
             token,

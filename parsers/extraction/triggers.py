@@ -215,10 +215,15 @@ def _meets(trigger: Trigger, token: Token, entity_type_at: dict[int, str]) -> bo
         governor = governing_verb(token)
         if governor is not None and lemma_of(governor) in trigger.governors:
             return True
-    # "an agreement reached in 2018", "the sanctions imposed by Washington"
+    # "an agreement reached in 2018", "the sanctions imposed by Washington", and the
+    # participle before the noun: "flying leaflets".
     if trigger.governors and any(
-        c.dep_ == "acl" and lemma_of(c) in trigger.governors for c in token.children
+        (c.dep_ == "acl" or (c.dep_ == "amod" and c.tag_ in ("VBG", "VBN")))
+        and lemma_of(c) in trigger.governors
+        for c in token.children
     ):
+        return True
+    if trigger.governors and _prevented_from(token, trigger.governors):
         return True
     if trigger.named and any(
         entity_type_at.get(t.i) in ("PERSON", "ORG", "GPE")
@@ -277,6 +282,22 @@ def objects_of(token: Token) -> list[Token]:
             if pobj.dep_ == "pobj"
         ]
     return found + [c for o in found for c in o.conjuncts]
+
+
+def _prevented_from(token: Token, governors: frozenset[str]) -> bool:
+    """ "stop leaflets from being sent": the object of stopping is what the passive after
+    "from" is done to."""
+    if token.dep_ not in OBJECT_DEPS:
+        return False
+    return any(
+        prep.dep_ == "prep"
+        and prep.lower_ == "from"
+        and verb.dep_ == "pcomp"
+        and lemma_of(verb) in governors
+        and any(a.dep_ == "auxpass" for a in verb.children)
+        for prep in token.head.children
+        for verb in prep.children
+    )
 
 
 def governing_verb(token: Token) -> Token | None:
