@@ -718,3 +718,33 @@ def test_sending_leaflets_is_a_protest_wherever_it_is_told(
 ) -> None:
     result = read(extractor, sentence)
     assert [e.event_type for e in result.events].count("PROTEST") == 1
+
+
+# -- where an attack on a building happened --------------------------------------------
+@pytest.mark.parametrize(
+    ("paragraphs", "place"),
+    [
+        (
+            ("North Korea blew up the inter-Korean liaison office on Tuesday.",),
+            "ref:inter-korean-liaison-office",
+        ),
+        (
+            (
+                "North Korea blew up the inter-Korean liaison office on Tuesday.",
+                "Smoke rose over Kaesong, where the joint liaison office is located.",
+            ),
+            "ref:kaesong",
+        ),
+        (
+            (
+                "The inter-Korean liaison office in Kaesong opened in 2018.",
+                "North Korea demolished the joint liaison office on Tuesday.",
+            ),
+            "ref:kaesong",
+        ),
+    ],
+)
+def test_an_attack_on_a_building_happens_where_the_article_puts_it(
+    extractor: Extractor, paragraphs: tuple[str, ...], place: str
+) -> None:
+    assert one(read(extractor, *paragraphs), "ASSAULT").place == place

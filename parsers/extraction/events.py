@@ -11,7 +11,7 @@ say conflicts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from spacy.tokens import Span, Token
@@ -29,7 +29,7 @@ from parsers.extraction.event_dates import (
 from parsers.extraction.mentions import Reading
 from parsers.extraction.merging import Candidate, EventOrigin, merge_within
 from parsers.extraction.modality import modality
-from parsers.extraction.model import UNKNOWN_DATE, ArticleEvent, EventDate
+from parsers.extraction.model import UNKNOWN_DATE, ArticleEntity, ArticleEvent, EventDate
 from parsers.extraction.referents import Referents
 from parsers.extraction.states import StateIndex
 from parsers.extraction.triggers import QUANTITY_NOUNS, Trigger, TriggerBook, lemma_of
@@ -93,6 +93,8 @@ class _Context:
     lede: tuple[int, int] | None = None
     # The last event of an earlier sentence said to be somewhere: where "there" is.
     last_placed: ArticleEvent | None = None
+    # The town or region the article puts each building in, from any of its sentences.
+    located: dict[str, str] = field(default_factory=dict)
 
 
 class EventFinder:
@@ -109,6 +111,7 @@ class EventFinder:
         # its day there is.
         anchor = day if day is not None else latest_full_date(r.doc.text for r in readings)
         context = _Context(referents, anchor, published=day)
+        context.located = _buildings_located(readings, entities)
         first = next((r for r in readings if r.kind == "body"), None)
         context.lede = (first.seq, 0) if first is not None else None
         candidates: list[Candidate] = []
@@ -193,7 +196,10 @@ class EventFinder:
         context: _Context,
     ) -> Candidate | None:
         found = arguments(token, predicate, self.book.speech_verbs)
-        place = self._place(found.place, reading, types, trigger.event_type)
+        place = self._place(found.place, reading, types, trigger.event_type, context.located)
+        if place is None and trigger.event_type in _DONE_TO_A_PLACE:
+            # "blew up the liaison office": an attack on a building happens there.
+            place = _building_hit(found.targets, reading, types, context.located)
         actors: dict[str, str] = {}
         symmetric = trigger.event_type in _SYMMETRIC
 
@@ -373,6 +379,7 @@ class EventFinder:
         reading: Reading,
         types: dict[int, str],
         event_type: str,
+        located: dict[str, str],
     ) -> str | None:
         best: tuple[tuple[int, bool], str] | None = None
         for word, token in places:
@@ -383,8 +390,11 @@ class EventFinder:
             key = reading.entity_at[token.i]
             if key is None or types.get(token.i) not in _PLACE_TYPES:
                 continue
-            if types.get(token.i) == "FAC" and (town := _located_in(token, reading, types)):
-                token, key = town, reading.entity_at[town.i]
+            if types.get(token.i) == "FAC":
+                if town := _located_in(token, reading, types):
+                    token, key = town, reading.entity_at[town.i]
+                elif key in located:
+                    key = located[key]  # "the office", put in Kaesong elsewhere
             if (
                 word == "compound"
                 and self.states.is_state(key)
@@ -634,6 +644,62 @@ def _located_in(building: Token, reading: Reading, types: dict[int, str]) -> Tok
             if reading.entity_at[town.i] is not None and types.get(town.i) in ("GPE", "LOC"):
                 return town
     return None
+
+
+# What is done to a place rather than to a party: its object is where it happens.
+_DONE_TO_A_PLACE = frozenset({"ASSAULT"})
+
+
+def _building_hit(
+    targets: list[Token], reading: Reading, types: dict[int, str], located: dict[str, str]
+) -> str | None:
+    for token in targets:
+        key = reading.entity_at[token.i]
+        if key is not None and types.get(token.i) == "FAC":
+            town = _located_in(token, reading, types)
+            if town is not None:
+                return reading.entity_at[town.i]
+            return located.get(key, key)
+    return None
+
+
+def _buildings_located(
+    readings: list[Reading], entities: dict[str, ArticleEntity]
+) -> dict[str, str]:
+    """The town or region each building is put in by some sentence of the article: "the
+    office in Kaesong", "Kaesong, where the office is located"."""
+    located: dict[str, str] = {}
+    for reading in readings:
+        types = {
+            i: entities[key].type for i, key in enumerate(reading.entity_at) if key is not None
+        }
+        for token in reading.doc:
+            key = reading.entity_at[token.i]
+            if key is None or key in located:
+                continue
+            if types.get(token.i) == "FAC":
+                town = _located_in(token, reading, types)
+                if town is not None:
+                    located[key] = reading.entity_at[town.i]
+            elif types.get(token.i) in ("GPE", "LOC"):
+                for building in _standing_where(token, reading, types):
+                    located.setdefault(building, key)
+    return located
+
+
+def _standing_where(town: Token, reading: Reading, types: dict[int, str]) -> list[str]:
+    """ "Kaesong, where the liaison office is located": the buildings a "where" clause on
+    a town puts there."""
+    found = []
+    for clause in town.children:
+        if clause.dep_ != "relcl" or not any(
+            c.lower_ == "where" for c in clause.children if c.dep_ == "advmod"
+        ):
+            continue
+        for subject in clause.children:
+            if subject.dep_ in ("nsubj", "nsubjpass") and types.get(subject.i) == "FAC":
+                found.append(reading.entity_at[subject.i])
+    return found
 
 
 def _opposed(token: Token) -> bool:
