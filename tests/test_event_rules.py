@@ -748,3 +748,27 @@ def test_an_attack_on_a_building_happens_where_the_article_puts_it(
     extractor: Extractor, paragraphs: tuple[str, ...], place: str
 ) -> None:
     assert one(read(extractor, *paragraphs), "ASSAULT").place == place
+
+
+def test_the_launch_named_again_with_who_oversaw_it_is_the_same_launch(
+    extractor: Extractor,
+) -> None:
+    result = read(
+        extractor,
+        "North Korea fired an intercontinental ballistic missile on Friday.",
+        "Leader Kim Jong Un oversaw the launch, state media said.",
+    )
+    launch = one(result, "WEAPONS_TEST")
+    assert {"ref:north-korea", "ref:kim-jong-un"} <= set(launch.actors)
+
+
+def test_a_participle_after_the_missile_tells_where_it_was_launched(
+    extractor: Extractor,
+) -> None:
+    result = read(
+        extractor,
+        "North Korea fired an intercontinental ballistic missile on Friday.",
+        "The new-type ICBM Hwasongpho-17, launched at Pyongyang International Airport,"
+        " flew 999 km.",
+    )
+    assert one(result, "WEAPONS_TEST").place == "ref:pyongyang-airport"

@@ -39,7 +39,8 @@ def _compatible(a: Candidate, b: Candidate, entities: dict[str, ArticleEntity]) 
     if x.event_type != y.event_type or a.summit != b.summit:
         return False
     if x.modality != y.modality and not (
-        b.anaphoric and REALITY.get(x.modality) == REALITY.get(y.modality) == "happened"
+        (b.anaphoric or b.definite)
+        and REALITY.get(x.modality) == REALITY.get(y.modality) == "happened"
     ):
         # "The missile was launched from near Pyongyang, according to the JCS": what
         # points back to a launch already asserted is that launch, also when reported.
@@ -122,7 +123,7 @@ def merge_within(
                         (m for m in reversed(compatible) if m.speaker in (None, candidate.speaker)),
                         None,
                     )
-            elif candidate.anaphoric and compatible:
+            elif (candidate.anaphoric or candidate.definite) and compatible:
                 # "the talks": the last such event named, the one the news is about
                 # before one told as earlier ("three days after it launched ...").
                 current = [m for m in compatible if not m.background]

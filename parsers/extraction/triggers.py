@@ -200,9 +200,12 @@ def _meets(trigger: Trigger, token: Token, entity_type_at: dict[int, str]) -> bo
         return True
     if trigger.objects and any(
         lemma_of(o) in trigger.objects or lemma_of(o).split("-")[0] in trigger.objects
-        for o in objects
+        for o in (
+            *objects,
+            *(c for o in objects for c in o.children if c.dep_ == "compound"),
+        )
     ):
-        return True  # "a missile", "a Hwasong-18"
+        return True  # "a missile", "a Hwasong-18", "the ICBM Hwasongpho-17"
     if trigger.object_types and any(
         entity_type_at.get(o.i) in trigger.object_types for o in objects
     ):
@@ -267,8 +270,10 @@ def objects_of(token: Token) -> list[Token]:
     """A verb's direct objects (or, passive, its subjects); a noun's "of" objects."""
     if token.pos_ in ("VERB", "AUX"):
         found = [c for c in token.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
-        if token.dep_ == "acl" and token.tag_ == "VBN":
-            found.append(token.head)  # "the missile fired from Sunan"
+        # "the missile fired from Sunan": a participle after a noun (which the model
+        # sometimes tags as a past tense) is done to that noun.
+        if token.dep_ == "acl" and token.tag_ in ("VBN", "VBD"):
+            found.append(token.head)
         # "cut off the hotlines": the object may hang on the particle's phrase.
         for child in token.children:
             if child.dep_ == "prt":
