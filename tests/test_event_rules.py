@@ -772,3 +772,13 @@ def test_a_participle_after_the_missile_tells_where_it_was_launched(
         " flew 999 km.",
     )
     assert one(result, "WEAPONS_TEST").place == "ref:pyongyang-airport"
+
+
+def test_the_two_countries_counts_states_named_by_their_adjective(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Washington has stayed out of the dispute.",
+        "South Korean courts ordered Japanese firms to compensate the victims.",
+        "Tokyo wants arbitration under an agreement signed by the two countries in 1965.",
+    )
+    assert set(one(result, "AGREE").actors) == {"ref:japan", "ref:south-korea"}

@@ -155,6 +155,8 @@ class EventFinder:
         for token, trigger in found:
             if token.dep_ == "appos" and positions.get(token.head.i) == trigger.event_type:
                 continue  # "Tuesday's launch, the North's first ICBM test": one event
+            if token.dep_ == "acl" and positions.get(token.head.i) == trigger.event_type:
+                continue  # "an agreement signed by both": the noun reports it
             predicate = predicate_of(
                 token, trigger.event_type, self.book.support_verbs | trigger.governors
             )

@@ -123,6 +123,8 @@ class Referents:
         self.people: dict[int, list[tuple[int, str]]] = {}
         # Every name in order (paragraph, position, entity): for "the two leaders".
         self.named: list[tuple[int, int, str]] = []
+        # The same for nationality adjectives, found when first asked for.
+        self._nationalities: list[tuple[int, int, str]] | None = None
         for mention in mentions:
             if mention.nested:
                 continue
@@ -256,6 +258,17 @@ class Referents:
                     return state
         return None
 
+    def _states_by_nationality(self) -> list[tuple[int, int, str]]:
+        """(paragraph, position, state) of every nationality adjective of the article."""
+        if self._nationalities is None:
+            self._nationalities = []
+            for seq, reading in self.readings.items():
+                for ent in reading.doc.ents:
+                    actor_id = self.index.demonyms.get(ent.text.lower())
+                    if ent.label_ == "NORP" and actor_id is not None:
+                        self._nationalities.append((seq, ent.start_char, f"ref:{actor_id}"))
+        return self._nationalities
+
     def _demonym(self, token: Token) -> str | None:
         """ "North Korean" -> North Korea: the state of a nationality adjective."""
         phrase = " ".join(t.lower_ for t in token.subtree if t.ent_type_ == "NORP")
@@ -365,9 +378,16 @@ class Referents:
             return []
         wanted = _COLLECTIVE_NOUNS[token.lemma_.lower()]
         seen: list[str] = []
-        for seq, start, key in reversed(self.named):
+        named = self.named
+        if wanted == "GPE":
+            # "rulings of South Korean courts for Japanese firms ... the two countries":
+            # a nationality adjective names its state too.
+            named = sorted([*named, *self._states_by_nationality()])
+        for seq, start, key in reversed(named):
             if (seq, start) >= (reading.seq, token.idx):
                 continue
+            if key not in self.entities:  # a state named only by its adjective
+                key = self.state_entity(key.removeprefix("ref:"))
             entity = self.entities[key]
             if wanted == "GPE" and entity.type == "PERSON":
                 # "Choe held talks with Wang. The two sides ...": the states they act for.
