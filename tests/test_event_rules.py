@@ -782,3 +782,15 @@ def test_the_two_countries_counts_states_named_by_their_adjective(extractor: Ext
         "Tokyo wants arbitration under an agreement signed by the two countries in 1965.",
     )
     assert set(one(result, "AGREE").actors) == {"ref:japan", "ref:south-korea"}
+
+
+def test_a_given_name_spelled_like_a_preposition_keeps_the_subject_whole(
+    extractor: Extractor,
+) -> None:
+    # Split at the hyphen, "Moon Jae - in" reads "in" as a preposition: Moon was lost.
+    result = read(
+        extractor,
+        "South Korean President Moon Jae-in and North Korean leader Kim Jong Un signed"
+        " the joint declaration on Wednesday.",
+    )
+    assert {"ref:moon-jae-in", "ref:kim-jong-un"} <= set(one(result, "AGREE").actors)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -74,6 +75,13 @@ WHOLE_WORDS: dict[str, str] = {
 GLUED_BRACKETS = r"(?<=[A-Za-z])[()](?=[A-Za-z])"
 
 
+# Korean given names whose second syllable is spelled like an English preposition
+# ("Moon Jae-in"): split at the hyphen, "in" is read as a preposition and the parse of the
+# whole sentence goes wrong (the subject is lost). Other hyphenated names ("Kim Yo-jong")
+# parse well split, and the entity model finds them better so: only these are kept whole.
+HYPHENATED_GIVEN_NAME = r"^[A-Z][a-z]{1,5}-(?:in|on|an)$"
+
+
 @functools.cache
 def load_pipeline() -> Language:
     """The model, loaded once a process, with only the components extraction uses."""
@@ -88,6 +96,7 @@ def load_pipeline() -> Language:
         nlp.tokenizer.add_special_case(word, [{ORTH: word}])
     infixes = [*nlp.Defaults.infixes, GLUED_BRACKETS]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.tokenizer.token_match = re.compile(HYPHENATED_GIVEN_NAME).match
     nlp.add_pipe(SENTENCE_GUARD, before="parser")
     return nlp
 
@@ -119,7 +128,9 @@ def model_id() -> str:
     it: an analysis made by another model is not reused."""
     meta = json.loads(resources.files(MODEL_NAME).joinpath("meta.json").read_text("utf-8"))
     # The tokenizer's own additions change what the model reads: part of its identity.
-    words = hashlib.sha256("\n".join([*WHOLE_WORDS, GLUED_BRACKETS]).encode()).hexdigest()[:6]
+    words = hashlib.sha256(
+        "\n".join([*WHOLE_WORDS, GLUED_BRACKETS, HYPHENATED_GIVEN_NAME]).encode()
+    ).hexdigest()[:6]
     # So do the sentence ends the parser is held to.
     ends = hashlib.sha256("".join(sorted(SENTENCE_ENDS)).encode()).hexdigest()[:6]
     return f"{meta['lang']}_{meta['name']}-{meta['version']}+tok.{words}+sents.{ends}"
