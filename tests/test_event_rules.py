@@ -794,3 +794,18 @@ def test_a_given_name_spelled_like_a_preposition_keeps_the_subject_whole(
         " the joint declaration on Wednesday.",
     )
     assert {"ref:moon-jae-in", "ref:kim-jong-un"} <= set(one(result, "AGREE").actors)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        # two leaders: a summit, whatever the word
+        ("Xi Jinping held talks with Kim Jong Un in Pyongyang on Thursday.", "summit"),
+        # two foreign ministers "meeting": talks, not a summit
+        ("Wang Yi met his North Korean counterpart Choe Son Hui in Beijing on Friday.", "talks"),
+    ],
+)
+def test_who_meets_says_whether_a_meeting_is_a_summit(
+    extractor: Extractor, sentence: str, kind: str
+) -> None:
+    assert one(read(extractor, sentence, day=date(2024, 3, 29)), "MEETING").kind == kind

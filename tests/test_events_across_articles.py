@@ -186,3 +186,17 @@ def test_an_undated_meeting_of_two_parties_still_joins() -> None:
         ]
     )
     assert len(events) == 1
+
+
+def test_an_event_is_placed_where_most_reports_put_it() -> None:
+    # The first report names the island of the venue; the other two give the city.
+    day = date(2018, 6, 12)
+    events = resolve_events(
+        [
+            record("a", 0, "MEETING", day, "ref:sentosa-island", "SGP", ("ref:united-states",)),
+            record("b", 0, "MEETING", day, "ref:singapore", "SGP", ("ref:united-states",)),
+            record("c", 0, "MEETING", day, "ref:singapore", "SGP", ("ref:united-states",)),
+        ]
+    )
+    assert len(events) == 1
+    assert events[0].place == "ref:singapore"

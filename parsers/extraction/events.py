@@ -275,9 +275,15 @@ class EventFinder:
             summary="",
         )
         # "summit talks", "a summit meeting": talks of leaders.
-        summit = trigger.kind == "summit" or any(
+        named_summit = lemma_of(token) == "summit" or any(
             c.dep_ in ("compound", "amod") and c.lemma_.lower() == "summit" for c in token.children
         )
+        summit = named_summit or trigger.kind == "summit"
+        people = [k for k in actors if context.referents.entities[k].type == "PERSON"]
+        if trigger.event_type == "MEETING" and not named_summit and len(people) >= 2:
+            # Who meets says what kind of meeting it is, whatever the word: two leaders
+            # "holding talks" hold a summit; two foreign ministers "meeting" do not.
+            summit = sum(self.states.leads(k, context.day) for k in people) >= 2
         if trigger.event_type == "MEETING":
             event.kind = "summit" if summit else "talks"
         # "issued a statement", "in her statement": a statement is merged per speaker.

@@ -49,6 +49,7 @@ from parsers.extraction.name_words import NameWords
 from parsers.extraction.names import name_key
 from parsers.extraction.reference import Actor, Reference
 from parsers.extraction.romanization import place_name_key, romanization_key
+from parsers.extraction.states import leads_on
 
 MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
@@ -385,7 +386,7 @@ class MentionFinder:
     def _leader(self, word: str, day: date | None) -> Actor | None:
         leaders = self._leaders.get(word.lower(), [])
         if day is not None:
-            leaders = [a for a in leaders if _leads_on(a, day, self.words.leader_titles)]
+            leaders = [a for a in leaders if leads_on(a, day, self.words.leader_titles)]
         return leaders[0] if len(leaders) == 1 else None
 
     # -- entities and mentions -----------------------------------------------------------
@@ -561,13 +562,3 @@ def _acts_as_state(token: Token) -> bool:
         if word == "to":
             return preposition.head.lemma_.lower() not in _MOTION_VERBS
     return False
-
-
-def _leads_on(actor: Actor, day: date, leader_titles: frozenset[str]) -> bool:
-    iso = day.isoformat()
-    return any(
-        office.title.lower() in leader_titles
-        and office.start[: len(iso)] <= iso[: len(office.start)]
-        and (office.end is None or iso[: len(office.end)] <= office.end)
-        for office in actor.offices
-    )

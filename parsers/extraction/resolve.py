@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 from bisect import insort
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -94,7 +94,13 @@ class ResolvedEvent:
 
     @property
     def place(self) -> str | None:
-        return self.state.place
+        """Where most reports say it happened (of as many, the first placed): one outlet's
+        hotel or island is less often named than the city all the others give."""
+        named = [m.place for m in self.members if m.place]
+        if not named:
+            return None
+        counts = Counter(named)
+        return max(named, key=counts.__getitem__)
 
     @property
     def head(self) -> EventRecord:

@@ -10,7 +10,7 @@ from datetime import date
 
 from parsers.extraction.model import ArticleEntity
 from parsers.extraction.name_words import NameWords
-from parsers.extraction.reference import Reference
+from parsers.extraction.reference import Actor, Reference
 
 
 class StateIndex:
@@ -19,6 +19,7 @@ class StateIndex:
 
     def __init__(self, reference: Reference, words: NameWords) -> None:
         self.reference = reference
+        self.leader_titles = words.leader_titles
         self.demonyms = {
             word: actor_id
             for word, actor_id in words.demonyms.items()
@@ -72,6 +73,16 @@ class StateIndex:
         ]
         return min(holders)[1] if holders else None
 
+    def leads(self, key: str, day: date | None) -> bool:
+        """Whether the entity is a reference person who leads a state or its ruling party
+        (on the day, when known)."""
+        actor = self.reference.actors.get(key.removeprefix("ref:"))
+        if actor is None or actor.type != "PERSON":
+            return False
+        if day is None:
+            return any(o.title.lower() in self.leader_titles for o in actor.offices)
+        return leads_on(actor, day, self.leader_titles)
+
     def is_state(self, key: str) -> bool:
         return key.removeprefix("ref:") in self.state_ids
 
@@ -115,3 +126,14 @@ class StateIndex:
                     return state
             i += 1
         return None
+
+
+def leads_on(actor: Actor, day: date, leader_titles: frozenset[str]) -> bool:
+    """Whether the person held an office of a leader on the day."""
+    iso = day.isoformat()
+    return any(
+        office.title.lower() in leader_titles
+        and office.start[: len(iso)] <= iso[: len(office.start)]
+        and (office.end is None or iso[: len(office.end)] <= office.end)
+        for office in actor.offices
+    )
