@@ -200,3 +200,19 @@ def test_an_event_is_placed_where_most_reports_put_it() -> None:
     )
     assert len(events) == 1
     assert events[0].place == "ref:singapore"
+
+
+def test_an_undated_report_joins_the_one_dated_event_it_fits() -> None:
+    # "m" cannot be the Singapore summit (it was in Hanoi); "n" fits both the dated
+    # summit and m's undated meeting: the one dated event it fits is what it tells of.
+    people = ("ref:donald-trump", "ref:kim-jong-un")
+    events = resolve_events(
+        [
+            record("x", 0, "MEETING", date(2018, 6, 12), "ref:singapore", "SGP", people=people),
+            record("m", 0, "MEETING", place="ref:hanoi", country="VNM", people=people),
+            record("n", 0, "MEETING", people=people),
+        ]
+    )
+    joined = next(e for e in events if "n" in e.articles)
+    assert joined.articles == {"x", "n"}
+    assert joined.date == EventDate(date(2018, 6, 12), "day")

@@ -261,17 +261,20 @@ class SqlStore:
             ),
             -- Per key, the earliest change that has it: the most reports come after it.
             earliest AS (
-                SELECT DISTINCT ON (h) hash(key) AS h, key, since_rank, since_id
+                SELECT DISTINCT ON (h) hash(key) AS h, key, since_rank, since_id,
+                       bool_or(dated) OVER (PARTITION BY hash(key)) AS dated
                 FROM changed_keys ORDER BY h, since_rank DESC, since_id
             ),
-            -- Reports a changed event could fit now: dated ones (a new first fit), and
-            -- undated ones that fitted at most one event; with the keys they share.
+            -- Reports a changed event could fit now: dated ones (a new first fit),
+            -- undated ones that fitted at most one event, and any undated one where the
+            -- event is dated (an undated report joins the one dated event it fits);
+            -- with the keys they share.
             could_fit AS (
                 SELECT r.article_event_id, c.key
                 FROM earliest c
                 JOIN resolution_report_keys k USING (h)
                 JOIN resolution_reports r ON r.article_event_id = k.article_event_id
-                WHERE (r.rank > 0 OR r.accepted_second IS NULL) AND {_AFTER}
+                WHERE (r.rank > 0 OR r.accepted_second IS NULL OR c.dated) AND {_AFTER}
             )
             SELECT article_event_id, NULL FROM in_or_accepting
             UNION ALL SELECT article_event_id, key FROM could_fit
@@ -367,7 +370,7 @@ def _changes(changes: Sequence[Changed]) -> pa.Table:
 
 
 def _change_keys(changes: Sequence[Changed]) -> pa.Table:
-    ranks, ids, keys = [], [], []
+    ranks, ids, keys, dated = [], [], [], []
     for change in changes:
         if change.keys is None:
             continue
@@ -375,10 +378,12 @@ def _change_keys(changes: Sequence[Changed]) -> pa.Table:
             ranks.append(-change.since[0])
             ids.append(change.since[1])
             keys.append(keyed(change.kind, key))
+            dated.append(change.keys.date.value is not None)
     return pa.table(
         {
             "since_rank": pa.array(ranks, pa.int8()),
             "since_id": pa.array(ids, pa.string()),
             "key": pa.array(keys, pa.string()),
+            "dated": pa.array(dated, pa.bool_()),
         }
     )

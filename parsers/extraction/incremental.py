@@ -120,7 +120,7 @@ class Store(Protocol):
     def affected_by(self, changes: Sequence[Changed], exclude: Collection[str]) -> list[Affected]:
         """Stored reports placed after a change whose decision it could alter: those in
         the changed event or accepting it, and those the event `could_fit` now (undated
-        ones only when they had fitted at most one event)."""
+        ones only when they had fitted at most one event, or the event is dated)."""
 
 
 @dataclass(slots=True)
@@ -387,7 +387,7 @@ class _Walk:
         """Whether a change alters a stored report's decision: an event it joined or
         accepted no longer fits it, or a changed event now fits it where its decision
         reads it (before the event a dated report joined; as one more fit of an undated
-        report that had at most one)."""
+        report that had at most one, or as a dated fit of an undated report)."""
         record, placement = affected.record, affected.placed.placement
         self.lookups.load_members(affected.involved | affected.could_fit)
         for event in affected.involved:

@@ -57,15 +57,23 @@ def decide(record: EventRecord, candidates: Iterable[tuple[str, EventState]]) ->
 
     Candidates may be any superset of the events the rule accepts; they are read only as
     far as the decision needs (first fit for a dated report, a second fit for an undated
-    one), so a caller can page through a long list.
+    one, or the end of the dated events after one fit), so a caller can page through a
+    long list.
     """
     if not can_join_anything(record):
         return Decision(None, ())
     dated = record.date.value is not None
     accepted: list[str] = []
+    accepted_dated = False
     for key, state in candidates:
+        if not dated and accepted_dated and state.date.value is None:
+            # Dated events are founded first: past them, the one dated event an undated
+            # report fits is the happening it tells of; the undated events it also fits
+            # are other reports that could not be dated (and may be of that very one).
+            break
         if fits(state, record):
             accepted.append(key)
+            accepted_dated = state.date.value is not None
             if dated or len(accepted) > 1:
                 break
     if dated:
