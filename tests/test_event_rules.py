@@ -809,3 +809,16 @@ def test_who_meets_says_whether_a_meeting_is_a_summit(
     extractor: Extractor, sentence: str, kind: str
 ) -> None:
     assert one(read(extractor, sentence, day=date(2024, 3, 29)), "MEETING").kind == kind
+
+
+def test_which_it_said_is_said_by_the_subject_of_the_sentence(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "The U.S. mission to the United Nations said the council would meet on Monday.",
+        "North Korea conducted its sixth nuclear test on Sunday - in violation of UN"
+        " resolutions - which it said was an advanced hydrogen bomb.",
+    )
+    statements = [e for e in result.events if e.event_type == "STATEMENT"]
+    said = [e for e in statements if "hydrogen bomb" in e.summary]
+    assert len(said) == 1 and set(said[0].actors) == {"ref:north-korea"}
+    assert not said[0].summary.lower().startswith("which")

@@ -321,10 +321,14 @@ class EventFinder:
         """A state, an organization or an official speaking: a STATEMENT, unless what
         they say reports what others did ("Seoul said Pyongyang rejected the offer"):
         then the news is that event, not the saying."""
-        if verb.dep_ in ("relcl", "acl", "amod"):
+        if verb.dep_ in ("acl", "amod"):
             return None
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
         if not subjects:
+            return None
+        if verb.dep_ == "relcl" and any(s.tag_ in ("WDT", "WP") for s in subjects):
+            # "officials who said": a description; "a test which it said was a hydrogen
+            # bomb" is the saying of the relative clause's own subject.
             return None
         if lemma_of(verb) == "tell" and not any(
             c.dep_ in ("dobj", "dative") and lemma_of(c) in self.book.audiences

@@ -455,7 +455,10 @@ class Referents:
             and token.dep_ == "nsubj"
             and lemma_of(token.head) in self.speech_verbs
         ):
-            speaker = self._last_speaker(token, reading, word)
+            # "North Korea conducted a test, which it said was ...": the sentence's own
+            # subject first; else "It added": the one who spoke last.
+            subject = self._clause_subject(token, reading) if word == "it" else None
+            speaker = subject or self._last_speaker(token, reading, word)
             if speaker is not None:
                 return speaker
         if word in ("it", "its"):
@@ -482,6 +485,9 @@ class Referents:
                 return None
             head = head.head
             if head.pos_ not in ("VERB", "AUX"):
+                continue
+            if head == token.head and token.dep_ == "nsubj":
+                # Its own clause says nothing of it: "a test, which it said was ...".
                 continue
             # "X fired ..., the JCS said, three days after it launched": not the speaker
             # but the subject of what is said.

@@ -136,12 +136,18 @@ def summarize(
                 keep |= _phrase(subject, entity_at)
         keep |= _phrase(trigger, entity_at) if trigger.i not in keep else set()
     tokens = [trigger.doc[i] for i in sorted(keep)]
+    # "which it said was a hydrogen bomb": the relative word points out of the line.
+    while tokens and tokens[0].lower_ in _RELATIVE_WORDS and tokens[0].tag_ in ("WDT", "WP"):
+        tokens = tokens[1:]
     if len(tokens) > _MAX_WORDS:
         tokens = _shortened(tokens, trigger)
     words = _render(tokens, entities, entity_at, pronoun)
     if len(words.split()) < 3:
         return _fallback(event, entities)
     return words[:1].upper() + words[1:]
+
+
+_RELATIVE_WORDS = frozenset({"which", "that", "who", "whom"})
 
 
 def _clause(verb: Token, entity_at: list[str | None]) -> set[int]:
