@@ -822,3 +822,20 @@ def test_which_it_said_is_said_by_the_subject_of_the_sentence(extractor: Extract
     said = [e for e in statements if "hydrogen bomb" in e.summary]
     assert len(said) == 1 and set(said[0].actors) == {"ref:north-korea"}
     assert not said[0].summary.lower().startswith("which")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "South Korea countered with a proposal to create a joint fund.",
+        "Seoul came up with a proposal for talks.",
+    ],
+)
+def test_who_answers_with_a_proposal_makes_it(extractor: Extractor, sentence: str) -> None:
+    assert one(read(extractor, sentence), "PROPOSE").actors == {"ref:south-korea": "source"}
+
+
+def test_who_agrees_with_a_proposal_did_not_make_it(extractor: Extractor) -> None:
+    assert (
+        "ref:japan" not in one(read(extractor, "Tokyo agreed with the proposal."), "PROPOSE").actors
+    )

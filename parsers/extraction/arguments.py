@@ -59,6 +59,11 @@ _STEPS = 4
 _VISITING = frozenset({"visit", "tour"})
 # A verb and preposition whose subject takes part in the event its object names.
 _PRESIDING = frozenset({("preside", "over"), ("participate", "in"), ("take", "in")})
+# Verbs whose subject does what their "with" names: "countered with a proposal",
+# "responded with sanctions", "came up with a plan".
+_ANSWERING_WITH = frozenset(
+    {"counter", "respond", "reply", "retaliate", "react", "answer", "come", "follow", "hit"}
+)
 # Verbs whose subject receives what was said to it: not the one who said it.
 _RECEIVING = frozenset({"accept", "reject", "refuse", "resist", "welcome", "receive"})
 
@@ -104,6 +109,8 @@ def predicate_of(
             if event_type in SPOKEN and lemma_of(verb) in _RECEIVING:
                 return trigger  # "rejected the proposal": someone else proposed
             return verb if lemma_of(verb) in support_verbs else trigger
+        if preposition == "with" and lemma_of(verb) in _ANSWERING_WITH:
+            return verb
         if (
             preposition not in _TAKING_PART.get(event_type, ())
             and (
