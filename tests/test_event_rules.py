@@ -839,3 +839,17 @@ def test_who_agrees_with_a_proposal_did_not_make_it(extractor: Extractor) -> Non
     assert (
         "ref:japan" not in one(read(extractor, "Tokyo agreed with the proposal."), "PROPOSE").actors
     )
+
+
+def test_launches_listed_after_including_are_events_of_their_own(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "North Korea conducted a nuclear test last year and has continued to launch"
+        " ballistic missiles in the interim, including two intercontinental ballistic"
+        " missiles into the East Sea in July.",
+        day=date(2017, 9, 3),
+    )
+    launches = [e for e in result.events if e.event_type == "WEAPONS_TEST"]
+    july = [e for e in launches if e.date == EventDate(date(2017, 7, 1), "month")]
+    assert len(july) == 1 and july[0].place == "ref:east-sea"
+    assert july[0].actors == {"ref:north-korea": "source"}

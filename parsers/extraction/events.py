@@ -172,6 +172,9 @@ class EventFinder:
             )
             if candidate is not None:
                 candidates.append(candidate)
+                candidates.extend(
+                    self._instances(candidate, token, trigger, reading, sent, types, dates)
+                )
         for token in sent:
             if lemma_of(token) in self.book.speech_verbs and token.pos_ == "VERB":
                 statement = self._statement(
@@ -383,6 +386,58 @@ class EventFinder:
             anaphoric=False,
             speaker=speakers[0],
         )
+
+    def _instances(
+        self,
+        candidate: Candidate,
+        token: Token,
+        trigger: Trigger,
+        reading: Reading,
+        sent: Span,
+        types: dict[int, str],
+        dates: list[tuple[int, EventDate]],
+    ) -> list[Candidate]:
+        """ "has continued to launch missiles, including two ICBMs into the Sea of Japan in
+        July": each thing listed after "including" with a place or a time of its own is
+        one of the events the clause sums up."""
+        if not trigger.objects or token.pos_ != "VERB":
+            return []
+        found = []
+        for head in (token, *token.ancestors):
+            for prep in head.children:
+                if prep.dep_ != "prep" or prep.lower_ != "including":
+                    continue
+                for thing in _objects_of_including(prep):
+                    if not _names_one_of(thing, trigger.objects):
+                        continue
+                    instance = _instance_of(candidate, thing, prep, reading, sent, types, dates)
+                    place = self._place(
+                        instance[1], reading, types, trigger.event_type, {}
+                    )
+                    if place is None and instance[0].value is None:
+                        continue  # nothing of its own: the clause already tells it
+                    event = ArticleEvent(
+                        event_type=candidate.event.event_type,
+                        trigger=token.text.lower(),
+                        modality=candidate.event.modality,
+                        date=instance[0],
+                        place=place,
+                        actors=dict(candidate.event.actors),
+                        mentions=list(candidate.event.mentions),
+                        summary="",
+                    )
+                    found.append(
+                        Candidate(
+                            event,
+                            EventOrigin(reading, thing.i, candidate.origin.predicate),
+                            summit=False,
+                            month_hint=instance[0].month_hint,
+                            anaphoric=False,
+                        )
+                    )
+            if head.dep_ not in ("xcomp", "conj"):
+                break
+        return found
 
     # -- place and date ------------------------------------------------------------------
     def _place(
@@ -712,6 +767,48 @@ def _standing_where(town: Token, reading: Reading, types: dict[int, str]) -> lis
             if subject.dep_ in ("nsubj", "nsubjpass") and types.get(subject.i) == "FAC":
                 found.append(reading.entity_at[subject.i])
     return found
+
+
+def _objects_of_including(prep: Token) -> list[Token]:
+    return [t for pobj in prep.children if pobj.dep_ == "pobj" for t in (pobj, *pobj.conjuncts)]
+
+
+def _names_one_of(thing: Token, objects: frozenset[str]) -> bool:
+    """ "two intercontinental ballistic missiles": the thing the trigger is done to."""
+    words = [thing, *(c for c in thing.children if c.dep_ == "compound")]
+    return any(
+        w.lemma_.lower() in objects or w.lemma_.lower().split("-")[0] in objects for w in words
+    )
+
+
+def _instance_of(
+    candidate: Candidate,
+    thing: Token,
+    prep: Token,
+    reading: Reading,
+    sent: Span,
+    types: dict[int, str],
+    dates: list[tuple[int, EventDate]],
+) -> tuple[EventDate, list[tuple[str, Token]]]:
+    """The date and the places a listed thing is given: its own prepositions, or those
+    that follow it on "including" before the next thing."""
+    holders = [thing, prep] if thing.head == prep else [thing]
+    places: list[tuple[str, Token]] = []
+    span_end = thing.i
+    for holder in holders:
+        for child in holder.children:
+            if child.dep_ != "prep" or child.i < thing.i:
+                continue
+            if holder is prep and any(
+                c.i > thing.i and c.i < child.i for c in thing.conjuncts
+            ):
+                continue  # belongs to a later thing of the list
+            span_end = max(span_end, child.right_edge.i)
+            places.extend((child.lower_, t) for t in child.children if t.dep_ == "pobj")
+    start = sent.doc[thing.left_edge.i].idx - sent.start_char
+    end = sent.doc[span_end].idx + len(sent.doc[span_end]) - sent.start_char
+    when = next((value for position, value in dates if start <= position < end), UNKNOWN_DATE)
+    return when, places
 
 
 def _opposed(token: Token) -> bool:
