@@ -411,9 +411,7 @@ class EventFinder:
                     if not _names_one_of(thing, trigger.objects):
                         continue
                     instance = _instance_of(candidate, thing, prep, reading, sent, types, dates)
-                    place = self._place(
-                        instance[1], reading, types, trigger.event_type, {}
-                    )
+                    place = self._place(instance[1], reading, types, trigger.event_type, {})
                     if place is None and instance[0].value is None:
                         continue  # nothing of its own: the clause already tells it
                     event = ArticleEvent(
@@ -799,9 +797,7 @@ def _instance_of(
         for child in holder.children:
             if child.dep_ != "prep" or child.i < thing.i:
                 continue
-            if holder is prep and any(
-                c.i > thing.i and c.i < child.i for c in thing.conjuncts
-            ):
+            if holder is prep and any(c.i > thing.i and c.i < child.i for c in thing.conjuncts):
                 continue  # belongs to a later thing of the list
             span_end = max(span_end, child.right_edge.i)
             places.extend((child.lower_, t) for t in child.children if t.dep_ == "pobj")
