@@ -853,3 +853,14 @@ def test_launches_listed_after_including_are_events_of_their_own(extractor: Extr
     july = [e for e in launches if e.date == EventDate(date(2017, 7, 1), "month")]
     assert len(july) == 1 and july[0].place == "ref:east-sea"
     assert july[0].actors == {"ref:north-korea": "source"}
+
+
+def test_what_is_done_during_a_dated_meeting_happened_that_day(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "North Korea's parliament held a plenary meeting on Monday.",
+        "During the meeting, Kim Jong Un rejected any reunification with South Korea.",
+    )
+    meeting = one(result, "MEETING")
+    assert meeting.date.precision == "day"
+    assert one(result, "REJECT").date == meeting.date

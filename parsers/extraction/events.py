@@ -481,13 +481,9 @@ class EventFinder:
 
 
 def _date_from_statements(candidates: list[Candidate]) -> None:
-    """ "In the statement, she rejected the proposal": what a statement says happened
-    when the statement was made."""
-    statements = {
-        (id(c.origin.reading), c.origin.trigger): c
-        for c in candidates
-        if c.event.event_type == "STATEMENT"
-    }
+    """ "In the statement, she rejected the proposal", "demanded it during a meeting
+    on Monday": what is done in or during an event happened when that event did."""
+    statements = {(id(c.origin.reading), c.origin.trigger): c for c in candidates}
     for candidate in candidates:
         event = candidate.event
         if event.date.value is not None or candidate.merged_into is not None:
