@@ -864,3 +864,15 @@ def test_what_is_done_during_a_dated_meeting_happened_that_day(extractor: Extrac
     meeting = one(result, "MEETING")
     assert meeting.date.precision == "day"
     assert one(result, "REJECT").date == meeting.date
+
+
+def test_who_denounces_drills_takes_no_part_in_them(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Kim Yo-jong denounced the ongoing Freedom Shield exercise between South Korea"
+        " and the United States.",
+    )
+    drills = one(result, "MILITARY_EXERCISE")
+    assert set(drills.actors) == {"ref:south-korea", "ref:united-states"}
+    # "ongoing": under way in the article's month
+    assert drills.date == EventDate(date(2024, 3, 1), "month")

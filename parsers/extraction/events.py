@@ -220,7 +220,11 @@ class EventFinder:
                     actors.setdefault(key, role_here)
 
         take(found.sources, "source")
-        if not actors and (symmetric or token.dep_ in ("conj", "xcomp", "advcl")):
+        if (
+            not actors
+            and (symmetric or token.dep_ in ("conj", "xcomp", "advcl"))
+            and not _spoken_of(token, predicate, self.book.support_verbs)
+        ):
             # "during a parliamentary meeting", "fired a missile and warned Seoul": who
             # acts is named further up the sentence.
             for level in found.outer_sources:
@@ -265,6 +269,9 @@ class EventFinder:
             and (reading.seq, sentence_index) == context.lede
         ):
             when = _lede_date(sent, token, predicate, dates, context)
+        if when.value is None and context.published is not None and _ongoing(token):
+            # "the ongoing Freedom Shield exercise": under way in the article's month.
+            when = EventDate(context.published.replace(day=1), "month")
         if mood == "asserted" and after_day(when, context.day):
             mood = "planned"
         event = ArticleEvent(
@@ -801,6 +808,32 @@ def _instance_of(
     end = sent.doc[span_end].idx + len(sent.doc[span_end]) - sent.start_char
     when = next((value for position, value in dates if start <= position < end), UNKNOWN_DATE)
     return when, places
+
+
+def _spoken_of(trigger: Token, predicate: Token, support_verbs: frozenset[str]) -> bool:
+    """ "denounced the ongoing drills", "blamed the tests on drills by the U.S.": a noun
+    in the object of a verb that only speaks of it; that verb's subject takes no part."""
+    if trigger != predicate or trigger.pos_ in ("VERB", "AUX"):
+        return False
+    token = trigger
+    for _ in range(6):
+        if token.dep_ in ("dobj", "obj"):
+            # "made an announcement on consultations with Seoul": who makes it takes part.
+            verb = token.head
+            return verb.pos_ in ("VERB", "AUX") and lemma_of(verb) not in support_verbs
+        if token.dep_ not in ("pobj", "prep", "conj", "compound", "amod", "appos"):
+            return False
+        token = token.head
+    return False
+
+
+_ONGOING = frozenset({"ongoing", "continuing", "underway"})
+
+
+def _ongoing(trigger: Token) -> bool:
+    """ "the ongoing drills", "drills that are underway"."""
+    words = [*trigger.children, *(c for c in trigger.head.children if trigger.dep_ == "nsubj")]
+    return any(w.lower_ in _ONGOING and w.dep_ in ("amod", "advmod", "acomp") for w in words)
 
 
 def _opposed(token: Token) -> bool:
