@@ -876,3 +876,17 @@ def test_who_denounces_drills_takes_no_part_in_them(extractor: Extractor) -> Non
     assert set(drills.actors) == {"ref:south-korea", "ref:united-states"}
     # "ongoing": under way in the article's month
     assert drills.date == EventDate(date(2024, 3, 1), "month")
+
+
+def test_the_ambassador_is_the_person_the_text_called_so(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "South Korea's Ambassador to the United States Cho Hyun-dong expressed regret on"
+        " Tuesday.",
+        "In a meeting with reporters in Washington on Tuesday, the ambassador denounced"
+        " Moscow's veto.",
+    )
+    accusation = one(result, "ACCUSE")
+    assert accusation.actors.get("txt:chohyontong") == "source"
+    assert accusation.actors.get("ref:russia") == "target"
+    assert accusation.place == "ref:washington"  # where the meeting was

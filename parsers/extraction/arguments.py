@@ -275,9 +275,10 @@ def _verb_arguments(trigger: Token, verb: Token, noun: bool, found: Arguments) -
             for grandchild in child.children:
                 if grandchild.dep_ == "prep":
                     _preposition(grandchild, found, source_by=False)
-    # "signed a statement at their meeting in Singapore": where the occasion was.
+    # "signed a statement at their meeting in Singapore", "in a meeting with reporters
+    # in Washington": where the occasion was.
     for child in verb.children:
-        if child.dep_ == "prep" and child.lower_ in ("at", "during"):
+        if child.dep_ == "prep" and child.lower_ in ("at", "during", "in"):
             for occasion in _objects_of_preposition(child):
                 for grandchild in occasion.children:
                     if grandchild.dep_ == "prep" and grandchild.lower_ in ("in", "at"):

@@ -157,7 +157,7 @@ class Referents:
         collective = self._collective(token, reading)
         if collective:
             return collective
-        described = self._described(token, reading)
+        described = self._described(token, reading) or self._described_person(token, reading)
         if described is not None:
             return [described]
         found: list[str] = []
@@ -360,6 +360,27 @@ class Referents:
             entity = self.entities[key]
             if entity.type == "ORG" and word in entity.name.lower().split():
                 return key
+        return None
+
+    def _described_person(self, token: Token, reading: Reading) -> str | None:
+        """ "the ambassador", "the envoy": the person named last, in this paragraph or
+        the two before, whom the text has called so."""
+        word = token.lemma_.lower()
+        if (
+            token.pos_ != "NOUN"
+            or word not in OFFICIAL_WORDS
+            or word in ("official", "officer", "diplomat", "sister")
+            or not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in token.children)
+            or any(c.dep_ in ("compound", "amod", "prep", "poss") for c in token.children)
+        ):
+            return None
+        for seq in range(reading.seq, max(reading.seq - 3, 0), -1):
+            people = self.people.get(seq, [])
+            if seq == reading.seq:
+                people = [(start, k) for start, k in people if start < token.idx]
+            for _, key in reversed(people):
+                if word in self.entities[key].descriptors:
+                    return key
         return None
 
     def _collective(self, token: Token, reading: Reading) -> list[str]:
