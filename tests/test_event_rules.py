@@ -881,8 +881,7 @@ def test_who_denounces_drills_takes_no_part_in_them(extractor: Extractor) -> Non
 def test_the_ambassador_is_the_person_the_text_called_so(extractor: Extractor) -> None:
     result = read(
         extractor,
-        "South Korea's Ambassador to the United States Cho Hyun-dong expressed regret on"
-        " Tuesday.",
+        "South Korea's Ambassador to the United States Cho Hyun-dong expressed regret on Tuesday.",
         "In a meeting with reporters in Washington on Tuesday, the ambassador denounced"
         " Moscow's veto.",
     )
