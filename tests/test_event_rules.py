@@ -889,3 +889,19 @@ def test_the_ambassador_is_the_person_the_text_called_so(extractor: Extractor) -
     assert accusation.actors.get("txt:chohyontong") == "source"
     assert accusation.actors.get("ref:russia") == "target"
     assert accusation.place == "ref:washington"  # where the meeting was
+
+
+def test_a_launching_drill_and_the_drill_after_it_are_one_launch(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "A launching drill of the intercontinental ballistic missile Hwasong-18 was"
+        " conducted on March 12 under the guidance of Kim Jong Un.",
+        "The drill was conducted by the Missile General Bureau, as South Korea and the"
+        " United States staged joint military drills.",
+        day=date(2024, 3, 13),
+    )
+    launch = one(result, "WEAPONS_TEST")
+    assert launch.actors.get("ref:kim-jong-un") == "source"
+    assert "ref:missile-general-bureau" in launch.actors
+    assert launch.date == EventDate(date(2024, 3, 12), "day")
+    assert "ref:missile-general-bureau" not in one(result, "MILITARY_EXERCISE").actors

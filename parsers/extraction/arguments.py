@@ -64,6 +64,8 @@ _PRESIDING = frozenset({("preside", "over"), ("participate", "in"), ("take", "in
 _ANSWERING_WITH = frozenset(
     {"counter", "respond", "reply", "retaliate", "react", "answer", "come", "follow", "hit"}
 )
+# Nouns of directing after "under": "under the guidance of Kim Jong Un".
+_DIRECTING = frozenset({"guidance", "leadership", "supervision", "direction", "auspices"})
 # Verbs whose subject receives what was said to it: not the one who said it.
 _RECEIVING = frozenset({"accept", "reject", "refuse", "resist", "welcome", "receive"})
 
@@ -285,6 +287,14 @@ def _verb_arguments(trigger: Token, verb: Token, noun: bool, found: Arguments) -
                         found.place.extend(
                             (grandchild.lower_, t) for t in _objects_of_preposition(grandchild)
                         )
+    # "was conducted under the guidance of Kim Jong Un": who directs it does it.
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ == "under":
+            for guidance in _objects_of_preposition(child):
+                if guidance.lemma_.lower() in _DIRECTING:
+                    for of in guidance.children:
+                        if of.dep_ == "prep" and of.lower_ == "of":
+                            found.sources.extend(_objects_of_preposition(of))
     # "fired a missile into the East Sea": the place may hang on the object.
     for child in verb.children:
         if child.dep_ in ("dobj", "obj") and child != trigger:

@@ -123,6 +123,7 @@ class EventFinder:
                 candidates.extend(
                     self._sentence_events(reading, sentence_index, sent, types, context)
                 )
+        _same_noun_same_event_type(candidates)
         merged = merge_within(candidates, entities)
         _date_from_statements(candidates)
         # Mentions merged first may now share a day or a place with another: once more.
@@ -485,6 +486,25 @@ class EventFinder:
             if best is None or rank < best[0]:
                 best = (rank, key)
         return best[1] if best else None
+
+
+def _same_noun_same_event_type(candidates: list[Candidate]) -> None:
+    """ "A launching drill of an ICBM ... The drill was conducted by ...": a noun that
+    points back with "the" names what it named before, a launch, not an exercise."""
+    named: dict[tuple[str, bool], str] = {}
+    for candidate in candidates:
+        token = candidate.origin.reading.doc[candidate.origin.trigger]
+        if token.pos_ != "NOUN":
+            continue
+        # "the drill" points back to a drill, "the drills" to drills.
+        lemma = (token.lemma_.lower(), token.tag_ == "NNS")
+        bare = not any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in token.children)
+        definite = any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in token.children)
+        earlier = named.get(lemma)
+        if definite and bare and earlier is not None:
+            candidate.event.event_type = earlier
+        else:
+            named[lemma] = candidate.event.event_type
 
 
 def _date_from_statements(candidates: list[Candidate]) -> None:
