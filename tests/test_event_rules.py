@@ -905,3 +905,10 @@ def test_a_launching_drill_and_the_drill_after_it_are_one_launch(extractor: Extr
     assert "ref:missile-general-bureau" in launch.actors
     assert launch.date == EventDate(date(2024, 3, 12), "day")
     assert "ref:missile-general-bureau" not in one(result, "MILITARY_EXERCISE").actors
+
+
+def test_a_launch_happens_at_its_launch_site_not_where_it_fell(extractor: Extractor) -> None:
+    result = read(
+        extractor, "North Korea fired two missiles from Wonsan into the East Sea on Friday."
+    )
+    assert one(result, "WEAPONS_TEST").place == "ref:wonsan"

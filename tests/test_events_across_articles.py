@@ -216,3 +216,15 @@ def test_an_undated_report_joins_the_one_dated_event_it_fits() -> None:
     joined = next(e for e in events if "n" in e.articles)
     assert joined.articles == {"x", "n"}
     assert joined.date == EventDate(date(2018, 6, 12), "day")
+
+
+def test_of_places_named_as_often_a_site_on_land_comes_before_open_water() -> None:
+    day = date(2024, 3, 15)
+    events = resolve_events(
+        [
+            record("a", 0, day=day, place="ref:east-sea"),
+            record("b", 0, day=day, place="ref:wonsan", country="PRK"),
+        ]
+    )
+    assert len(events) == 1
+    assert events[0].place == "ref:wonsan"

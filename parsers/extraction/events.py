@@ -483,6 +483,8 @@ class EventFinder:
             # As sure a preposition, a town or region before a building: "the office in
             # Kaesong", "the Capella Hotel on Sentosa Island" happen in the town first.
             rank = (_PLACE_RANK.get(word, 5), types.get(token.i) == "FAC")
+            if word == "from" and event_type == "WEAPONS_TEST":
+                rank = (0, rank[1])  # fired from Wonsan into the sea: the launch site
             if best is None or rank < best[0]:
                 best = (rank, key)
         return best[1] if best else None

@@ -102,13 +102,15 @@ class ResolvedEvent:
 
     @property
     def place(self) -> str | None:
-        """Where most reports say it happened (of as many, the first placed): one outlet's
-        hotel or island is less often named than the city all the others give."""
-        named = [m.place for m in self.members if m.place]
+        """Where most reports say it happened (of as many, one in a country, then the first
+        placed): one outlet's hotel or island is less often named than the city all the
+        others give."""
+        named = [(m.place, m.place_country is not None) for m in self.members if m.place]
         if not named:
             return None
-        counts = Counter(named)
-        return max(named, key=counts.__getitem__)
+        counts = Counter(place for place, _ in named)
+        # Of places named as often, one in a country (a launch site) before open water.
+        return max(named, key=lambda p: (counts[p[0]], p[1]))[0]
 
     @property
     def head(self) -> EventRecord:
