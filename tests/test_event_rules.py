@@ -912,3 +912,15 @@ def test_a_launch_happens_at_its_launch_site_not_where_it_fell(extractor: Extrac
         extractor, "North Korea fired two missiles from Wonsan into the East Sea on Friday."
     )
     assert one(result, "WEAPONS_TEST").place == "ref:wonsan"
+
+
+def test_a_proposal_made_on_a_day_is_of_that_day_when_the_parse_hangs_it_on_for(
+    extractor: Extractor,
+) -> None:
+    result = read(
+        extractor,
+        "Kim Yo Jong made public a press statement on March 27 in connection with the"
+        " proposal for talks made by the ROK's so-called unification minister on March 25.",
+        day=date(2024, 3, 27),
+    )
+    assert one(result, "PROPOSE").date == EventDate(date(2024, 3, 25), "day")

@@ -55,13 +55,24 @@ def event_date(
     begun = _under_since(trigger, placed)
     if begun is not None:
         return begun
+    # "the proposal for talks made by the minister on March 25": the parse may hang the
+    # participle on the noun after "for" or "of".
+    described = [trigger] + [
+        pobj
+        for prep in trigger.children
+        if prep.dep_ == "prep" and prep.lower_ in ("for", "of")
+        for pobj in prep.children
+        if pobj.dep_ == "pobj"
+    ]
     own = {
         trigger.i,
         predicate.i,
         *(
             c.i
-            for c in trigger.children
-            if c.dep_ == "acl" or (c.dep_ == "relcl" and lemma_of(c) in _ASPECT)
+            for noun in described
+            for c in noun.children
+            if (c.dep_ == "acl" and (noun is trigger or c.tag_ == "VBN"))
+            or (noun is trigger and c.dep_ == "relcl" and lemma_of(c) in _ASPECT)
         ),
     }
     for _, value, token in placed:
