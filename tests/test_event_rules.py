@@ -924,3 +924,21 @@ def test_a_proposal_made_on_a_day_is_of_that_day_when_the_parse_hangs_it_on_for(
         day=date(2024, 3, 27),
     )
     assert one(result, "PROPOSE").date == EventDate(date(2024, 3, 25), "day")
+
+
+def test_aid_given_as_an_amount_is_given_by_the_subject(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "South Korea will provide $10 million in humanitarian assistance for North Korean"
+        " children through UNICEF, the Unification Ministry said Tuesday.",
+    )
+    assert one(result, "AID").actors.get("ref:south-korea") == "source"
+
+
+def test_whose_talk_about_doing_something_does_it(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "She dismissed the ROK's recent ballyhoo about providing humanitarian aid through"
+        " international organizations as a political ploy.",
+    )
+    assert one(result, "AID").actors == {"ref:south-korea": "source"}

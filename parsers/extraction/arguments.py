@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 from spacy.tokens import Token
 
 from parsers.extraction.modality import SPOKEN
-from parsers.extraction.triggers import QUANTITY_NOUNS, governing_verb, infinitive, lemma_of
+from parsers.extraction.triggers import (
+    QUANTITY_NOUNS,
+    governing_verb,
+    infinitive,
+    is_amount,
+    lemma_of,
+)
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 _PARTNER_PREPOSITIONS = frozenset({"with", "between", "among", "alongside"})
@@ -132,6 +138,8 @@ def _through_preposition(token: Token) -> str | None:
     if token.dep_ == "pobj":
         if token.head.lower_ == "of" and token.head.head.lemma_.lower() in QUANTITY_NOUNS:
             return _through_preposition(token.head.head)  # "imposed a series of sanctions"
+        if token.head.lower_ == "in" and is_amount(token.head.head):
+            return _through_preposition(token.head.head)  # "provide $10 million in aid"
         return token.head.lower_
     return None
 
@@ -257,6 +265,11 @@ def _verb_arguments(trigger: Token, verb: Token, noun: bool, found: Arguments) -
     )
     passive = participle or any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
     subjects = [] if participle else clause_subjects(verb)
+    if not subjects and verb.dep_ == "pcomp":
+        # "the ROK's ballyhoo about providing aid": whose talk it is does it.
+        subjects = [
+            t for c in verb.head.head.children if c.dep_ == "poss" for t in _with_conjuncts(c)
+        ]
     if passive:
         found.targets.extend(s for s in subjects if s.dep_ == "nsubjpass")
         found.sources.extend(s for s in subjects if s.dep_ != "nsubjpass")

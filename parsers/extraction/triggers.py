@@ -316,8 +316,22 @@ def governing_verb(token: Token) -> Token | None:
         # "imposed a series of sanctions": through a word of quantity.
         if head.lemma_.lower() in QUANTITY_NOUNS and token.head.lower_ == "of":
             return governing_verb(head)
+        # "will provide $10 million in humanitarian assistance": through an amount.
+        if token.head.lower_ == "in" and is_amount(head):
+            return governing_verb(head)
     return head if head.pos_ in ("VERB", "AUX") else None
 
+
+def is_amount(token: Token) -> bool:
+    """ "$10 million", "500,000 tons": a sum or a quantity of something."""
+    return (
+        token.like_num
+        or token.lemma_.lower() in _UNITS
+        or any(c.tag_ == "$" or c.lower_ in ("$", "us$") for c in token.subtree)
+    )
+
+
+_UNITS = frozenset({"dollar", "won", "yen", "yuan", "euro", "ton", "tonne"})
 
 # "a series of sanctions", "a new round of talks": nouns that count what follows.
 QUANTITY_NOUNS = frozenset(
