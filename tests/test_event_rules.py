@@ -942,3 +942,14 @@ def test_whose_talk_about_doing_something_does_it(extractor: Extractor) -> None:
         " international organizations as a political ploy.",
     )
     assert one(result, "AID").actors == {"ref:south-korea": "source"}
+
+
+def test_a_summit_that_collapsed_in_a_month_is_of_that_month(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Diplomacy stalled after their second summit in Hanoi collapsed in February 2019"
+        " without a deal.",
+    )
+    summit = one(result, "MEETING")
+    assert summit.date == EventDate(date(2019, 2, 1), "month")
+    assert summit.place == "ref:hanoi"

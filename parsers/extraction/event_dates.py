@@ -64,9 +64,17 @@ def event_date(
         for pobj in prep.children
         if pobj.dep_ == "pobj"
     ]
+    # "the summit in Hanoi collapsed in February 2019", "the talks ended on Friday": the
+    # time of what became of it is its time.
+    became = (
+        [trigger.head]
+        if trigger.dep_ in ("nsubj", "nsubjpass") and lemma_of(trigger.head) in _ASPECT
+        else []
+    )
     own = {
         trigger.i,
         predicate.i,
+        *(t.i for t in became),
         *(
             c.i
             for noun in described
@@ -276,7 +284,7 @@ def _attached(token: Token, targets: set[int]) -> bool:
 # began Monday", "talks that opened on Tuesday".
 _ASPECT = frozenset(
     """begin start end open close kick wrap conclude finish run continue resume last
-    occur happen""".split()
+    occur happen collapse fail break""".split()
 )
 _SOON = frozenset({"hours", "hour", "minutes", "shortly", "soon", "immediately", "just", "moments"})
 
