@@ -70,7 +70,7 @@ def resolve_queued(
     conn: duckdb.DuckDBPyConnection, run_id: str, version: str, chunk: int = CHUNK_ARTICLES
 ) -> Resolution:
     """Place the events of every queued article, a chunk of articles at a time."""
-    store = SqlStore(conn)
+    actor_facts: dict = {}
     total = Resolution()
     while True:
         article_ids = [
@@ -84,6 +84,8 @@ def resolve_queued(
         ]
         if not article_ids:
             return total
+        # A store per chunk: it keeps what it read, which the chunk's writes change.
+        store = SqlStore(conn, actor_facts)
         added = store.articles_records(article_ids)
         removed = store.vanished_reports(article_ids)
         outcome = place_changes(store, added, removed)
@@ -373,7 +375,7 @@ def _rebuild_all(conn: duckdb.DuckDBPyConnection, run_id: str, version: str) -> 
         # A kind too large to hold: placed in chunks, as new reports are.
         for start in range(0, len(reports), IN_MEMORY_REPORTS // 4):
             chunk = reports[start : start + IN_MEMORY_REPORTS // 4]
-            outcome = place_changes(store, chunk, ())
+            outcome = place_changes(SqlStore(conn, store.actor_facts), chunk, ())
             added = {r.article_event_id for r in chunk}
             result.add(write_outcome(conn, outcome, added, run_id, version))
     _empty_tables(conn, ("resolution_queue",))
