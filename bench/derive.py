@@ -140,46 +140,13 @@ def build_text(corpus: str, db: str) -> dict:
 
 def build_world(size: str, db: str) -> dict:
     """Fill a warehouse with a generated world's articles and article events."""
-    import pyarrow as pa
-
-    from bench.world import World, entity_rows, mention_rows
+    from bench.world import fill
     from flows.pipeline import default_extractor
     from warehouse import Warehouse
-    from warehouse.derived_rows import SCHEMAS
-    from warehouse.rows import ARTICLE_SCHEMA
 
-    version = default_extractor().version
-    world = World.make(int(size))
     warehouse = Warehouse(db)
     started = time.perf_counter()
-    reports_total = 0
-    with warehouse.session(), warehouse.writer() as conn:
-        conn.register("bench_entities", entity_rows(world.reference, version))
-        conn.execute("INSERT INTO entities BY NAME SELECT * FROM bench_entities")
-        for start in range(0, int(size), 5000):
-            articles, reports = [], []
-            for article, its_reports in world.articles(min(5000, int(size) - start), start):
-                articles.append(article)
-                reports.extend(its_reports)
-            for r in reports:
-                r["extractor_version"] = version
-            reports_total += len(reports)
-            conn.register("bench_articles", pa.Table.from_pylist(articles, schema=ARTICLE_SCHEMA))
-            conn.register(
-                "bench_reports", pa.Table.from_pylist(reports, schema=SCHEMAS["article_events"])
-            )
-            conn.register(
-                "bench_mentions",
-                pa.Table.from_pylist(mention_rows(reports, version), schema=SCHEMAS["mentions"]),
-            )
-            conn.execute(
-                "INSERT INTO articles BY NAME SELECT *, published_at AS fetched_at,"
-                " 'bench' AS run_id, ? AS extractor_version FROM bench_articles",
-                [version],
-            )
-            conn.execute("INSERT INTO article_events BY NAME SELECT * FROM bench_reports")
-            conn.execute("INSERT INTO mentions BY NAME SELECT * FROM bench_mentions")
-        conn.execute("INSERT INTO resolution_queue SELECT article_id FROM articles")
+    reports_total = fill(warehouse, int(size), default_extractor().version)
     generated = time.perf_counter() - started
     from flows.pipeline import resolve_events
 

@@ -22,7 +22,9 @@ from datetime import UTC, date, datetime, timedelta
 import pyarrow as pa
 
 from parsers.extraction.reference import Reference, default_reference
+from warehouse import Warehouse
 from warehouse.derived_rows import SCHEMAS
+from warehouse.rows import ARTICLE_SCHEMA
 
 LAST_DAY = date(2025, 12, 31)
 ARTICLES_PER_DAY = 50
@@ -244,3 +246,38 @@ def mention_rows(reports: list[dict], version: str) -> list[dict]:
         for r in reports
         for a in r["actors"]
     ]
+
+
+def fill(warehouse: Warehouse, size: int, version: str) -> int:
+    """Write a world of `size` articles with their reports (article events) and mentions,
+    queued for resolution as derivation leaves them; returns the number of reports."""
+    world = World.make(size)
+    reports_total = 0
+    with warehouse.session(), warehouse.writer() as conn:
+        conn.register("bench_entities", entity_rows(world.reference, version))
+        conn.execute("INSERT INTO entities BY NAME SELECT * FROM bench_entities")
+        for start in range(0, size, 5000):
+            articles, reports = [], []
+            for article, its_reports in world.articles(min(5000, size - start), start):
+                articles.append(article)
+                reports.extend(its_reports)
+            for r in reports:
+                r["extractor_version"] = version
+            reports_total += len(reports)
+            conn.register("bench_articles", pa.Table.from_pylist(articles, schema=ARTICLE_SCHEMA))
+            conn.register(
+                "bench_reports", pa.Table.from_pylist(reports, schema=SCHEMAS["article_events"])
+            )
+            conn.register(
+                "bench_mentions",
+                pa.Table.from_pylist(mention_rows(reports, version), schema=SCHEMAS["mentions"]),
+            )
+            conn.execute(
+                "INSERT INTO articles BY NAME SELECT *, published_at AS fetched_at,"
+                " 'bench' AS run_id, ? AS extractor_version FROM bench_articles",
+                [version],
+            )
+            conn.execute("INSERT INTO article_events BY NAME SELECT * FROM bench_reports")
+            conn.execute("INSERT INTO mentions BY NAME SELECT * FROM bench_mentions")
+        conn.execute("INSERT INTO resolution_queue SELECT article_id FROM articles")
+    return reports_total

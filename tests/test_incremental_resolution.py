@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.world import fill
 from flows.pipeline import default_extractor, derive_articles, ingest_batch, resolve_events
 from parsers.extraction.model import EventDate
 from parsers.extraction.resolve import resolve_events as resolve_in_memory
@@ -20,6 +21,7 @@ from tests.event_reports import ReportMaker, load_reports
 from warehouse import Warehouse
 from warehouse.resolution import resolve
 from warehouse.schema import available_migrations
+from warehouse.store import MEMORY_SETTING
 
 PASSAGES = ROOT / "tests" / "passages"
 DEV_TEXTS = SHARED / "dev" / "texts"
@@ -247,6 +249,24 @@ def test_a_rebuild_keeps_the_ids_of_the_events_it_makes_again(tmp_path: Path) ->
     assert after == before
     assert rebuilt.new_events == [] and rebuilt.removed_events == 0
     assert warehouse.query("SELECT DISTINCT run_id FROM events")[1] == [("rebuild",)]
+
+
+def test_a_rebuild_replaces_many_stored_rows_within_a_small_duckdb_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """2,000 generated articles (11,000 reports, 127,000 lookup keys) resolved, then
+    rebuilt with DuckDB held to 96 MB: emptying the tables row by row kept memory per
+    replaced row until the commit and ran out of it ("failed to pin block"), as it did
+    at 640 MB with 100,000 articles."""
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    fill(warehouse, 2000, "test")
+    resolve(warehouse, "first", "test", rebuild=True)
+    query = "SELECT event_id, article_event_id FROM event_mentions ORDER BY ALL"
+    before = warehouse.query(query)
+    monkeypatch.setenv(MEMORY_SETTING, "96MB")
+    rebuilt = resolve(warehouse, "rebuild", "test", rebuild=True)
+    assert warehouse.query(query) == before
+    assert rebuilt.new_events == [] and rebuilt.removed_events == 0
 
 
 def test_a_run_that_adds_nothing_writes_nothing(tmp_path: Path) -> None:

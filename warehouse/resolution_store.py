@@ -14,7 +14,14 @@ from collections.abc import Collection, Sequence
 import duckdb
 import pyarrow as pa
 
-from parsers.extraction.incremental import Affected, Candidate, Changed, Placed, Placement
+from parsers.extraction.incremental import (
+    Affected,
+    Candidate,
+    Changed,
+    Placed,
+    Placement,
+    Position,
+)
 from parsers.extraction.model import PRECISION_RANK, EventDate
 from parsers.extraction.same_event import (
     EventKeys,
@@ -43,13 +50,36 @@ def keyed(kind: str, key: str) -> str:
 
 
 class SqlStore:
-    """The walk's store (parsers.extraction.incremental.Store) over one connection."""
+    """The walk's store (parsers.extraction.incremental.Store) over one connection, for
+    one placing (`place_changes`): the stored reports and events must not change while
+    it is used, because it keeps what it read. Make a new one after writing."""
 
-    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
+    def __init__(
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        actor_facts: dict[str, tuple[bool, str | None]] | None = None,
+    ) -> None:
         self.conn = conn
         # Per entity met so far: whether it is a person and the country it acts for
-        # (entities do not change during a resolution), so each is looked up once.
-        self.actor_facts: dict[str, tuple[bool, str | None]] = {}
+        # (entities do not change during a resolution), so each is looked up once; may be
+        # shared by the stores of one resolution.
+        self.actor_facts: dict[str, tuple[bool, str | None]] = (
+            actor_facts if actor_facts is not None else {}
+        )
+        # What `affected_by` found, and the stored reports it read. A placing
+        # asks again after every pass, with the changes of the pass before and a few
+        # more; in a long history a change's keys match thousands of stored reports (at
+        # 100,000 articles: ~3,000 per pass, 2.5 s), which are the same every time.
+        # Per changed event and per key: the turn looked up from, and every stored report
+        # after it (with its own turn), in the event or accepting it / fitting by the key.
+        self._in_or_accepting: dict[str, tuple[Position, list[tuple[str, Position]]]] = {}
+        self._could_fit: dict[str, tuple[Position, list[tuple[str, Position]]]] = {}
+        # Undated reports that fitted two events are affected by a key only when a dated
+        # event changed with it (they may join the one dated event they fit): read, per
+        # key, only once such a change asks for them.
+        self._two_fits: set[str] = set()  # reports among those
+        self._keys_with_two_fits: set[str] = set()
+        self._stored: dict[str, tuple[EventRecord, Placed, int]] = {}
 
     # -- reading reports -----------------------------------------------------------------
     def records(self, relation: str, columns: str = "", **tables: pa.Table) -> list[tuple]:
@@ -243,85 +273,133 @@ class SqlStore:
     def affected_by(self, changes: Sequence[Changed], exclude: Collection[str]) -> list[Affected]:
         if not changes:
             return []
+        # A report is affected when it comes after the earliest change of an event it is
+        # in or accepts, or of a key it could fit by.
+        since: dict[str, Position] = {}  # per changed event
+        for change in changes:
+            since[change.event] = min(since.get(change.event, change.since), change.since)
+        key_since: dict[str, Position] = {}
+        dated_keys: set[str] = set()
+        for change in changes:
+            if change.keys is not None:
+                for key in event_keys(change.keys):
+                    k = keyed(change.kind, key)
+                    key_since[k] = min(key_since.get(k, change.since), change.since)
+                    if change.keys.date.value is not None:
+                        dated_keys.add(k)
+        self._look_up_affected(since, key_since, dated_keys)
+        events_with = _events_by_key(changes)
+        direct: set[str] = set()
+        matched: dict[str, set[str]] = defaultdict(set)
+        for event, turn in since.items():
+            direct.update(i for i, pos in self._in_or_accepting[event][1] if pos > turn)
+        for key, turn in key_since.items():
+            for report_id, pos in self._could_fit[key][1]:
+                if pos > turn and (key in dated_keys or report_id not in self._two_fits):
+                    matched[report_id].update(events_with[key])
+        direct -= set(exclude)
+        for report_id in exclude:
+            matched.pop(report_id, None)
+        ids = sorted(direct | set(matched))
+        if not ids:
+            return []
+        stored = self._stored_reports(ids)
+        return [
+            Affected(
+                record,
+                placed,
+                # A report that changed kind changes its old event and founds one of the
+                # new kind under the same key: the earlier of the two turns counts.
+                _involved(placed, record.position, since),
+                frozenset(matched.get(report_id, ())),
+                event_rank,
+            )
+            for report_id in ids
+            if report_id in stored
+            for record, placed, event_rank in (stored[report_id],)
+        ]
+
+    def _look_up_affected(
+        self, since: dict[str, Position], key_since: dict[str, Position], dated_keys: set[str]
+    ) -> None:
+        """Read the stored reports after these turns of these events and keys, unless a
+        lookup from an earlier turn (which found them all) is kept."""
+
+        def stale(kept: dict[str, tuple[Position, list]], wanted: dict[str, Position]):
+            return {x: t for x, t in wanted.items() if x not in kept or kept[x][0] > t}
+
+        events, keys = stale(self._in_or_accepting, since), stale(self._could_fit, key_since)
+        # A key kept without the reports that fitted two events, now asked for them.
+        keys.update(
+            (k, min(key_since[k], self._could_fit[k][0]))
+            for k in dated_keys - self._keys_with_two_fits
+            if k in self._could_fit and k not in keys
+        )
+        if not events and not keys:
+            return
         rows = execute(
             self.conn,
             f"""
             WITH in_or_accepting AS (
-                SELECT r.article_event_id
+                SELECT c.event_key, r.article_event_id, r.rank
                 FROM resolution_reports r JOIN changed c ON r.event_key = c.event_key
                 WHERE {_AFTER}
                 UNION
-                SELECT r.article_event_id
+                SELECT c.event_key, r.article_event_id, r.rank
                 FROM resolution_reports r JOIN changed c ON r.accepted_first = c.event_key
                 WHERE {_AFTER}
                 UNION
-                SELECT r.article_event_id
+                SELECT c.event_key, r.article_event_id, r.rank
                 FROM resolution_reports r JOIN changed c ON r.accepted_second = c.event_key
                 WHERE {_AFTER}
             ),
-            -- Per key, the earliest change that has it: the most reports come after it.
-            earliest AS (
-                SELECT DISTINCT ON (h) hash(key) AS h, key, since_rank, since_id,
-                       bool_or(dated) OVER (PARTITION BY hash(key)) AS dated
-                FROM changed_keys ORDER BY h, since_rank DESC, since_id
-            ),
             -- Reports a changed event could fit now: dated ones (a new first fit),
-            -- undated ones that fitted at most one event, and any undated one where the
-            -- event is dated (an undated report joins the one dated event it fits);
-            -- with the keys they share.
+            -- undated ones that fitted at most one event, and, by the key of a dated
+            -- event, undated ones that fitted two (an undated report joins the one dated
+            -- event it fits); with the keys they share.
             could_fit AS (
-                SELECT r.article_event_id, c.key
-                FROM earliest c
+                SELECT c.key, r.article_event_id, r.rank,
+                       r.rank = 0 AND r.accepted_second IS NOT NULL AS two
+                FROM (SELECT *, hash(key) AS h FROM changed_keys) c
                 JOIN resolution_report_keys k USING (h)
                 JOIN resolution_reports r ON r.article_event_id = k.article_event_id
                 WHERE (r.rank > 0 OR r.accepted_second IS NULL OR c.dated) AND {_AFTER}
             )
-            SELECT article_event_id, NULL FROM in_or_accepting
-            UNION ALL SELECT article_event_id, key FROM could_fit
+            SELECT false, event_key, article_event_id, rank, false FROM in_or_accepting
+            UNION ALL SELECT true, key, article_event_id, rank, two FROM could_fit
             """,
             None,
-            changed=_changes(changes),
-            changed_keys=_change_keys(changes),
+            changed=_turns("event_key", events),
+            changed_keys=_turns("key", keys, dated=dated_keys),
         ).fetchall()
-        events_with = _events_by_key(changes)
-        direct: set[str] = set()
-        matched: dict[str, set[str]] = defaultdict(set)
-        for report_id, key in rows:
-            if report_id in exclude:
-                continue
-            if key is None:
-                direct.add(report_id)
-            else:
-                matched[report_id].update(events_with[key])
-        # A report that changed kind changes its old event and founds one of the new
-        # kind under the same key: the earlier of the two turns is when the key changed.
-        since: dict[str, tuple[int, str]] = {}
-        for change in changes:
-            since[change.event] = min(since.get(change.event, change.since), change.since)
-        ids = sorted(direct | set(matched))
-        if not ids:
-            return []
-        # Each report with its stored place and its event's founding rank, in one
-        # statement (each lookup of reports scans the stored ones).
-        rows = self.records(
-            "(SELECT r.*, coalesce(e.rank, 0) AS event_rank FROM resolution_reports r"
-            " JOIN wanted_reports USING (article_event_id)"
-            " LEFT JOIN resolution_events e USING (event_key))",
-            "w.kind, w.rank, w.event_key, w.accepted_first, w.accepted_second, w.event_rank",
-            wanted_reports=string_table(article_event_id=ids),
-        )
-        records = self.to_records(rows)
-        placed = {row[0]: _placed((row[0], *row[13:18])) for row in rows}
-        return [
-            Affected(
-                r,
-                placed[r.article_event_id],
-                _involved(placed[r.article_event_id], r.position, since),
-                frozenset(matched.get(r.article_event_id, ())),
-                row[18],
+        for kept, wanted in ((self._in_or_accepting, events), (self._could_fit, keys)):
+            for x, turn in wanted.items():
+                kept[x] = (turn, [])
+        self._keys_with_two_fits.update(k for k in keys if k in dated_keys)
+        self._keys_with_two_fits.difference_update(k for k in keys if k not in dated_keys)
+        for by_key, x, report_id, rank, two in rows:
+            (self._could_fit if by_key else self._in_or_accepting)[x][1].append(
+                (report_id, (-rank, report_id))
             )
-            for r, row in zip(records, rows, strict=True)
-        ]
+            if two:
+                self._two_fits.add(report_id)
+
+    def _stored_reports(self, ids: Sequence[str]) -> dict[str, tuple[EventRecord, Placed, int]]:
+        """Stored reports with their place and their event's founding rank, each read
+        once per store."""
+        missing = [i for i in ids if i not in self._stored]
+        if missing:
+            # In one statement (each lookup of reports scans the stored ones).
+            rows = self.records(
+                "(SELECT r.*, coalesce(e.rank, 0) AS event_rank FROM resolution_reports r"
+                " JOIN wanted_reports USING (article_event_id)"
+                " LEFT JOIN resolution_events e USING (event_key))",
+                "w.kind, w.rank, w.event_key, w.accepted_first, w.accepted_second, w.event_rank",
+                wanted_reports=string_table(article_event_id=missing),
+            )
+            for record, row in zip(self.to_records(rows), rows, strict=True):
+                self._stored[row[0]] = (record, _placed((row[0], *row[13:18])), row[18])
+        return {i: self._stored[i] for i in ids if i in self._stored}
 
 
 def _involved(placed: Placed, turn: tuple[int, str], since: dict) -> frozenset[str]:
@@ -359,31 +437,14 @@ def event_key_rows(event: str, kind: str, rank: int, keys: EventKeys) -> list[tu
     return [(event, rank, keyed(kind, key)) for key in event_keys(keys)]
 
 
-def _changes(changes: Sequence[Changed]) -> pa.Table:
+def _turns(column: str, turns: dict[str, Position], dated: Collection[str] = ()) -> pa.Table:
+    """Events or keys with the turn (placing position) from which on they changed, and
+    whether a dated event changed with the key."""
     return pa.table(
         {
-            "event_key": pa.array([c.event for c in changes], pa.string()),
-            "since_rank": pa.array([-c.since[0] for c in changes], pa.int8()),
-            "since_id": pa.array([c.since[1] for c in changes], pa.string()),
-        }
-    )
-
-
-def _change_keys(changes: Sequence[Changed]) -> pa.Table:
-    ranks, ids, keys, dated = [], [], [], []
-    for change in changes:
-        if change.keys is None:
-            continue
-        for key in event_keys(change.keys):
-            ranks.append(-change.since[0])
-            ids.append(change.since[1])
-            keys.append(keyed(change.kind, key))
-            dated.append(change.keys.date.value is not None)
-    return pa.table(
-        {
-            "since_rank": pa.array(ranks, pa.int8()),
-            "since_id": pa.array(ids, pa.string()),
-            "key": pa.array(keys, pa.string()),
-            "dated": pa.array(dated, pa.bool_()),
+            column: pa.array(list(turns), pa.string()),
+            "since_rank": pa.array([-t[0] for t in turns.values()], pa.int8()),
+            "since_id": pa.array([t[1] for t in turns.values()], pa.string()),
+            "dated": pa.array([x in dated for x in turns], pa.bool_()),
         }
     )
