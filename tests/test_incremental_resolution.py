@@ -255,7 +255,7 @@ def test_a_rebuild_replaces_many_stored_rows_within_a_small_duckdb_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """2,000 generated articles (11,000 reports, 127,000 lookup keys) resolved, then
-    rebuilt with DuckDB held to 96 MB: emptying the tables row by row kept memory per
+    rebuilt with DuckDB held to 128 MB: emptying the tables row by row kept memory per
     replaced row until the commit and ran out of it ("failed to pin block"), as it did
     at 640 MB with 100,000 articles."""
     warehouse = Warehouse(tmp_path / "w.duckdb")
@@ -263,7 +263,7 @@ def test_a_rebuild_replaces_many_stored_rows_within_a_small_duckdb_memory(
     resolve(warehouse, "first", "test", rebuild=True)
     query = "SELECT event_id, article_event_id FROM event_mentions ORDER BY ALL"
     before = warehouse.query(query)
-    monkeypatch.setenv(MEMORY_SETTING, "96MB")
+    monkeypatch.setenv(MEMORY_SETTING, "128MB")
     rebuilt = resolve(warehouse, "rebuild", "test", rebuild=True)
     assert warehouse.query(query) == before
     assert rebuilt.new_events == [] and rebuilt.removed_events == 0
