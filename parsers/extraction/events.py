@@ -32,7 +32,13 @@ from parsers.extraction.modality import modality
 from parsers.extraction.model import UNKNOWN_DATE, ArticleEntity, ArticleEvent, EventDate
 from parsers.extraction.referents import Referents
 from parsers.extraction.states import StateIndex
-from parsers.extraction.triggers import QUANTITY_NOUNS, Trigger, TriggerBook, lemma_of
+from parsers.extraction.triggers import (
+    QUANTITY_NOUNS,
+    Trigger,
+    TriggerBook,
+    lemma_of,
+    names_one_of,
+)
 
 # Event type -> (PLOVER type, CAMEO root code). PLOVER has no category for a bare
 # public statement; CAMEO does (01).
@@ -111,21 +117,19 @@ class EventFinder:
         # its day there is.
         anchor = day if day is not None else latest_full_date(r.doc.text for r in readings)
         context = _Context(referents, anchor, published=day)
-        context.located = _buildings_located(readings, entities)
+        types_of = [_entity_types(reading, entities) for reading in readings]
+        context.located = _buildings_located(readings, types_of)
         first = next((r for r in readings if r.kind == "body"), None)
         context.lede = (first.seq, 0) if first is not None else None
         candidates: list[Candidate] = []
-        for reading in readings:
-            types = {
-                i: entities[key].type for i, key in enumerate(reading.entity_at) if key is not None
-            }
+        for reading, types in zip(readings, types_of, strict=True):
             for sentence_index, sent in enumerate(reading.doc.sents):
                 candidates.extend(
                     self._sentence_events(reading, sentence_index, sent, types, context)
                 )
         _same_noun_same_event_type(candidates)
         merged = merge_within(candidates, entities)
-        _date_from_statements(candidates)
+        _date_from_occasions(candidates)
         # Mentions merged first may now share a day or a place with another: once more.
         merged = merge_within(merged, entities)
         _said_on_the_news_day(merged, candidates, context)
@@ -416,9 +420,9 @@ class EventFinder:
                 if prep.dep_ != "prep" or prep.lower_ != "including":
                     continue
                 for thing in _objects_of_including(prep):
-                    if not _names_one_of(thing, trigger.objects):
+                    if not names_one_of(thing, trigger.objects):
                         continue
-                    instance = _instance_of(candidate, thing, prep, reading, sent, types, dates)
+                    instance = _instance_of(thing, prep, sent, dates)
                     place = self._place(instance[1], reading, types, trigger.event_type, {})
                     if place is None and instance[0].value is None:
                         continue  # nothing of its own: the clause already tells it
@@ -499,20 +503,20 @@ def _same_noun_same_event_type(candidates: list[Candidate]) -> None:
         if token.pos_ != "NOUN":
             continue
         # "the drill" points back to a drill, "the drills" to drills.
-        lemma = (token.lemma_.lower(), token.tag_ == "NNS")
+        noun = (token.lemma_.lower(), token.tag_ == "NNS")
         bare = not any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in token.children)
         definite = any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in token.children)
-        earlier = named.get(lemma)
+        earlier = named.get(noun)
         if definite and bare and earlier is not None:
             candidate.event.event_type = earlier
         else:
-            named[lemma] = candidate.event.event_type
+            named[noun] = candidate.event.event_type
 
 
-def _date_from_statements(candidates: list[Candidate]) -> None:
+def _date_from_occasions(candidates: list[Candidate]) -> None:
     """ "In the statement, she rejected the proposal", "demanded it during a meeting
     on Monday": what is done in or during an event happened when that event did."""
-    statements = {(id(c.origin.reading), c.origin.trigger): c for c in candidates}
+    occasions = {(id(c.origin.reading), c.origin.trigger): c for c in candidates}
     for candidate in candidates:
         event = candidate.event
         if event.date.value is not None or candidate.merged_into is not None:
@@ -522,15 +526,15 @@ def _date_from_statements(candidates: list[Candidate]) -> None:
             if child.dep_ != "prep" or child.lower_ not in ("in", "during"):
                 continue
             for pobj in child.children:
-                statement = statements.get((id(candidate.origin.reading), pobj.i))
-                while statement is not None and statement.merged_into is not None:
-                    statement = statement.merged_into
+                occasion = occasions.get((id(candidate.origin.reading), pobj.i))
+                while occasion is not None and occasion.merged_into is not None:
+                    occasion = occasion.merged_into
                 if (
-                    statement is not None
-                    and statement is not candidate
-                    and statement.event.date.value is not None
+                    occasion is not None
+                    and occasion is not candidate
+                    and occasion.event.date.value is not None
                 ):
-                    event.date = statement.event.date
+                    event.date = occasion.event.date
 
 
 # What is said, charged or asked for without a time of its own: "Zhang said",
@@ -753,16 +757,16 @@ def _building_hit(
     return None
 
 
-def _buildings_located(
-    readings: list[Reading], entities: dict[str, ArticleEntity]
-) -> dict[str, str]:
+def _entity_types(reading: Reading, entities: dict[str, ArticleEntity]) -> dict[int, str]:
+    """The entity type of each token of the paragraph that names an entity."""
+    return {i: entities[key].type for i, key in enumerate(reading.entity_at) if key is not None}
+
+
+def _buildings_located(readings: list[Reading], types_of: list[dict[int, str]]) -> dict[str, str]:
     """The town or region each building is put in by some sentence of the article: "the
     office in Kaesong", "Kaesong, where the office is located"."""
     located: dict[str, str] = {}
-    for reading in readings:
-        types = {
-            i: entities[key].type for i, key in enumerate(reading.entity_at) if key is not None
-        }
+    for reading, types in zip(readings, types_of, strict=True):
         for token in reading.doc:
             key = reading.entity_at[token.i]
             if key is None or key in located:
@@ -796,22 +800,8 @@ def _objects_of_including(prep: Token) -> list[Token]:
     return [t for pobj in prep.children if pobj.dep_ == "pobj" for t in (pobj, *pobj.conjuncts)]
 
 
-def _names_one_of(thing: Token, objects: frozenset[str]) -> bool:
-    """ "two intercontinental ballistic missiles": the thing the trigger is done to."""
-    words = [thing, *(c for c in thing.children if c.dep_ == "compound")]
-    return any(
-        w.lemma_.lower() in objects or w.lemma_.lower().split("-")[0] in objects for w in words
-    )
-
-
 def _instance_of(
-    candidate: Candidate,
-    thing: Token,
-    prep: Token,
-    reading: Reading,
-    sent: Span,
-    types: dict[int, str],
-    dates: list[tuple[int, EventDate]],
+    thing: Token, prep: Token, sent: Span, dates: list[tuple[int, EventDate]]
 ) -> tuple[EventDate, list[tuple[str, Token]]]:
     """The date and the places a listed thing is given: its own prepositions, or those
     that follow it on "including" before the next thing."""

@@ -198,13 +198,7 @@ def _meets(trigger: Trigger, token: Token, entity_type_at: dict[int, str]) -> bo
         or infinitive_after(token)
     ):
         return True
-    if trigger.objects and any(
-        lemma_of(o) in trigger.objects or lemma_of(o).split("-")[0] in trigger.objects
-        for o in (
-            *objects,
-            *(c for o in objects for c in o.children if c.dep_ == "compound"),
-        )
-    ):
+    if trigger.objects and any(names_one_of(o, trigger.objects) for o in objects):
         return True  # "a missile", "a Hwasong-18", "the ICBM Hwasongpho-17"
     if trigger.object_types and any(
         entity_type_at.get(o.i) in trigger.object_types for o in objects
@@ -264,6 +258,13 @@ def _subjects(verb: Token) -> list[Token]:
             return found + [c for s in found for c in s.conjuncts]
         verb = verb.head
     return []
+
+
+def names_one_of(thing: Token, objects: frozenset[str]) -> bool:
+    """Whether the noun or a word compounded with it is one of these things: "a
+    missile", "a Hwasong-18", "the ICBM Hwasongpho-17"."""
+    words = [thing, *(c for c in thing.children if c.dep_ == "compound")]
+    return any(lemma_of(w) in objects or lemma_of(w).split("-")[0] in objects for w in words)
 
 
 def objects_of(token: Token) -> list[Token]:
