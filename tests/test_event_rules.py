@@ -168,6 +168,15 @@ def test_a_dated_reaction_in_the_lede_dates_what_it_is_about(extractor: Extracto
     assert one(result, "WEAPONS_TEST").date == EventDate(date(2023, 7, 15), "day")
 
 
+def test_the_place_after_a_clock_time_and_its_zone(extractor: Extractor) -> None:
+    # "a.m." followed by "Seoul time" does not end the sentence, and the place hung on
+    # the time is where the meeting was.
+    result = read(
+        extractor, "The two ministers met at 9:30 a.m. Seoul time at the Lotte Hotel in Seoul."
+    )
+    assert one(result, "MEETING").place == "ref:seoul"
+
+
 # -- whom the words stand for ----------------------------------------------------------
 def test_a_verb_joined_without_and_has_the_name_before_it(extractor: Extractor) -> None:
     result = read(
@@ -176,6 +185,23 @@ def test_a_verb_joined_without_and_has_the_name_before_it(extractor: Extractor) 
         "leader, warned that the allies would pay a price.",
     )
     assert "ref:kim-yo-jong" in one(result, "THREATEN").actors
+
+
+def test_he_who_speaks_again_is_who_spoke_last(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Vladimir Putin and Kim Jong Un toured the spaceport on Wednesday.",
+        "The Russian president told reporters that the North Korean leader showed great "
+        "interest in rockets. Russia will help the North with satellites, he said.",
+    )
+    speakers = {
+        key
+        for e in result.events
+        if e.event_type == "STATEMENT"
+        for key, role in e.actors.items()
+        if role == "source" and result.entities[key].type == "PERSON"
+    }
+    assert speakers == {"ref:vladimir-putin"}
 
 
 def test_the_ministry_is_the_ministry_named_before(extractor: Extractor) -> None:

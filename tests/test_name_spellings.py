@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from parsers.extraction import Extraction, Extractor
-from parsers.extraction.romanization import romanization_key
+from parsers.extraction.romanization import person_name_key, romanization_key
 from tests.stories import story
 
 
@@ -95,4 +95,41 @@ def test_a_body_named_after_a_korean_mountain_is_one_either_way(extractor: Extra
     korean = read(extractor, "The Kumgangsan International Tourism Administration said so.")
     (one,) = keys_named(english, "Mount Kumgang International Tourism Administration")
     (other,) = keys_named(korean, "Kumgangsan International Tourism Administration")
+    assert one == other
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Alexander Kozlov", "Alexandr Kozlov"),
+        ("Aleksandr Kozlov", "Alexander Kozlov"),
+        ("Sergei Shoigu", "Sergey Shoigu"),
+        ("Dmitry Peskov", "Dmitri Peskov"),
+        ("Yuri Ushakov", "Yury Ushakov"),
+        ("Andrei Rudenko", "Andrey Rudenko"),
+    ],
+)
+def test_transliterations_of_one_given_name_share_a_key(one: str, other: str) -> None:
+    assert person_name_key(one) == person_name_key(other)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Peter Ward", "Pyotr Ward"),
+        ("Alexander Kozlov", "Alexander Kozyrev"),
+        ("Dan Lee", "Don Lee"),
+    ],
+)
+def test_different_people_keep_apart_keys(one: str, other: str) -> None:
+    assert person_name_key(one) != person_name_key(other)
+
+
+def test_an_unknown_russian_official_is_one_entity_across_transliterations(
+    extractor: Extractor,
+) -> None:
+    tass = read(extractor, "He exchanged greetings with Alexandr Kozlov, the ecology minister.")
+    wire = read(extractor, "He was greeted by Natural Resources Minister Alexander Kozlov.")
+    (one,) = keys_named(tass, "Alexandr Kozlov")
+    (other,) = keys_named(wire, "Alexander Kozlov")
     assert one == other

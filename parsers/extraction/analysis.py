@@ -20,7 +20,7 @@ from importlib import resources
 import spacy
 from spacy.language import Language
 from spacy.symbols import ORTH
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc, DocBin, Token
 from spacy.util import compile_infix_regex
 
 from parsers.model import Article
@@ -111,15 +111,34 @@ SENTENCE_ENDS = frozenset(
 )
 SENTENCE_GUARD = "peninsula_sentence_guard"
 
+# A clock time goes on with the zone it is told in: "met at 7:09 a.m. Moscow time at the
+# spaceport", "fired at 10 p.m. KST". The stop of "a.m." is not a sentence's end there
+# (the parser cut such sentences in two, and the place went to the half without a verb).
+CLOCK_TIMES = frozenset({"a.m.", "p.m."})
+TIME_ZONES = frozenset(
+    {"KST", "JST", "GMT", "UTC", "ET", "EST", "EDT", "CT", "PT", "PST", "PDT", "CET", "BST"}
+)
+
 
 @Language.component(SENTENCE_GUARD)
 def sentence_guard(doc: Doc) -> Doc:
     for token in doc[1:]:
         before = doc[token.i - 1]
         ended = before.text in SENTENCE_ENDS or before.text.endswith(".")
+        if ended and before.lower_ in CLOCK_TIMES and _tells_the_zone(token):
+            ended = False
         if not ended and "\n" not in before.whitespace_ and not before.is_space:
             token.is_sent_start = False
     return doc
+
+
+def _tells_the_zone(token: Token) -> bool:
+    """ "KST", "Moscow time", "local time": the words after a clock time name its zone."""
+    if token.text in TIME_ZONES:
+        return True
+    after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    # "Moscow time", not "9 a.m. The time ...": a sentence can start with "The".
+    return after is not None and after.lower_ == "time" and not token.is_stop
 
 
 @functools.cache
@@ -132,7 +151,9 @@ def model_id() -> str:
         "\n".join([*WHOLE_WORDS, GLUED_BRACKETS, HYPHENATED_GIVEN_NAME]).encode()
     ).hexdigest()[:6]
     # So do the sentence ends the parser is held to.
-    ends = hashlib.sha256("".join(sorted(SENTENCE_ENDS)).encode()).hexdigest()[:6]
+    ends = hashlib.sha256(
+        "".join([*sorted(SENTENCE_ENDS), *sorted(CLOCK_TIMES), *sorted(TIME_ZONES)]).encode()
+    ).hexdigest()[:6]
     return f"{meta['lang']}_{meta['name']}-{meta['version']}+tok.{words}+sents.{ends}"
 
 

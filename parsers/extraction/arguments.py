@@ -300,6 +300,14 @@ def _verb_arguments(trigger: Token, verb: Token, noun: bool, found: Arguments) -
                         found.place.extend(
                             (grandchild.lower_, t) for t in _objects_of_preposition(grandchild)
                         )
+        # "met at 7 a.m. Moscow time at the spaceport": the parser hangs the place on the
+        # time that stands before it; it is where the verb happened.
+        if child.dep_ == "npadvmod":
+            for grandchild in child.children:
+                if grandchild.dep_ == "prep" and grandchild.lower_ in ("in", "at"):
+                    found.place.extend(
+                        (grandchild.lower_, t) for t in _objects_of_preposition(grandchild)
+                    )
     # "was conducted under the guidance of Kim Jong Un": who directs it does it.
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ == "under":

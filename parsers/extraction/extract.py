@@ -32,7 +32,7 @@ from parsers.model import Article
 
 # Bump when a rule changes what extraction produces: derived rows carry it, and
 # `peninsula reprocess` re-derives rows made by another version.
-RULES_VERSION = "10"
+RULES_VERSION = "11"
 
 
 def extractor_version(reference: Reference | None = None) -> str:

@@ -48,7 +48,7 @@ from parsers.extraction.name_spans import (
 from parsers.extraction.name_words import NameWords
 from parsers.extraction.names import name_key
 from parsers.extraction.reference import Actor, Reference
-from parsers.extraction.romanization import place_name_key, romanization_key
+from parsers.extraction.romanization import person_name_key, place_name_key
 from parsers.extraction.states import leads_on
 
 MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
@@ -520,12 +520,10 @@ def _reference_entity(entities: dict[str, ArticleEntity], actor: Actor) -> Artic
 
 def _text_entity(entities: dict[str, ArticleEntity], name: str, type_: str) -> ArticleEntity:
     name = " ".join(name.split())
-    # A Korean person's name is keyed across romanizations: "Kang Kyung-wha" in one
-    # article and "Kang Kyong Hwa" in another are one person.
-    if type_ == "PERSON":
-        key = f"txt:{romanization_key(name) or name_key(name)}"
-    else:
-        key = f"txt:{place_name_key(name)}"
+    # A person's name is keyed across romanizations and transliterations: "Kang
+    # Kyung-wha" in one article and "Kang Kyong Hwa" in another are one person, as are
+    # "Alexandr Kozlov" and "Alexander Kozlov".
+    key = "txt:" + (person_name_key(name) if type_ == "PERSON" else place_name_key(name))
     entity = entities.get(key)
     if entity is None:
         entity = ArticleEntity(key=key, name=name, type=type_)

@@ -326,9 +326,14 @@ class Referents:
                 return [first, second]
         return []
 
-    def _last_speaker(self, token: Token, reading: Reading, word: str) -> str | None:
-        """ "it added", "they said": the body that was said to speak last."""
+    def _last_speaker(
+        self, token: Token, reading: Reading, word: str, paragraphs: int = 3
+    ) -> str | None:
+        """ "it added", "they said": the body that was said to speak last, in the word's
+        paragraph or the `paragraphs` - 1 before it."""
         for earlier, sent in self._sentences_before(token, reading):
+            if earlier.seq <= reading.seq - paragraphs:
+                break
             for verb in sent:
                 if lemma_of(verb) not in self.speech_verbs or verb.pos_ != "VERB":
                     continue
@@ -343,6 +348,23 @@ class Referents:
                         if pronoun_fits(word, self.entities[key].type):
                             return key
         return None
+
+    def _speaker_again(self, token: Token, reading: Reading, word: str) -> str | None:
+        """ "The Russian president told reporters that the North Korean leader ... . Russia
+        has expertise, he said.": a "he" who speaks again is who spoke last, not the
+        person named last, unless its own sentence names someone before it."""
+        if token.dep_ != "nsubj" or lemma_of(token.head) not in self.speech_verbs:
+            return None
+        if any(start < token.idx for start, _ in self._people_in_sentence(token, reading)):
+            return None
+        speaker = self._last_speaker(token, reading, word, paragraphs=2)
+        if speaker is None or not self.fitting([speaker], word):
+            return None
+        return speaker
+
+    def _people_in_sentence(self, token: Token, reading: Reading) -> list[tuple[int, str]]:
+        start, end = token.sent.start_char, token.sent.end_char
+        return [(i, k) for i, k in self.people.get(reading.seq, []) if start <= i < end]
 
     def _described(self, token: Token, reading: Reading) -> str | None:
         """ "the ministry", "the agency": the body of that kind named last."""
@@ -445,6 +467,9 @@ class Referents:
                 break
             head = head.head
         if word in PERSONAL:
+            speaker = self._speaker_again(token, reading, word)
+            if speaker is not None:
+                return speaker
             # The person named last before it, in this paragraph or the one before, who
             # can be a "she" or a "he".
             here = [k for start, k in self.people.get(reading.seq, []) if start < token.idx]

@@ -84,3 +84,36 @@ def place_name_key(name: str) -> str:
         return f"{word}san" if _NAME_WORD.fullmatch(word.lower()) else match.group(0)
 
     return name_key(_MOUNT.sub(korean_order, name))
+
+
+# Given names transliterated from Cyrillic reach English copy in several spellings: TASS
+# and KCNA write "Alexandr", "Sergey", "Dmitry" where others write "Alexander", "Sergei",
+# "Dmitri". Folded in the given names only (the surname keeps the name key readable):
+# "ks" is "x", "y" is "i", a closing "ii" or "ei" is "i", and a closing "er" after a
+# consonant is "r" ("Pyotr"/"Peter" stay apart: they differ in more than spelling).
+_GIVEN_NAME_FOLDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"ks", "x"),
+        (r"y", "i"),
+        (r"(?:ii|ei)$", "i"),
+        (r"(?<=[bcdfghjklmnpqrstvwxz])er$", "r"),
+    )
+)
+
+
+def person_name_key(name: str) -> str:
+    """One key for the spellings of a person's name: a Korean name across romanizations,
+    other names with their given names folded as transliterations vary."""
+    korean = romanization_key(name)
+    if korean is not None:
+        return korean
+    words = [w.lower() for w in _WORDS.findall(name)]
+    if len(words) < 2 or not name.isascii():
+        return name_key(name)
+    given = []
+    for word in words[:-1]:
+        for pattern, replacement in _GIVEN_NAME_FOLDS:
+            word = pattern.sub(replacement, word)
+        given.append(word)
+    return name_key("".join([*given, words[-1]]))
