@@ -177,6 +177,39 @@ def test_the_place_after_a_clock_time_and_its_zone(extractor: Extractor) -> None
     assert one(result, "MEETING").place == "ref:seoul"
 
 
+def test_a_second_person_joined_to_a_titled_name_acts_too(extractor: Extractor) -> None:
+    # The parse hangs "Kim Jong-un" on "Donald Trump", the appositive of "President".
+    result = read(
+        extractor,
+        "US President Donald Trump and North Korean leader Kim Jong-un on Tuesday agreed on "
+        "denuclearization and providing North Korea with a security guarantee.",
+    )
+    assert {"ref:donald-trump", "ref:kim-jong-un"} <= set(one(result, "AGREE").actors)
+
+
+def test_what_a_clause_with_its_own_subject_did_is_not_passive(extractor: Extractor) -> None:
+    # The tagger calls this "signed" a participle; its subject says it is not passive.
+    result = read(
+        extractor,
+        "Donald Trump and Kim Jong Un met in Singapore on Tuesday.",
+        "The document that Trump and Kim signed on Tuesday did not include details.",
+    )
+    agreement = one(result, "AGREE")
+    assert {"ref:donald-trump", "ref:kim-jong-un"} <= set(agreement.actors)
+    assert agreement.date == EventDate(date(2024, 3, 5), "day")
+
+
+def test_one_agreement_told_twice_is_one_event_with_its_place(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Donald Trump and Kim Jong Un agreed on Tuesday to work toward denuclearization.",
+        "The document was signed by Trump and Kim at the Capella Hotel in Singapore.",
+    )
+    agreement = one(result, "AGREE")
+    assert agreement.place == "ref:singapore"
+    assert agreement.date == EventDate(date(2024, 3, 5), "day")
+
+
 # -- whom the words stand for ----------------------------------------------------------
 def test_a_verb_joined_without_and_has_the_name_before_it(extractor: Extractor) -> None:
     result = read(

@@ -257,11 +257,12 @@ def _verb_arguments(trigger: Token, verb: Token, noun: bool, found: Arguments) -
     if noun and trigger.dep_ in SUBJECT_DEPS:
         return
     # "the new line, announced by Kim Jong Un": a past participle with no auxiliary
-    # hanging on a noun or a clause is passive.
+    # hanging on a noun or a clause is passive; not with a subject of its own ("the
+    # document the two leaders signed", which the tagger may also call a participle).
     participle = (
         verb.tag_ == "VBN"
         and verb.dep_ in ("acl", "advcl", "relcl")
-        and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+        and not any(c.dep_ in ("aux", "auxpass", "nsubj") for c in verb.children)
     )
     passive = participle or any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
     subjects = [] if participle else clause_subjects(verb)
@@ -488,6 +489,11 @@ def _with_conjuncts(token: Token) -> list[Token]:
         named = _name_after_title(conjunct)
         if named is not None and named not in found:
             found.append(named)
+    # "US President Donald Trump and North Korean leader Kim Jong-un agreed": the parse
+    # may make the name the title's appositive and join the second person to the name.
+    for child in token.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN":
+            found += [c for c in child.conjuncts if c not in found]
     return found
 
 

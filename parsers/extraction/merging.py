@@ -95,9 +95,13 @@ def places_agree(x: str | None, y: str | None, entities: dict[str, ArticleEntity
 REALITY = {"asserted": "happened", "reported": "happened"}
 
 # Only these are merged inside one article: an accusation or a threat said twice is
-# usually two, while "the talks" and "the Stockholm talks" are one meeting; statements
-# merge only when one speaker made them.
-_MERGEABLE = frozenset({"MEETING", "WEAPONS_TEST", "MILITARY_EXERCISE", "SANCTION", "STATEMENT"})
+# usually two, while "the talks" and "the Stockholm talks" are one meeting, and "Trump
+# and Kim agreed" and "the document was signed by Trump and Kim" one agreement (merged,
+# as every type, only when a day, a place or two people tie them); statements merge only
+# when one speaker made them.
+_MERGEABLE = frozenset(
+    {"MEETING", "WEAPONS_TEST", "MILITARY_EXERCISE", "SANCTION", "STATEMENT", "AGREE"}
+)
 
 
 def merge_within(
