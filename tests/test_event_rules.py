@@ -3,6 +3,7 @@ each on sentences written for these tests."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -166,6 +167,27 @@ def test_a_dated_reaction_in_the_lede_dates_what_it_is_about(extractor: Extracto
         day=date(2023, 7, 16),
     )
     assert one(result, "WEAPONS_TEST").date == EventDate(date(2023, 7, 15), "day")
+
+
+@pytest.mark.parametrize(
+    ("dateline", "earlier", "saturday"),
+    [
+        ("Pyongyang, July 2 (KCNA)", "June 12, 2018", date(2018, 6, 30)),
+        # The first January 5 after the last day of December the text names.
+        ("Pyongyang, January 5 (KCNA)", "December 28, 2018", date(2019, 1, 5)),
+    ],
+)
+def test_a_dateline_without_its_year_dates_the_article(
+    extractor: Extractor, dateline: str, earlier: str, saturday: date
+) -> None:
+    article = replace(
+        story(
+            f"Kim Jong Un inspected a factory on Saturday, after the talks of {earlier}.",
+        ),
+        dateline=dateline,
+    )
+    inspection = one(extractor.extract(article), "MEETING")
+    assert inspection.date == EventDate(saturday, "day")
 
 
 def test_the_place_after_a_clock_time_and_its_zone(extractor: Extractor) -> None:

@@ -192,6 +192,23 @@ def latest_full_date(texts: Iterable[str]) -> date | None:
     return latest
 
 
+def dateline_day(dateline: str | None, texts: Iterable[str]) -> date | None:
+    """The day of a dateline printed without its year ("Pyongyang, June 13 (KCNA)"), in
+    the first year that puts it on or after the latest full date the text names: a
+    report is written after what it reports. None when the text names no full date."""
+    if not dateline:
+        return None
+    found = _MONTH_DAY.search(dateline)
+    if found is None:
+        return None
+    latest = latest_full_date(texts)
+    if latest is None:
+        return None
+    month, day = _month(found["month"]), int(found["day"])
+    year = latest.year + ((month, day) < (latest.month, latest.day))
+    return _safe_date(year, month, day, "day").value
+
+
 def _month(name: str) -> int:
     return _MONTHS[name.lower().rstrip(".")]
 

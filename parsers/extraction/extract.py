@@ -18,6 +18,7 @@ from parsers.extraction.analysis import (
     text_hash,
 )
 from parsers.extraction.analysis import extracted_paragraphs as analysed_paragraphs
+from parsers.extraction.dates import dateline_day
 from parsers.extraction.events import EventFinder
 from parsers.extraction.mentions import MentionFinder
 from parsers.extraction.model import Extraction
@@ -44,10 +45,13 @@ def extractor_version(reference: Reference | None = None) -> str:
 
 def publication_day(article: Article) -> date | None:
     """The day relative dates ("on Thursday") count from: the article's own date, also
-    when it is known only to the day."""
+    when it is known only to the day; else its dateline's day, when the text names a
+    full date that tells the dateline's year."""
     if article.published_date is not None:
         return article.published_date
-    return article.published_at.date() if article.published_at is not None else None
+    if article.published_at is not None:
+        return article.published_at.date()
+    return dateline_day(article.dateline, (p.text for p in article.paragraphs))
 
 
 @dataclass(slots=True)
