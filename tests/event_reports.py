@@ -62,7 +62,9 @@ class ReportMaker:
             article_event_id=f"{article}-e{index}",
             article_id=article,
             event_type=event_type,
-            meeting_kind=rng.choice(["summit", "talks"]) if event_type == "MEETING" else None,
+            meeting_kind=rng.choice(
+                ["summit", "talks"] if event_type == "MEETING" else ["missile", "nuclear"]
+            ),
             modality=rng.choice(["asserted", "asserted", "reported", "planned"]),
             date=self.date(),
             place=place[0] if place else None,

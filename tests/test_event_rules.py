@@ -232,6 +232,17 @@ def test_one_agreement_told_twice_is_one_event_with_its_place(extractor: Extract
     assert agreement.date == EventDate(date(2024, 3, 5), "day")
 
 
+def test_a_nuclear_test_and_a_missile_launch_are_two_kinds_of_test(extractor: Extractor) -> None:
+    # One state, one day: told apart only by what was tested.
+    result = read(
+        extractor,
+        "North Korea conducted its sixth nuclear test on Sunday.",
+        "North Korea also fired a ballistic missile on Sunday.",
+    )
+    kinds = sorted(e.kind or "" for e in result.events if e.event_type == "WEAPONS_TEST")
+    assert kinds == ["missile", "nuclear"]
+
+
 # -- whom the words stand for ----------------------------------------------------------
 def test_a_verb_joined_without_and_has_the_name_before_it(extractor: Extractor) -> None:
     result = read(

@@ -21,12 +21,13 @@ def record(
     actors: tuple[str, ...] = ("ref:north-korea",),
     people: tuple[str, ...] = (),
     sides: dict[str, str] | None = None,
+    kind: str | None = None,
 ) -> EventRecord:
     return EventRecord(
         article_event_id=f"{article}-{index}",
         article_id=article,
         event_type=event_type,
-        meeting_kind="talks" if event_type == "MEETING" else None,
+        meeting_kind=kind or ("talks" if event_type == "MEETING" else None),
         modality="asserted",
         date=EventDate(day, "day") if day else UNKNOWN,
         place=place,
@@ -228,3 +229,30 @@ def test_of_places_named_as_often_a_site_on_land_comes_before_open_water() -> No
     )
     assert len(events) == 1
     assert events[0].place == "ref:wonsan"
+
+
+def test_an_undated_nuclear_test_joins_the_one_dated_nuclear_test_not_a_launch() -> None:
+    # Neither article's day is known, and North Korea alone is named: for a missile
+    # launch that ties nothing (it launches many), for a nuclear test it does.
+    events = resolve_events(
+        [
+            record("afp", 0, day=date(2017, 9, 3), kind="nuclear"),
+            record("afp", 1, day=date(2017, 9, 3), kind="missile"),
+            record("kyodo", 0, kind="nuclear"),
+            record("kyodo", 1, kind="missile"),
+        ]
+    )
+    by_kind = {e.members[0].meeting_kind: e for e in events if e.date.value is not None}
+    assert by_kind["nuclear"].articles == {"afp", "kyodo"}
+    assert by_kind["missile"].articles == {"afp"}
+
+
+def test_an_undated_nuclear_test_that_fits_two_dated_ones_joins_neither() -> None:
+    events = resolve_events(
+        [
+            record("a", 0, day=date(2016, 9, 9), kind="nuclear"),
+            record("b", 0, day=date(2017, 9, 3), kind="nuclear"),
+            record("kyodo", 0, kind="nuclear"),
+        ]
+    )
+    assert len(events) == 3

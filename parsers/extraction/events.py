@@ -39,6 +39,7 @@ from parsers.extraction.triggers import (
     lemma_of,
     names_one_of,
 )
+from parsers.extraction.weapon_kinds import weapon_kind
 
 # Event type -> (PLOVER type, CAMEO root code). PLOVER has no category for a bare
 # public statement; CAMEO does (01).
@@ -135,6 +136,9 @@ class EventFinder:
         _said_on_the_news_day(merged, candidates, context)
         results = []
         for candidate in merged:
+            if candidate.event.event_type == "WEAPONS_TEST" and candidate.event.kind is None:
+                # Named by nothing it was merged with either: the first kind, the usual.
+                candidate.event.kind = next(iter(self.book.weapon_kinds), None)
             referents.normalize_actors(candidate.event)
             results.append((candidate.event, candidate.origin))
         return results
@@ -301,6 +305,8 @@ class EventFinder:
             summit = sum(self.states.leads(k, context.day) for k in people) >= 2
         if trigger.event_type == "MEETING":
             event.kind = "summit" if summit else "talks"
+        elif trigger.event_type == "WEAPONS_TEST":
+            event.kind = weapon_kind(token, self.book.weapon_kinds)
         # "issued a statement", "in her statement": a statement is merged per speaker.
         speaker = None
         if trigger.event_type == "STATEMENT":

@@ -38,6 +38,8 @@ def _compatible(a: Candidate, b: Candidate, entities: dict[str, ArticleEntity]) 
     x, y = a.event, b.event
     if x.event_type != y.event_type or a.summit != b.summit:
         return False
+    if x.kind and y.kind and x.kind != y.kind:
+        return False  # a nuclear test and a missile launch
     if x.modality != y.modality and not (
         (b.anaphoric or b.definite)
         and REALITY.get(x.modality) == REALITY.get(y.modality) == "happened"
@@ -155,6 +157,7 @@ def _absorb(target: Candidate, other: Candidate) -> None:
     ):
         event.date = extra.date if extra.date.value is not None else event.date
     event.place = event.place or extra.place
+    event.kind = event.kind or extra.kind
     if target.speaker is None and other.speaker is not None:
         target.speaker = other.speaker  # "made public a statement ... In it, she said"
     if not other.anaphoric or not event.actors:

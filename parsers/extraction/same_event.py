@@ -10,8 +10,10 @@ leaves its date open, in an article of a known day, is most often the article's 
 cannot be of an event that began after the article appeared, and it is tied to a dated
 event by its actors only when that event is recent news for the article (a week before
 it at most) - Kim and Putin met more than once, but only once the week an article came
-out. Everyone it names taking part, a shared person, or two shared actors tie it then. Two reports
-of one article never join one event: the article already said they differ.
+out. Everyone it names taking part, a shared person, or two shared actors tie it then. From an
+article of an unknown day, a report of a kind there are few of (a nuclear test) is tied by one
+shared actor. Two reports of one article never join one event: the article already said
+they differ.
 
 The event a report is compared with is what its reports so far make of it (`EventState`):
 the date of its most precise report, the first place named, every actor.
@@ -32,6 +34,12 @@ from itertools import combinations
 
 from parsers.extraction.merging import REALITY, dates_agree
 from parsers.extraction.model import PRECISION_RANK, EventDate
+
+# Kinds of event a state has few of in its history (North Korea tested nuclear devices six
+# times): a report of one that leaves its date open, from an article whose day is not
+# known either, is tied to an event of that kind by one shared actor. `decide` still
+# leaves it alone when it fits two dated ones.
+FEW_OF_A_KIND = frozenset({"nuclear"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +110,13 @@ def _position(record: EventRecord) -> tuple[int, str]:
 
 def can_join_anything(record: EventRecord) -> bool:
     """An undated report with one actor, no place and no article date has nothing that
-    could tie it."""
+    could tie it, unless it is of a kind there are few of."""
     return (
         record.date.value is not None
         or bool(record.place)
         or len(record.actors) >= 2
         or record.reported is not None
+        or (_one_of_few(record) and bool(record.actors))
     )
 
 
@@ -241,6 +250,8 @@ def tied(event: EventState, record: EventRecord) -> bool:
         )
     if len(people) >= 2:
         return True
+    if _one_of_few(record) and shared:
+        return True
     # When either leaves the date open, the actors alone tie only when two parties are
     # shared: a state and its leader, or a state and its news agency, are named in most
     # of its events, of any year.
@@ -259,6 +270,7 @@ class EventKeys:
     people: frozenset[str]
     places: frozenset[str]
     countries: frozenset[str]
+    few: bool = False  # of a kind there are few of (`FEW_OF_A_KIND`)
 
 
 def keys_of(members: Collection[EventRecord]) -> EventKeys:
@@ -269,6 +281,7 @@ def keys_of(members: Collection[EventRecord]) -> EventKeys:
         frozenset().union(*(m.people for m in members)),
         frozenset(m.place for m in members if m.place),
         frozenset(m.place_country for m in members if m.place_country),
+        founder.meeting_kind in FEW_OF_A_KIND,
     )
 
 
@@ -281,7 +294,8 @@ def could_fit(event: EventKeys, record: EventRecord) -> bool:
     shared people. An undated report needs its place or country among the event's and one
     shared actor, or two shared actors (two shared people are two shared actors) with an
     undated event, or with a dated one when its article's day is unknown, or, from an
-    article of a known day, one shared actor with an event of the days before.
+    article of a known day, one shared actor with an event of the days before; from an
+    article of an unknown day, of a kind there are few of, one shared actor.
     """
     shared = len(event.actors & record.actor_ids)
     if shared == 0:
@@ -295,12 +309,26 @@ def could_fit(event: EventKeys, record: EventRecord) -> bool:
         # day is unknown: from an article of a known day, a dated event must be its recent
         # news (or share its place), whatever actors they share.
         paired = shared >= 2 and (event.date.value is None or record.reported is None)
-        return paired or place_shared or recent(event.date, record.reported)
+        few = _one_of_few(record) and event.few
+        return paired or few or place_shared or recent(event.date, record.reported)
     if event.date.value is None or not dates_agree(event.date, record.date):
         return False
     if record.date.precision == "day" and event.date.precision == "day":
         return True
     return place_shared or len(event.people & record.people) >= 2
+
+
+def _one_of_few(record: EventRecord) -> bool:
+    """An undated report, from an article of an unknown day, of a kind there are few of."""
+    return (
+        record.date.value is None
+        and record.reported is None
+        and record.meeting_kind in FEW_OF_A_KIND
+    )
+
+
+# An event of a kind there are few of is also found by each actor alone.
+_FEW = "few"
 
 
 def actor_pairs(actor_ids: Collection[str]) -> list[tuple[str, str]]:
@@ -342,6 +370,7 @@ def report_keys(record: EventRecord) -> tuple[str, ...]:
                 for d in _recent_days(record.reported)
                 for a in sorted(record.actor_ids)
             ),
+            *(f"{_FEW}\t{a}" for a in sorted(record.actor_ids) if _one_of_few(record)),
         )
     keys = []
     for period in _date_lookups(record.date):
@@ -359,6 +388,8 @@ def event_keys(keys: EventKeys) -> tuple[str, ...]:
     places += [f"country {c}" for c in sorted(keys.countries)]
     pair = _PAIRS_UNDATED[0] if keys.date.value is None else _PAIRS_DATED
     found = [f"{pair}\t{a}\t{b}" for a, b in actor_pairs(keys.actors)]
+    if keys.few:
+        found += [f"{_FEW}\t{a}" for a in sorted(keys.actors)]
     found += _placed(places, keys.actors)
     ties = _ties(keys.people, places, keys.actors)
     for period in _date_registrations(keys.date):

@@ -110,6 +110,8 @@ class TriggerBook:
     planned_nouns: frozenset[str]
     future_auxiliaries: frozenset[str]
     negating_verbs: frozenset[str]
+    # Kind of weapons test -> words that say it, in the order they are tried.
+    weapon_kinds: dict[str, frozenset[str]]
 
     @property
     def triggers(self) -> list[Trigger]:
@@ -381,6 +383,7 @@ def parse_triggers(text: str) -> TriggerBook:
     return TriggerBook(
         version=f"{data['version']}.{digest}",
         by_lemma={key: tuple(group) for key, group in by_lemma.items()},
+        weapon_kinds={kind: _words(words) for kind, words in data["weapon_kinds"].items()},
         **{
             name: _words(data[name])
             for name in (
