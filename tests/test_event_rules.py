@@ -725,6 +725,18 @@ def test_a_nationality_on_a_launch_is_who_launched(extractor: Extractor) -> None
 
 
 # -- rules kept general: what they must not do -----------------------------------------
+def test_a_joint_declaration_announced_is_an_agreement_one_issued_is_not(
+    extractor: Extractor,
+) -> None:
+    signed = read(
+        extractor,
+        "Moon Jae-in and Kim Jong Un announced a joint declaration in Pyongyang on Wednesday.",
+    )
+    assert {"ref:moon-jae-in", "ref:kim-jong-un"} <= set(one(signed, "AGREE").actors)
+    issued = read(extractor, "North Korea issued a declaration on its nuclear status.")
+    assert not [e for e in issued.events if e.event_type == "AGREE"]
+
+
 def test_a_former_holder_is_not_the_one_in_office(extractor: Extractor) -> None:
     result = read(extractor, "The late South Korean president signed the accord in 2000.")
     agreement = one(result, "AGREE")
