@@ -256,3 +256,26 @@ def test_an_undated_nuclear_test_that_fits_two_dated_ones_joins_neither() -> Non
         ]
     )
     assert len(events) == 3
+
+
+def test_a_states_own_capital_does_not_tie_its_undated_report() -> None:
+    # North Korea meets in Pyongyang all the time; in Vladivostok it is news.
+    nk = {"ref:north-korea": "PRK", "ref:russia": "RUS"}
+
+    def meeting(article: str, day: date | None, place: str, country: str) -> EventRecord:
+        return record(article, 0, "MEETING", day, place, country, actors=tuple(nk), sides=nk)
+
+    at_home = resolve_events(
+        [
+            meeting("a", date(2024, 6, 19), "ref:pyongyang", "PRK"),
+            record("b", 0, "MEETING", None, "ref:pyongyang", "PRK", sides=nk),
+        ]
+    )
+    assert len(at_home) == 2
+    abroad = resolve_events(
+        [
+            meeting("a", date(2023, 9, 13), "ref:vladivostok", "RUS"),
+            record("b", 0, "MEETING", None, "ref:vladivostok", "RUS", sides=nk),
+        ]
+    )
+    assert len(abroad) == 1

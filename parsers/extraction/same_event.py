@@ -3,7 +3,8 @@
 A report (one article's account of an event) joins an event when nothing they say
 conflicts (type, kind of meeting, whether it happened or is only planned or supposed,
 date at the coarser precision, month named without a year, place or its country) and
-something ties them: the same place and a shared actor, the same day and a shared actor,
+something ties them: the same place and a shared actor not of that place's country (a
+state's own capital ties nothing to it), the same day and a shared actor,
 two shared people, or, when either leaves the date open, two shared actors of two
 parties (a leader and the state they lead are one). A report that
 leaves its date open, in an article of a known day, is most often the article's news: it
@@ -236,7 +237,9 @@ def tied(event: EventState, record: EventRecord) -> bool:
             or (event.place_country and event.place_country == record.place_country)
         )
     )
-    if same_place and shared:
+    if same_place and sides(shared, record) - {record.place_country}:
+        # A state's own capital ties nothing to it: North Korea does most things in
+        # Pyongyang. One of the shared parties must be from elsewhere.
         return True
     if _same_day(record.date, event.date) and shared:
         return True
