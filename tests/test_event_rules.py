@@ -155,6 +155,25 @@ def test_a_month_of_last_year() -> None:
     assert value == EventDate(date(2023, 8, 1), "month")
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("It fired a missile two weeks ago.", EventDate(date(2024, 2, 21), "day")),
+        ("Kim read out the statement three months earlier.", EventDate(date(2023, 12, 1), "month")),
+        ("A year ago, the two leaders met.", EventDate(date(2023, 1, 1), "year")),
+        # A sentence's own date is the better one.
+        ("Six years ago, on April 27, 2018, they met.", EventDate(date(2018, 4, 27), "day")),
+    ],
+)
+def test_a_span_back_from_the_articles_day(sentence: str, expected: EventDate) -> None:
+    assert [value for _, value in resolve_dates(sentence, date(2024, 3, 6))] == [expected]
+
+
+def test_days_earlier_count_from_an_unknown_day() -> None:
+    # "Two days earlier" than the news told, which is not always the article's day.
+    assert resolve_dates("Two days earlier, it had warned Seoul.", date(2024, 3, 6)) == []
+
+
 def test_a_date_that_names_a_thing_is_not_the_events(extractor: Extractor) -> None:
     result = read(extractor, "Pyongyang scrapped a 2018 military pact in November.")
     assert one(result, "REJECT").date == EventDate(date(2023, 11, 1), "month")

@@ -70,6 +70,20 @@ _RELATIVE = re.compile(
     r"|earlier\s+this\s+month|next\s+month)\b",
     re.IGNORECASE,
 )
+# "three months ago", "a week ago", "two years earlier": a span back from the article's
+# day. "Earlier" counts back from the news the article tells, which a day or a week may
+# separate from its day: only months and years are counted with it.
+_SPAN_BACK = re.compile(
+    r"\b(?P<count>an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+    r"\s+(?P<unit>day|week|month|year)s?\s+(?P<way>ago|earlier)\b",
+    re.IGNORECASE,
+)
+_COUNTS = {
+    word: number
+    for number, word in enumerate(
+        "one two three four five six seven eight nine ten eleven twelve".split(), start=1
+    )
+} | {"a": 1, "an": 1}
 _FUTURE = re.compile(
     r"\b(?:will|plans?\s+to|next|(?:is|are)\s+(?:set|due|slated)\s+to)\b", re.IGNORECASE
 )
@@ -171,6 +185,13 @@ def resolve_dates(
     if any(word in lowered for word in _RELATIVE_WORDS) and _has_cue(lowered):
         for m in _RELATIVE.finditer(sentence):
             add(m, _relative(anchor, " ".join(m["word"].lower().split())))
+    if not found and ("ago" in lowered or "earlier" in lowered):
+        # Only where the sentence names no date of its own: "six years ago, on April 27,
+        # 2018" has a better one.
+        for m in _SPAN_BACK.finditer(sentence):
+            back = _span_back(anchor, m)
+            if back is not None:
+                add(m, back)
     if "19" in sentence or "20" in sentence:
         for m in _YEAR.finditer(sentence):
             add(m, EventDate(date(int(m["year"]), 1, 1), "year"))
@@ -249,6 +270,20 @@ def _weekday(anchor: date | None, weekday: int, future: bool, exact: bool = True
         return EventDate(anchor + timedelta(days=delta), "day")
     delta = (anchor.weekday() - weekday) % 7
     return EventDate(anchor - timedelta(days=delta), "day")
+
+
+def _span_back(anchor: date | None, found: re.Match[str]) -> EventDate | None:
+    unit, way = found["unit"].lower(), found["way"].lower()
+    if anchor is None or (way == "earlier" and unit in ("day", "week")):
+        return None
+    raw = found["count"].lower()
+    count = int(raw) if raw.isdigit() else _COUNTS[raw]
+    if unit in ("day", "week"):
+        return EventDate(anchor - timedelta(days=count * (7 if unit == "week" else 1)), "day")
+    if unit == "month":
+        months = anchor.year * 12 + anchor.month - 1 - count
+        return EventDate(date(months // 12, months % 12 + 1, 1), "month")
+    return EventDate(date(anchor.year - count, 1, 1), "year")
 
 
 def _relative(anchor: date | None, word: str) -> EventDate:
