@@ -263,6 +263,13 @@ def test_a_nuclear_test_and_a_missile_launch_are_two_kinds_of_test(extractor: Ex
 
 
 # -- whom the words stand for ----------------------------------------------------------
+def test_what_is_done_by_a_means_is_done_by_the_clauses_subject(extractor: Extractor) -> None:
+    result = read(
+        extractor, "China and Russia were emboldening Pyongyang by blocking council action."
+    )
+    assert {"ref:china", "ref:russia"} <= set(one(result, "REJECT").actors)
+
+
 def test_a_verb_joined_without_and_has_the_name_before_it(extractor: Extractor) -> None:
     result = read(
         extractor,

@@ -360,6 +360,15 @@ def clause_subjects(verb: Token) -> list[Token]:
         unjoined = unjoined_subject(token)
         if unjoined is not None:
             return _with_conjuncts(unjoined)
+        if (
+            token.dep_ == "pcomp"
+            and token.head.lower_ in ("by", "without")
+            and token.head.head.pos_ in ("VERB", "AUX")
+        ):
+            # "were emboldening Pyongyang by blocking council action": the means a
+            # clause's subject acts by is the subject's doing.
+            token = token.head.head
+            continue
         if token.dep_ == "pcomp" and token.head.lower_ in ("for", "of"):
             # "denounced the U.S. for staging drills", "accused Pyongyang of supplying
             # shells": the one blamed (or thanked) did it.
