@@ -238,6 +238,48 @@ def test_reports_of_an_event_whose_founder_changed_kind_are_placed_again(
     assert sorted(len(e.members) for e in expected) == [1, 2]
 
 
+def test_an_undated_report_that_fitted_two_events_joins_one_that_becomes_dated(
+    tmp_path: Path,
+) -> None:
+    """An undated report fits two undated events, so it joins neither; one of them is
+    derived again with a year. The one dated event it fits is then the happening it tells
+    of, and it joins that event, as a resolution of everything at once places it."""
+
+    def talks(report_id: str, article: str, when: EventDate) -> EventRecord:
+        return EventRecord(
+            article_event_id=report_id,
+            article_id=article,
+            event_type="MEETING",
+            meeting_kind="talks",
+            modality="asserted",
+            date=when,
+            place="ref:seoul",
+            place_country="KOR",
+            actors=(("ref:north-korea", "participant"),),
+            people=frozenset(),
+            summary=f"{report_id} talks",
+        )
+
+    undated = EventDate(None, "unknown")
+    # Two reports of one article (never one event), and a third article's report.
+    first, second = talks("a-e0", "a", undated), talks("a-e1", "a", undated)
+    third = talks("b-e0", "b", undated)
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    load_reports(warehouse, {"a": [first, second], "b": [third]})
+    resolve(warehouse, "run-1", "test", rebuild=False)
+    assert len({event_of(warehouse, r.article_event_id) for r in (first, second, third)}) == 3
+    dated = dataclasses.replace(first, date=EventDate(date(2019, 1, 1), "year"))
+    load_reports(warehouse, {"a": [dated, second]})
+    resolve(warehouse, "run-2", "test", rebuild=False)
+    expected = resolve_in_memory([dated, second, third])
+    assert sorted(sorted(m.article_event_id for m in e.members) for e in expected) == [
+        ["a-e0", "b-e0"],
+        ["a-e1"],
+    ]
+    assert event_of(warehouse, "b-e0") == event_of(warehouse, "a-e0")
+    assert event_of(warehouse, "a-e1") != event_of(warehouse, "a-e0")
+
+
 def test_a_rebuild_keeps_the_ids_of_the_events_it_makes_again(tmp_path: Path) -> None:
     warehouse = Warehouse(tmp_path / "w.duckdb")
     texts = sorted(SEEDS.glob("*.txt")) + sorted(PASSAGES.glob("*.txt"))

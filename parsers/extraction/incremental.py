@@ -146,12 +146,12 @@ def place_changes(store: Store, added: Sequence[EventRecord], removed: Collectio
     changed_contents = set(affected)
     cache = _Lookups(store)
     rounds = 0
-    # Decisions of an earlier pass that stand: those taken before the first report the
-    # last lookup added (what it changes comes after them).
-    settled: dict[str, Placement] = {}
+    walk: _Walk | None = None
     while True:
         rounds += 1
-        walk = _Walk(cache, affected, removed, previous, settled)
+        # Each pass after the first keeps the decisions of the pass before that read
+        # nothing it changed (`_Walk.decided_alike`).
+        walk = _Walk(cache, affected, removed, previous, walk)
         walk.run()
         changes = walk.changes(changed_contents)
         more = [
@@ -170,12 +170,6 @@ def place_changes(store: Store, added: Sequence[EventRecord], removed: Collectio
         for record, placed in more:
             affected[record.article_event_id] = record
             previous[record.article_event_id] = placed
-        first = min(record.position for record, _ in more)
-        settled = {
-            report_id: placement
-            for report_id, placement in walk.placement.items()
-            if affected[report_id].position < first
-        }
 
 
 @dataclass(slots=True)
@@ -258,13 +252,15 @@ class _Walk:
         affected: dict[str, EventRecord],
         removed: set[str],
         previous: dict[str, Placed],
-        settled: dict[str, Placement],
+        earlier: _Walk | None = None,
     ) -> None:
         self.lookups = lookups
-        self.settled = settled
         self.affected = affected
         self.removed = removed
         self.previous = previous
+        # The pass before this one (over fewer affected reports), whose decisions stand
+        # where they read nothing this pass changed.
+        self.earlier = earlier
         # Stored memberships that no longer hold: reports placed again, or gone.
         self.excluded = set(affected) | removed
         self.placed_here: dict[str, list[EventRecord]] = defaultdict(list)
@@ -274,21 +270,96 @@ class _Walk:
         self.sorted_members: dict[str, list[EventRecord]] = {}
         # Per (event, kind): the state of the members before the last turn that read it.
         self.states: dict[tuple[str, str], _Prefix] = {}
+        # Events whose members before the current turn differ from the earlier pass's,
+        # by every (kind, key) they are found by in either pass.
+        self.diverged: set[str] = set()
+        self.diverged_by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.decisions = 0  # reports decided in this pass (the others kept their place)
 
     def run(self) -> None:
         ordered = sorted(self.affected.values(), key=_POSITION)
         self.lookups.prefetch(ordered)
+        earlier = self.earlier
         for record in ordered:
-            placement = self.settled.get(record.article_event_id)
-            if placement is None:
+            report_id = record.article_event_id
+            placement = earlier.placement.get(report_id) if earlier is not None else None
+            if placement is None or not self.decided_alike(record, placement):
                 decision: Decision = decide(record, self._candidates(record))
-                placement = Placement(decision.joins or record.article_event_id, decision.accepted)
+                placement = Placement(decision.joins or report_id, decision.accepted)
+                self.decisions += 1
             event = placement.event
             self.placed_here[event].append(record)
             if event in self.sorted_members:
                 insort(self.sorted_members[event], record, key=_POSITION)
-            self.placement[record.article_event_id] = placement
+            self.placement[report_id] = placement
             self.touched.add(event, record, self.members(event))
+            if earlier is not None:
+                self._note_divergence(record, placement)
+        self.earlier = None  # read only during the pass
+
+    # -- what the pass before decided alike --------------------------------------------
+    def decided_alike(self, record: EventRecord, before: Placement) -> bool:
+        """Whether the earlier pass's decision stands: every event whose members before
+        this turn differ between the passes fits the report in both or in neither.
+
+        A decision is a function of which events fit the report at its turn, in founding
+        order (`decide`); an event whose members before the turn are the same in both
+        passes is in the same state in both, and one that fits in either pass shares a key
+        with the report by that pass's members (keys only grow with members).
+        """
+        if not self.diverged:
+            return True
+        kind, turn = record.kind, record.position
+        events = {e for e in (before.event, *before.accepted) if e in self.diverged}
+        for key in report_keys(record):
+            events.update(self.diverged_by_key.get((kind, key), ()))
+        events.discard(record.article_event_id)  # its own: nothing of it before its turn
+        earlier = self.earlier
+        assert earlier is not None
+        for event in events:
+            now = self.state_before(event, kind, turn)
+            then = earlier.state_before(event, kind, turn)
+            if (now is not None and fits(now, record)) != (then is not None and fits(then, record)):
+                return False
+        return True
+
+    def _note_divergence(self, record: EventRecord, placement: Placement) -> None:
+        """Mark the events whose members differ from the earlier pass's from this turn on:
+        the report's event then and now, when they differ (a report placed again for the
+        first time was in its stored event)."""
+        earlier = self.earlier
+        assert earlier is not None
+        report_id = record.article_event_id
+        before = earlier.placement.get(report_id)
+        if before is not None:
+            moved = before.event != placement.event
+            events = (before.event, placement.event)
+        else:
+            stored = self.previous[report_id]
+            moved = (
+                stored.placement.event != placement.event
+                or stored.position != record.position
+                or stored.kind != record.kind
+            )
+            events = (stored.placement.event, placement.event)
+        if moved:
+            for event in events:
+                if event not in self.diverged:
+                    self.diverged.add(event)
+                    self._register_keys(event, earlier.final_members_any(event))
+                    self._register_keys(event, self.final_members_any(event))
+        if placement.event in self.diverged:
+            # Its keys grow with every member that joins it in this pass.
+            members = self.members(placement.event)
+            self._register_keys(placement.event, [m for m in members if m.kind == record.kind])
+
+    def _register_keys(self, event: str, members: Sequence[EventRecord]) -> None:
+        by_kind: dict[str, list[EventRecord]] = defaultdict(list)
+        for member in members:
+            by_kind[member.kind].append(member)
+        for kind, same_kind in by_kind.items():
+            for key in event_keys(keys_of(same_kind)):
+                self.diverged_by_key[(kind, key)].add(event)
 
     # -- what a report is compared with ------------------------------------------------
     def members(self, event: str) -> list[EventRecord]:
@@ -396,6 +467,10 @@ class _Walk:
             state = self.state_before(event, record.kind, record.position)
             if state is None or not fits(state, record):
                 return True
+            if self._founder_moved(event):
+                # It still fits, but comes elsewhere in founding order (or became dated,
+                # which an undated report reads first): the decision reads it anew.
+                return True
         founded = placement.event == record.article_event_id
         own = (-affected.event_rank, placement.event)
         for event in affected.could_fit - set(placement.accepted):
@@ -408,6 +483,12 @@ class _Walk:
             if state is not None and fits(state, record):
                 return True
         return False
+
+    def _founder_moved(self, event: str) -> bool:
+        """Whether the report founding the event was placed again at another turn (its
+        date's precision changed with its contents)."""
+        before, now = self.previous.get(event), self.affected.get(event)
+        return before is not None and now is not None and before.position != now.position
 
     # -- what moved ------------------------------------------------------------------------
     def changes(self, changed_contents: set[str]) -> list[Changed]:
@@ -449,13 +530,17 @@ class _Walk:
 
     def final_members(self, event: str) -> list[EventRecord] | None:
         """The event's members after the run; None when its founder no longer founds it."""
-        if event not in self.lookups.stored_members:
-            self.lookups.load_members([event])
-            self.sorted_members.pop(event, None)  # read before its stored members came
-        members = self.members(event)
+        members = self.final_members_any(event)
         if not members or members[0].article_event_id != event:
             return None
         return list(members)
+
+    def final_members_any(self, event: str) -> list[EventRecord]:
+        """Every report under the event's key after the run, in placing order."""
+        if event not in self.lookups.stored_members:
+            self.lookups.load_members([event])
+            self.sorted_members.pop(event, None)  # read before its stored members came
+        return self.members(event)
 
 
 class _TouchedIndex:
