@@ -262,6 +262,17 @@ def test_a_nuclear_test_and_a_missile_launch_are_two_kinds_of_test(extractor: Ex
     assert kinds == ["missile", "nuclear"]
 
 
+def test_one_attack_told_twice_is_one_event_with_its_place(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "North Korea exploded the liaison office building on Tuesday.",
+        "The destruction of the building in Kaesong happened at 2:49 p.m. Tuesday.",
+    )
+    attack = one(result, "ASSAULT")
+    assert attack.place == "ref:kaesong"
+    assert attack.date == EventDate(date(2024, 3, 5), "day")
+
+
 # -- whom the words stand for ----------------------------------------------------------
 def test_what_is_done_by_a_means_is_done_by_the_clauses_subject(extractor: Extractor) -> None:
     result = read(

@@ -98,11 +98,12 @@ REALITY = {"asserted": "happened", "reported": "happened"}
 
 # Only these are merged inside one article: an accusation or a threat said twice is
 # usually two, while "the talks" and "the Stockholm talks" are one meeting, and "Trump
-# and Kim agreed" and "the document was signed by Trump and Kim" one agreement (merged,
+# and Kim agreed" and "the document was signed by Trump and Kim" one agreement, as an
+# office "exploded" on Tuesday and "its destruction" that Tuesday are one attack (merged,
 # as every type, only when a day, a place or two people tie them); statements merge only
 # when one speaker made them.
 _MERGEABLE = frozenset(
-    {"MEETING", "WEAPONS_TEST", "MILITARY_EXERCISE", "SANCTION", "STATEMENT", "AGREE"}
+    {"MEETING", "WEAPONS_TEST", "MILITARY_EXERCISE", "SANCTION", "STATEMENT", "AGREE", "ASSAULT"}
 )
 
 
