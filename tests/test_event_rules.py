@@ -169,6 +169,22 @@ def test_a_span_back_from_the_articles_day(sentence: str, expected: EventDate) -
     assert [value for _, value in resolve_dates(sentence, date(2024, 3, 6))] == [expected]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("The two leaders will hold talks this afternoon.", date(2024, 3, 6)),
+        ("Kim will host a banquet tonight.", date(2024, 3, 6)),
+        ("The two sides gathered earlier in the day.", date(2024, 3, 6)),
+        # The day the sentence tells of, not the article's.
+        ("They spoke Monday night about the launch earlier in the day.", date(2024, 3, 4)),
+    ],
+)
+def test_parts_of_a_day(sentence: str, day: date) -> None:
+    assert {value for _, value in resolve_dates(sentence, date(2024, 3, 6))} == {
+        EventDate(day, "day")
+    }
+
+
 def test_days_earlier_count_from_an_unknown_day() -> None:
     # "Two days earlier" than the news told, which is not always the article's day.
     assert resolve_dates("Two days earlier, it had warned Seoul.", date(2024, 3, 6)) == []

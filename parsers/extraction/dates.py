@@ -67,7 +67,7 @@ _YEAR_OF_THING = re.compile(
 )
 _RELATIVE = re.compile(
     r"\b(?P<word>today|yesterday|tomorrow|last\s+month|last\s+year|this\s+month|this\s+year"
-    r"|earlier\s+this\s+month|next\s+month)\b",
+    r"|earlier\s+this\s+month|next\s+month|tonight|this\s+(?:morning|afternoon|evening))\b",
     re.IGNORECASE,
 )
 # "three months ago", "a week ago", "two years earlier": a span back from the article's
@@ -100,7 +100,7 @@ _PLAN = re.compile(
 _MONTH_CUE = re.compile(_MONTH_NAMES)  # a month name, spelled as the month patterns spell it
 # Every relative expression holds one of these (in the lowercased sentence): "yesterday"
 # without its "s", which case-insensitive matching also finds as a long s (U+017F).
-_RELATIVE_WORDS = ("today", "terday", "tomorrow", "month", "year")
+_RELATIVE_WORDS = ("today", "terday", "tomorrow", "month", "year", "tonight", "this ", "the day")
 
 # Dates are read only in a sentence with one of these cues (lowercased). Every
 # case-sensitive pattern holds one; the case-insensitive relative pattern could match odd
@@ -108,7 +108,8 @@ _RELATIVE_WORDS = ("today", "terday", "tomorrow", "month", "year")
 _CUE_WORDS = (
     *("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
     *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
-    *("today", "yesterday", "tomorrow"),
+    *("today", "yesterday", "tomorrow", "tonight", "this morning", "this afternoon"),
+    *("this evening", "in the day"),
 )
 _CUE_PHRASE = re.compile(r"(?:last|this)\s+(?:month|year)|next\s+month")
 _YEAR_CUE = re.compile(r"\b(?:19|20)\d\d\b")
@@ -192,6 +193,13 @@ def resolve_dates(
             back = _span_back(anchor, m)
             if back is not None:
                 add(m, back)
+    if " day" in lowered:
+        for m in _IN_THE_DAY.finditer(sentence):
+            told = [(start, v) for start, v in found if v.precision == "day" and start < m.start()]
+            if told:
+                add(m, max(told, key=lambda item: item[0])[1])
+            elif anchor is not None:
+                add(m, EventDate(anchor, "day"))
     if "19" in sentence or "20" in sentence:
         for m in _YEAR.finditer(sentence):
             add(m, EventDate(date(int(m["year"]), 1, 1), "year"))
@@ -272,6 +280,20 @@ def _weekday(anchor: date | None, weekday: int, future: bool, exact: bool = True
     return EventDate(anchor - timedelta(days=delta), "day")
 
 
+# Parts of the article's own day: "tonight", "this morning", "later in the day".
+_SAME_DAY = frozenset(
+    {
+        "tonight",
+        "this morning",
+        "this afternoon",
+        "this evening",
+    }
+)
+# "held talks Tuesday night and condemned the launch earlier in the day": the day the
+# sentence tells of, else the article's.
+_IN_THE_DAY = re.compile(r"\b(?:earlier|later)\s+(?:in\s+the|that)\s+day\b", re.IGNORECASE)
+
+
 def _span_back(anchor: date | None, found: re.Match[str]) -> EventDate | None:
     unit, way = found["unit"].lower(), found["way"].lower()
     if anchor is None or (way == "earlier" and unit in ("day", "week")):
@@ -290,7 +312,7 @@ def _relative(anchor: date | None, word: str) -> EventDate:
     if anchor is None:
         return UNKNOWN_DATE
     first = anchor.replace(day=1)
-    if word == "today":
+    if word == "today" or word in _SAME_DAY:
         return EventDate(anchor, "day")
     if word == "yesterday":
         return EventDate(anchor - timedelta(days=1), "day")
