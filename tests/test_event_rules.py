@@ -289,6 +289,16 @@ def test_one_attack_told_twice_is_one_event_with_its_place(extractor: Extractor)
     assert attack.date == EventDate(date(2024, 3, 5), "day")
 
 
+def test_meetings_in_two_places_are_two_events(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Xi referred to meetings between Kim Jong Un and Donald Trump in Singapore and Vietnam.",
+    )
+    meetings = [e for e in result.events if e.event_type == "MEETING"]
+    assert sorted(e.place or "" for e in meetings) == ["ref:singapore", "ref:vietnam"]
+    assert all({"ref:kim-jong-un", "ref:donald-trump"} <= set(e.actors) for e in meetings)
+
+
 # -- whom the words stand for ----------------------------------------------------------
 def test_what_is_done_by_a_means_is_done_by_the_clauses_subject(extractor: Extractor) -> None:
     result = read(

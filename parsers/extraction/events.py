@@ -11,6 +11,7 @@ say conflicts.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -184,6 +185,7 @@ class EventFinder:
                 candidates.extend(
                     self._instances(candidate, token, trigger, reading, sent, types, dates)
                 )
+                candidates.extend(_one_per_place(candidate, token, reading, types))
         for token in sent:
             if lemma_of(token) in self.book.speech_verbs and token.pos_ == "VERB":
                 statement = self._statement(
@@ -498,6 +500,48 @@ class EventFinder:
             if best is None or rank < best[0]:
                 best = (rank, key)
         return best[1] if best else None
+
+
+def _one_per_place(
+    candidate: Candidate, token: Token, reading: Reading, types: dict[int, str]
+) -> list[Candidate]:
+    """ "meetings between Kim and Trump in Singapore and Vietnam": a plural event noun
+    with places joined by "and" tells one event in each; the first place stays with the
+    candidate, each other place makes an event of its own."""
+    if token.tag_ != "NNS":
+        return []
+    places = []
+    # On the noun, or (as the parse often hangs it) on the last party of "between A
+    # and B in ...".
+    for prep in token.subtree:
+        if (
+            prep.dep_ == "prep"
+            and prep.lower_ in ("in", "at")
+            and (prep.head == token or prep.head.dep_ in ("pobj", "conj"))
+        ):
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj" and pobj.conjuncts:
+                    places = [pobj, *pobj.conjuncts]
+    keys = [reading.entity_at[t.i] for t in places if types.get(t.i) in _PLACE_TYPES]
+    if len(keys) < 2 or len(keys) != len(places) or len(set(keys)) != len(keys):
+        return []
+    candidate.event.place = keys[0]
+    return [
+        Candidate(
+            dataclasses.replace(
+                candidate.event,
+                place=key,
+                actors=dict(candidate.event.actors),
+                mentions=list(candidate.event.mentions),
+            ),
+            candidate.origin,
+            summit=candidate.summit,
+            month_hint=candidate.month_hint,
+            anaphoric=False,
+            background=candidate.background,
+        )
+        for key in keys[1:]
+    ]
 
 
 def _same_noun_same_event_type(candidates: list[Candidate]) -> None:
