@@ -297,6 +297,8 @@ def test_meetings_in_two_places_are_two_events(extractor: Extractor) -> None:
     meetings = [e for e in result.events if e.event_type == "MEETING"]
     assert sorted(e.place or "" for e in meetings) == ["ref:singapore", "ref:vietnam"]
     assert all({"ref:kim-jong-un", "ref:donald-trump"} <= set(e.actors) for e in meetings)
+    # Who speaks of meetings between two others does not take part in them.
+    assert not any("ref:xi-jinping" in e.actors for e in meetings)
 
 
 # -- whom the words stand for ----------------------------------------------------------

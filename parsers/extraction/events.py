@@ -235,6 +235,8 @@ class EventFinder:
             not actors
             and (symmetric or token.dep_ in ("conj", "xcomp", "advcl"))
             and not _spoken_of(token, predicate, self.book.support_verbs)
+            # "referred to meetings between Kim and Trump": both sides are named.
+            and not any(c.dep_ == "prep" and c.lower_ == "between" for c in token.children)
         ):
             # "during a parliamentary meeting", "fired a missile and warned Seoul": who
             # acts is named further up the sentence.
