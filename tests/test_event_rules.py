@@ -335,6 +335,18 @@ def test_he_who_speaks_again_is_who_spoke_last(extractor: Extractor) -> None:
     assert speakers == {"ref:vladimir-putin"}
 
 
+def test_a_surname_after_a_title_is_the_person_named_before(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Moon Jae-in thanked Donald Trump for his summit with Kim Jong Un.",
+        '"President Moon said President Trump has achieved a great success," the office '
+        "said of a telephone conversation between the two leaders.",
+    )
+    call = next(e for e in result.events if e.trigger == "conversation")
+    assert {"ref:moon-jae-in", "ref:donald-trump"} <= set(call.actors)
+    assert "ref:kim-jong-un" not in call.actors
+
+
 def test_the_ministry_is_the_ministry_named_before(extractor: Extractor) -> None:
     result = read(
         extractor,

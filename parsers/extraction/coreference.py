@@ -97,13 +97,24 @@ def short_references(
 
 
 _NAME_GOES_ON = re.compile(r" [A-Z][a-z]")
-_NAME_BEFORE = re.compile(r"[A-Z][a-z]+ $")
+_NAME_BEFORE = re.compile(r"(?P<word>[A-Z][a-z]+) $")
+# Capitalized words that stand before a surname as a title, not as part of the name:
+# "President Trump", "Chairman Kim", "Foreign Minister Kang".
+_TITLES = frozenset(
+    """president chairman chairwoman minister secretary premier leader ambassador envoy
+    general admiral marshal senator governor mayor king queen emperor chancellor speaker
+    director commissioner comrade mr mrs ms dr""".split()
+)
 
 
 def _inside_longer_name(text: str, start: int, end: int) -> bool:
-    """'Kim' in 'Kim Jong Un' or 'Trump' in 'Trump-Kim' is not a short reference alone."""
+    """'Kim' in 'Kim Jong Un' or 'Trump' in 'Trump-Kim' is not a short reference alone;
+    'Trump' in 'President Trump' is."""
     before, after = text[max(0, start - 30) : start], text[end : end + 3]
-    return bool(_NAME_GOES_ON.match(after)) or bool(_NAME_BEFORE.search(before))
+    if _NAME_GOES_ON.match(after):
+        return True
+    word = _NAME_BEFORE.search(before)
+    return word is not None and word["word"].lower() not in _TITLES
 
 
 def _pick(
