@@ -347,6 +347,17 @@ def test_a_surname_after_a_title_is_the_person_named_before(extractor: Extractor
     assert "ref:kim-jong-un" not in call.actors
 
 
+def test_a_person_greeted_as_he_is_a_person_greeted(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Kim Jong Un arrived by train on Tuesday.",
+        "At the station, he was greeted by Alexander Kozlov, the ecology minister.",
+    )
+    greeting = one(result, "MEETING")
+    assert "ref:kim-jong-un" in greeting.actors
+    assert any(key.startswith("txt:") for key in greeting.actors)  # Kozlov
+
+
 def test_the_ministry_is_the_ministry_named_before(extractor: Extractor) -> None:
     result = read(
         extractor,

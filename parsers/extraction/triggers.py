@@ -203,7 +203,10 @@ def _meets(trigger: Trigger, token: Token, entity_type_at: dict[int, str]) -> bo
     if trigger.objects and any(names_one_of(o, trigger.objects) for o in objects):
         return True  # "a missile", "a Hwasong-18", "the ICBM Hwasongpho-17"
     if trigger.object_types and any(
-        entity_type_at.get(o.i) in trigger.object_types for o in objects
+        entity_type_at.get(o.i) in trigger.object_types
+        # "he was greeted by the minister": a personal pronoun names a person.
+        or ("PERSON" in trigger.object_types and o.lower_ in _PERSONAL_PRONOUNS)
+        for o in objects
     ):
         return True
     if trigger.modifiers and any(
@@ -250,6 +253,9 @@ def _meets(trigger: Trigger, token: Token, entity_type_at: dict[int, str]) -> bo
                 ):
                     return True
     return False
+
+
+_PERSONAL_PRONOUNS = frozenset({"he", "she", "him", "her"})
 
 
 def _subjects(verb: Token) -> list[Token]:
