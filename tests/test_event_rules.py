@@ -301,6 +301,19 @@ def test_meetings_in_two_places_are_two_events(extractor: Extractor) -> None:
     assert not any("ref:xi-jinping" in e.actors for e in meetings)
 
 
+def test_taking_part_in_a_forum_where_a_clause_says_is_a_meeting_there(
+    extractor: Extractor,
+) -> None:
+    result = read(
+        extractor,
+        "Vladimir Putin flew in from Vladivostok, where he had taken part in the Eastern "
+        "Economic Forum.",
+    )
+    forum = one(result, "MEETING")
+    assert forum.place == "ref:vladivostok"
+    assert "ref:vladimir-putin" in forum.actors
+
+
 # -- whom the words stand for ----------------------------------------------------------
 def test_what_is_done_by_a_means_is_done_by_the_clauses_subject(extractor: Extractor) -> None:
     result = read(

@@ -309,6 +309,12 @@ def _verb_arguments(trigger: Token, verb: Token, noun: bool, found: Arguments) -
                     found.place.extend(
                         (grandchild.lower_, t) for t in _objects_of_preposition(grandchild)
                     )
+    # "came from Vladivostok, where he had taken part in the forum": the place the
+    # relative clause hangs on.
+    if verb.dep_ == "relcl" and any(
+        c.dep_ == "advmod" and c.lower_ == "where" for c in verb.children
+    ):
+        found.place.append(("in", verb.head))
     # "was conducted under the guidance of Kim Jong Un": who directs it does it.
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ == "under":

@@ -322,6 +322,9 @@ def governing_verb(token: Token) -> Token | None:
     head = token.head
     if token.dep_ == "pobj" and head.dep_ in ("prep", "agent"):
         head = head.head
+        # "took part in the forum": the verb that takes part.
+        if head.lower_ == "part" and head.dep_ in ("dobj", "obj") and token.head.lower_ == "in":
+            head = head.head
         # "imposed a series of sanctions": through a word of quantity.
         if head.lemma_.lower() in QUANTITY_NOUNS and token.head.lower_ == "of":
             return governing_verb(head)
