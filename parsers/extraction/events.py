@@ -11,8 +11,7 @@ say conflicts.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from spacy.tokens import Span, Token
@@ -530,7 +529,7 @@ def _one_per_place(
     candidate.event.place = keys[0]
     return [
         Candidate(
-            dataclasses.replace(
+            replace(
                 candidate.event,
                 place=key,
                 actors=dict(candidate.event.actors),
