@@ -65,9 +65,13 @@ _MONTH_OF_THING = re.compile(
 _YEAR_OF_THING = re.compile(
     r"\b(?:the|an?|this|that|its|their|his|her)\s+(?P<year>(?:19|20)\d{2})\s+(?=[a-z])"
 )
+# Parts of the article's own day.
+_SAME_DAY = ("tonight", "this morning", "this afternoon", "this evening")
 _RELATIVE = re.compile(
     r"\b(?P<word>today|yesterday|tomorrow|last\s+month|last\s+year|this\s+month|this\s+year"
-    r"|earlier\s+this\s+month|next\s+month|tonight|this\s+(?:morning|afternoon|evening))\b",
+    r"|earlier\s+this\s+month|next\s+month|"
+    + "|".join(part.replace(" ", r"\s+") for part in _SAME_DAY)
+    + r")\b",
     re.IGNORECASE,
 )
 # "three months ago", "a week ago", "two years earlier": a span back from the article's
@@ -100,7 +104,10 @@ _PLAN = re.compile(
 _MONTH_CUE = re.compile(_MONTH_NAMES)  # a month name, spelled as the month patterns spell it
 # Every relative expression holds one of these (in the lowercased sentence): "yesterday"
 # without its "s", which case-insensitive matching also finds as a long s (U+017F).
-_RELATIVE_WORDS = ("today", "terday", "tomorrow", "month", "year", "tonight", "this ", "the day")
+_RELATIVE_WORDS = (
+    *("today", "terday", "tomorrow", "month", "year"),
+    *(part.split()[-1] for part in _SAME_DAY),
+)
 
 # Dates are read only in a sentence with one of these cues (lowercased). Every
 # case-sensitive pattern holds one; the case-insensitive relative pattern could match odd
@@ -108,8 +115,7 @@ _RELATIVE_WORDS = ("today", "terday", "tomorrow", "month", "year", "tonight", "t
 _CUE_WORDS = (
     *("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
     *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
-    *("today", "yesterday", "tomorrow", "tonight", "this morning", "this afternoon"),
-    *("this evening", "in the day"),
+    *("today", "yesterday", "tomorrow", *_SAME_DAY),
 )
 _CUE_PHRASE = re.compile(r"(?:last|this)\s+(?:month|year)|next\s+month")
 _YEAR_CUE = re.compile(r"\b(?:19|20)\d\d\b")
@@ -280,15 +286,6 @@ def _weekday(anchor: date | None, weekday: int, future: bool, exact: bool = True
     return EventDate(anchor - timedelta(days=delta), "day")
 
 
-# Parts of the article's own day: "tonight", "this morning", "later in the day".
-_SAME_DAY = frozenset(
-    {
-        "tonight",
-        "this morning",
-        "this afternoon",
-        "this evening",
-    }
-)
 # "held talks Tuesday night and condemned the launch earlier in the day": the day the
 # sentence tells of, else the article's.
 _IN_THE_DAY = re.compile(r"\b(?:earlier|later)\s+(?:in\s+the|that)\s+day\b", re.IGNORECASE)

@@ -56,8 +56,8 @@ def korean_words(name: str) -> list[str] | None:
     return words
 
 
-def _fold(word: str) -> str:
-    for pattern, replacement in _FOLDS:
+def _fold(word: str, folds: tuple[tuple[re.Pattern[str], str], ...] = _FOLDS) -> str:
+    for pattern, replacement in folds:
         word = pattern.sub(replacement, word)
     return word
 
@@ -111,9 +111,5 @@ def person_name_key(name: str) -> str:
     words = [w.lower() for w in _WORDS.findall(name)]
     if len(words) < 2 or not name.isascii():
         return name_key(name)
-    given = []
-    for word in words[:-1]:
-        for pattern, replacement in _GIVEN_NAME_FOLDS:
-            word = pattern.sub(replacement, word)
-        given.append(word)
+    given = [_fold(word, _GIVEN_NAME_FOLDS) for word in words[:-1]]
     return name_key("".join([*given, words[-1]]))
