@@ -18,6 +18,7 @@ from parsers.decode import DecodedText, clean_text, decode_document
 from parsers.layout import page_blocks
 from parsers.model import Article, ParseError
 from parsers.outlets import Outlet, outlet_by_key, outlet_of_url
+from parsers.publication import dated
 from parsers.sidecar import Sidecar
 
 PageParser = Callable[[str, str | None, str | None], Article]
@@ -67,7 +68,7 @@ def parse_document(data: bytes, sidecar: Sidecar | None = None) -> Article:
     named = _named_outlet(sidecar)
     article = generic_text.parse(blocks, outlet_hint=named)
     published_at, published_date, notes = _settle_time(article, sidecar)
-    return dataclasses.replace(
+    settled = dataclasses.replace(
         article,
         # The sidecar names the source as a sources file does; the text fills in.
         source=sidecar.source
@@ -82,6 +83,7 @@ def parse_document(data: bytes, sidecar: Sidecar | None = None) -> Article:
         replacement_chars=decoded.replacement_chars,
         repairs=decoded.repairs + article.repairs + notes,
     )
+    return dated(settled)
 
 
 def _settle_time(
@@ -125,7 +127,7 @@ def parse_page(
     else:
         decoded = clean_text(page)  # decoded already, by the HTTP client
     article = _parse_page(decoded, parser=parser, url=url, source=source)
-    return dataclasses.replace(article, source=source or article.source)
+    return dated(dataclasses.replace(article, source=source or article.source))
 
 
 def _parse_page(
@@ -150,10 +152,12 @@ def _saved_page(decoded: DecodedText, sidecar: Sidecar) -> Article:
     fill only what the page lacks.
     """
     article = _parse_page(decoded, parser=None, url=sidecar.url, source=sidecar.source)
-    return dataclasses.replace(
-        article,
-        published_at=article.published_at or sidecar.published_at,
-        language=sidecar.language or article.language,
+    return dated(
+        dataclasses.replace(
+            article,
+            published_at=article.published_at or sidecar.published_at,
+            language=sidecar.language or article.language,
+        )
     )
 
 

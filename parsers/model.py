@@ -38,8 +38,9 @@ class Article:
     # None when the document itself carries no date and time: never a file time, never
     # "now", never a time made up for a date printed alone.
     published_at: datetime | None = None
-    # The day of publication, whenever the text gives it (with or without a time): what
-    # "on Thursday" is read against. With published_at, its date in the outlet's zone.
+    # The day of publication, whenever the text gives it (with or without a time), else
+    # its dateline's day or the day its address is stamped with (parsers/publication.py):
+    # what "on Thursday" is read against. With published_at, its date in the outlet's zone.
     published_date: date | None = None
     # Where the article was found (the fetched URL, a sidecar's url), else what the page says.
     url: str | None = None

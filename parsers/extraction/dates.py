@@ -8,39 +8,16 @@ relative stays unresolved: never today.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from parsers.extraction.model import UNKNOWN_DATE, EventDate
+from parsers.publication import FULL_DATE as _FULL_DATE
+from parsers.publication import MONTH_CUE as _MONTH_CUE
+from parsers.publication import MONTH_DAY as _MONTH_DAY
+from parsers.publication import MONTH_NAMES as _MONTH_NAMES
+from parsers.publication import month_number as _month
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_MONTH_NAMES = (
-    r"January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan\.|Feb\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\."
-)
-_FULL_DATE = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\s+(?P<day>\d{{1,2}}),\s+(?P<year>\d{{4}})\b")
-_MONTH_DAY = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\s+(?P<day>\d{{1,2}})\b(?!,\s+\d{{4}})")
 _MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\s+(?:of\s+)?(?P<year>\d{{4}})\b")
 # A month alone, but not "May" the verb: require a preposition or a possessive.
 _MONTH_ALONE = re.compile(
@@ -101,7 +78,6 @@ _PLAN = re.compile(
 # Each pattern is tried only when the sentence holds a word it needs: a pattern that
 # cannot match adds nothing, so skipping it changes nothing, and most sentences hold no
 # month, weekday, relative day or year at all.
-_MONTH_CUE = re.compile(_MONTH_NAMES)  # a month name, spelled as the month patterns spell it
 # Every relative expression holds one of these (in the lowercased sentence): "yesterday"
 # without its "s", which case-insensitive matching also finds as a long s (U+017F).
 _RELATIVE_WORDS = (
@@ -212,40 +188,6 @@ def resolve_dates(
         for m in _YEAR_OF_THING.finditer(sentence):
             add(m, EventDate(date(int(m["year"]), 1, 1), "year"))
     return sorted(found)
-
-
-def latest_full_date(texts: Iterable[str]) -> date | None:
-    """The latest date a text prints in full, with its year ("on Jan. 16, 2024")."""
-    latest = None
-    for text in texts:
-        if not _MONTH_CUE.search(text):
-            continue
-        for m in _FULL_DATE.finditer(text):
-            found = _safe_date(int(m["year"]), _month(m["month"]), int(m["day"]), "day").value
-            if found is not None and (latest is None or found > latest):
-                latest = found
-    return latest
-
-
-def dateline_day(dateline: str | None, texts: Iterable[str]) -> date | None:
-    """The day of a dateline printed without its year ("Pyongyang, June 13 (KCNA)"), in
-    the first year that puts it on or after the latest full date the text names: a
-    report is written after what it reports. None when the text names no full date."""
-    if not dateline:
-        return None
-    found = _MONTH_DAY.search(dateline)
-    if found is None:
-        return None
-    latest = latest_full_date(texts)
-    if latest is None:
-        return None
-    month, day = _month(found["month"]), int(found["day"])
-    year = latest.year + ((month, day) < (latest.month, latest.day))
-    return _safe_date(year, month, day, "day").value
-
-
-def _month(name: str) -> int:
-    return _MONTHS[name.lower().rstrip(".")]
 
 
 def _safe_date(year: int, month: int, day: int, precision: str) -> EventDate:

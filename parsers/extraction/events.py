@@ -17,7 +17,7 @@ from datetime import date
 from spacy.tokens import Span, Token
 
 from parsers.extraction.arguments import arguments, predicate_of
-from parsers.extraction.dates import latest_full_date, resolve_dates
+from parsers.extraction.dates import resolve_dates
 from parsers.extraction.descriptions import OFFICIAL_WORDS
 from parsers.extraction.event_dates import (
     after_day,
@@ -40,6 +40,7 @@ from parsers.extraction.triggers import (
     names_one_of,
 )
 from parsers.extraction.weapon_kinds import weapon_kind
+from parsers.publication import latest_full_date
 
 # Event type -> (PLOVER type, CAMEO root code). PLOVER has no category for a bare
 # public statement; CAMEO does (01).

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from spacy.language import Language
 
@@ -18,7 +17,6 @@ from parsers.extraction.analysis import (
     text_hash,
 )
 from parsers.extraction.analysis import extracted_paragraphs as analysed_paragraphs
-from parsers.extraction.dates import dateline_day
 from parsers.extraction.events import EventFinder
 from parsers.extraction.mentions import MentionFinder
 from parsers.extraction.model import Extraction
@@ -30,10 +28,11 @@ from parsers.extraction.states import StateIndex
 from parsers.extraction.summaries import summarize
 from parsers.extraction.triggers import default_triggers
 from parsers.model import Article
+from parsers.publication import publication_day
 
 # Bump when a rule changes what extraction produces: derived rows carry it, and
 # `peninsula reprocess` re-derives rows made by another version.
-RULES_VERSION = "11"
+RULES_VERSION = "12"
 
 
 def extractor_version(reference: Reference | None = None) -> str:
@@ -41,17 +40,6 @@ def extractor_version(reference: Reference | None = None) -> str:
     reference = reference or default_reference()
     data = f"{default_name_words().version}.{default_triggers().version}"
     return f"rules-{RULES_VERSION}.{data}+ref-{reference.version}+{model_id()}"
-
-
-def publication_day(article: Article) -> date | None:
-    """The day relative dates ("on Thursday") count from: the article's own date, also
-    when it is known only to the day; else its dateline's day, when the text names a
-    full date that tells the dateline's year."""
-    if article.published_date is not None:
-        return article.published_date
-    if article.published_at is not None:
-        return article.published_at.date()
-    return dateline_day(article.dateline, (p.text for p in article.paragraphs))
 
 
 @dataclass(slots=True)

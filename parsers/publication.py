@@ -1,0 +1,105 @@
+"""The day an article appeared, when no time printed with it says so.
+
+What "on Thursday" is read against, and what resolution counts an article's news from.
+In order: the day the article prints (with or without a time); else its dateline's day
+("SEOUL, June 16 (Yonhap)"), in the year the day its address is stamped with or a full
+date in the text tells; else the day its address is stamped with. Pure and light (no
+model), so parsing settles what the address tells before anything is stored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from parsers.model import Article
+from parsers.stamps import MONTHS
+from parsers.url_dates import day_in_url
+
+# Month names as sentences print them: abbreviations only with their full stop, so that
+# "May" stays a month but "Mar" in a name does not become one.
+MONTH_NAMES = (
+    r"January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan\.|Feb\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\."
+)
+FULL_DATE = re.compile(rf"\b(?P<month>{MONTH_NAMES})\s+(?P<day>\d{{1,2}}),\s+(?P<year>\d{{4}})\b")
+MONTH_DAY = re.compile(rf"\b(?P<month>{MONTH_NAMES})\s+(?P<day>\d{{1,2}})\b(?!,\s+\d{{4}})")
+MONTH_CUE = re.compile(MONTH_NAMES)  # a month name, spelled as the month patterns spell it
+
+
+def month_number(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")]
+
+
+def publication_day(article: Article) -> date | None:
+    """The day the article appeared, as far as it and its address tell; None when not."""
+    if article.published_date is not None:
+        return article.published_date
+    if article.published_at is not None:
+        return article.published_at.date()
+    stamped = day_in_url(article.url) or day_in_url(article.canonical_url)
+    texts = (p.text for p in article.paragraphs)
+    return dateline_day(article.dateline, texts, stamped) or stamped
+
+
+def dated(article: Article) -> Article:
+    """The article with the day it appeared filled in, when its address is stamped with
+    it (the dateline, when it has a day, says which day near the stamp). A year guessed
+    from the dates a text names is good enough to read "on Thursday" by, but is not
+    stored as the day the article appeared: a page's chrome may print the day it was
+    viewed."""
+    if article.published_date is not None:
+        return article
+    stamped = day_in_url(article.url) or day_in_url(article.canonical_url)
+    if stamped is None:
+        return article
+    day = dateline_day(article.dateline, (), stamped) or stamped
+    return dataclasses.replace(article, published_date=day)
+
+
+def latest_full_date(texts: Iterable[str]) -> date | None:
+    """The latest date a text prints in full, with its year ("on Jan. 16, 2024")."""
+    latest = None
+    for text in texts:
+        if not MONTH_CUE.search(text):
+            continue
+        for m in FULL_DATE.finditer(text):
+            found = _real_day(int(m["year"]), month_number(m["month"]), int(m["day"]))
+            if found is not None and (latest is None or found > latest):
+                latest = found
+    return latest
+
+
+def dateline_day(
+    dateline: str | None, texts: Iterable[str], stamped: date | None = None
+) -> date | None:
+    """The day of a dateline printed without its year ("Pyongyang, June 13 (KCNA)").
+
+    Its year is the one that puts it nearest the day the article's address is `stamped`
+    with, when it has one (a stamp may be a day off the dateline, written in another time
+    zone); else the first that puts it on or after the latest full date the text names: a
+    report is written after what it reports. None when neither gives a year.
+    """
+    if not dateline:
+        return None
+    found = MONTH_DAY.search(dateline)
+    if found is None:
+        return None
+    month, day = month_number(found["month"]), int(found["day"])
+    if stamped is not None:
+        years = range(stamped.year - 1, stamped.year + 2)
+        candidates = [d for y in years if (d := _real_day(y, month, day)) is not None]
+        return min(candidates, key=lambda d: abs((d - stamped).days), default=None)
+    latest = latest_full_date(texts)
+    if latest is None:
+        return None
+    return _real_day(latest.year + ((month, day) < (latest.month, latest.day)), month, day)
+
+
+def _real_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
