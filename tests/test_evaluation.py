@@ -148,3 +148,33 @@ def test_the_dev_set_is_found_whole_and_its_anatomy_holds() -> None:
     assert not result.missing and len(result.articles) == 53
     assert result.total("anatomy").ratio >= 0.95
     assert len([hit for a in result.articles for hit in a.trap_hits]) <= 3
+
+
+def test_a_plan_and_its_happening_are_one_event_each_article_scored_as_it_told_it(
+    tmp_path: Path,
+) -> None:
+    texts = {
+        "plan": "Council to meet on launch\n\nNEW YORK (AP) -- The U.N. Security Council "
+        "will meet on Wednesday to discuss North Korea's missile launch, diplomats said.\n",
+        "met": "Council meets on launch\n\nNEW YORK (AP) -- The U.N. Security Council met "
+        "on Wednesday to discuss North Korea's missile launch, diplomats said.\n",
+    }
+    articles = []
+    for key, text in texts.items():
+        (tmp_path / f"{key}.txt").write_text(text)
+        day = "2024-03-12T09:00:00-04:00" if key == "plan" else "2024-03-13T19:00:00-04:00"
+        (tmp_path / f"{key}.meta.json").write_text(json.dumps({"published_at": day}))
+        event = {"id": "unsc", "types": ["MEETING"], "date": "2024-03-13"}
+        if key == "plan":
+            event["modality_any"] = ["planned"]
+        articles.append({"key": key, "file": str(tmp_path / f"{key}.txt"), "events": [event]})
+    gold = {
+        "format": "peninsula-gold/1",
+        "articles": articles,
+        "across_articles": {"same_event": [{"id": "unsc", "date": "2024-03-13", "articles": 2}]},
+    }
+    path = tmp_path / "unsc.gold.json"
+    path.write_text(json.dumps(gold))
+    result = evaluate(path)
+    assert [a.event_recall.ratio for a in result.articles] == [1.0, 1.0]
+    assert result.same_event == [("unsc", True)]

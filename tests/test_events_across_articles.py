@@ -94,16 +94,30 @@ def test_two_events_of_one_article_are_never_merged_across() -> None:
     assert sorted(len(e.members) for e in events) == [1, 2]
 
 
-def test_asserted_and_reported_accounts_merge_but_plans_do_not() -> None:
+def test_asserted_and_reported_accounts_merge_and_so_does_the_plan_for_that_day() -> None:
     asserted = record("yonhap", 0, day=date(2024, 3, 12), place="ref:east-sea")
     reported = dataclasses.replace(
         record("voa", 0, day=date(2024, 3, 12), place="ref:east-sea"), modality="reported"
     )
     planned = dataclasses.replace(
-        record("kcna", 0, day=date(2024, 3, 12), place="ref:east-sea"), modality="planned"
+        record("kr", 0, day=date(2024, 3, 12), place="ref:east-sea"), modality="planned"
     )
-    events = resolve_events([asserted, reported, planned])
-    assert sorted(len(e.members) for e in events) == [1, 2]
+    (event,) = resolve_events([asserted, reported, planned])
+    assert len(event.members) == 3
+    assert event.head.modality != "planned"  # it happened, whoever announced it first
+
+
+def test_a_plan_joins_what_happened_only_on_the_day_it_was_planned_for() -> None:
+    """'Putin will sign the treaty on Wednesday' and 'Putin signed it on Wednesday' are
+    one signing; a plan for another day, or for no day, is a plan of its own."""
+    happened = record("yonhap", 0, day=date(2024, 3, 12), place="ref:east-sea")
+    planned = dataclasses.replace(record("kcna", 0, place="ref:east-sea"), modality="planned")
+    other_day = dataclasses.replace(
+        record("voa", 0, day=date(2024, 3, 14), place="ref:east-sea"), modality="planned"
+    )
+    events = resolve_events([happened, planned, other_day])
+    (signing,) = [e for e in events if happened in e.members]
+    assert signing.members == [happened]
 
 
 def summit(article: str, day: date | None, reported: date | None = None) -> EventRecord:

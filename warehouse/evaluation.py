@@ -46,9 +46,12 @@ def article_views(warehouse: Warehouse) -> tuple[dict[str, ArticleView], list[En
         events = conn.execute(
             """
             SELECT DISTINCT m.article_id, e.event_id, e.event_type, e.event_date,
-                   e.date_precision, e.place_entity_id, e.modality,
+                   e.date_precision, e.place_entity_id, r.modality,
                    (SELECT list(entity_id) FROM event_actors a WHERE a.event_id = e.event_id)
             FROM events e JOIN event_mentions m USING (event_id)
+            -- Whether it happened or was planned is what this article says: a plan and
+            -- what came of it are one event, told as planned by one article only.
+            JOIN article_events r ON r.article_event_id = m.article_event_id
             """
         ).fetchall()
         for article_id, event_id, event_type, day, precision, place, modality, actors in events:

@@ -114,8 +114,16 @@ class ResolvedEvent:
 
     @property
     def head(self) -> EventRecord:
-        """The member with the most precise date names the event."""
-        return max(self.members, key=lambda m: (PRECISION_RANK[m.date.precision], -len(m.summary)))
+        """The member with the most precise date names the event; of those, one that tells
+        it happened before one that tells its plan (the event's modality is the head's)."""
+        return max(
+            self.members,
+            key=lambda m: (
+                PRECISION_RANK[m.date.precision],
+                m.reality == "happened",
+                -len(m.summary),
+            ),
+        )
 
     def actors(self) -> dict[str, str]:
         merged: dict[str, str] = {}
