@@ -586,6 +586,19 @@ def test_the_meeting_at_which_they_agreed_took_place(extractor: Extractor) -> No
     assert meeting.date == EventDate(date(2024, 3, 28), "day")
 
 
+def test_what_was_agreed_during_talks_held_somewhere_was_agreed_there(
+    extractor: Extractor,
+) -> None:
+    result = read(
+        extractor,
+        "The two foreign ministers reached an agreement during talks held in Hanoi on Friday.",
+        day=date(2024, 3, 9),
+    )
+    agreed = one(result, "AGREE")
+    assert agreed.place == "ref:hanoi"
+    assert agreed.date == EventDate(date(2024, 3, 8), "day")
+
+
 def test_who_is_accused_of_doing_it_did_it_reportedly(extractor: Extractor) -> None:
     result = read(
         extractor, "The United States has accused North Korea of supplying shells to Russia."

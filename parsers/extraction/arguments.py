@@ -292,11 +292,15 @@ def _verb_arguments(trigger: Token, verb: Token, noun: bool, found: Arguments) -
                 if grandchild.dep_ == "prep":
                     _preposition(grandchild, found, source_by=False)
     # "signed a statement at their meeting in Singapore", "in a meeting with reporters
-    # in Washington": where the occasion was.
-    for child in verb.children:
+    # in Washington", "reached the agreement during talks held in Pyongyang": where the
+    # occasion was. The parse may hang the occasion on the verb's object ("reached an
+    # agreement during talks").
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+    for child in (c for word in (verb, *objects) for c in word.children):
         if child.dep_ == "prep" and child.lower_ in ("at", "during", "in"):
             for occasion in _objects_of_preposition(child):
-                for grandchild in occasion.children:
+                held = [c for c in occasion.children if c.dep_ == "acl" and c.tag_ == "VBN"]
+                for grandchild in (c for word in (occasion, *held) for c in word.children):
                     if grandchild.dep_ == "prep" and grandchild.lower_ in ("in", "at"):
                         found.place.extend(
                             (grandchild.lower_, t) for t in _objects_of_preposition(grandchild)

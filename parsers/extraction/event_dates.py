@@ -71,10 +71,23 @@ def event_date(
         if trigger.dep_ in ("nsubj", "nsubjpass") and lemma_of(trigger.head) in _ASPECT
         else []
     )
+    # "reached an agreement during talks held in Pyongyang on Thursday": the time of the
+    # occasion it happened at.
+    occasions = [
+        held.i
+        for word in (predicate, *(c for c in predicate.children if c.dep_ in ("dobj", "obj")))
+        for prep in word.children
+        if prep.dep_ == "prep" and prep.lower_ in ("at", "during")
+        for pobj in prep.children
+        if pobj.dep_ == "pobj"
+        for held in pobj.children
+        if held.dep_ == "acl" and held.tag_ == "VBN"
+    ]
     own = {
         trigger.i,
         predicate.i,
         *(t.i for t in became),
+        *occasions,
         *(
             c.i
             for noun in described
