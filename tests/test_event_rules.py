@@ -599,6 +599,22 @@ def test_what_was_agreed_during_talks_held_somewhere_was_agreed_there(
     assert agreed.date == EventDate(date(2024, 3, 8), "day")
 
 
+def test_an_agreement_named_by_its_date_was_made_then(extractor: Extractor) -> None:
+    suspended = read(extractor, "Seoul suspended the 2018 military agreement on Tuesday.")
+    assert one(suspended, "REJECT").date == EventDate(date(2024, 3, 5), "day")
+    made = one(suspended, "AGREE")
+    assert (made.date, made.modality) == (EventDate(date(2018, 1, 1), "year"), "asserted")
+    assert "ref:south-korea" not in made.actors  # suspending it is not making it
+    upheld = read(
+        extractor,
+        "Pyongyang said it would faithfully implement the April 27 Panmunjom declaration.",
+        day=date(2018, 9, 20),
+    )
+    declared = one(upheld, "AGREE")
+    assert declared.date == EventDate(date(2018, 4, 27), "day")
+    assert declared.modality == "asserted"
+
+
 def test_who_is_accused_of_doing_it_did_it_reportedly(extractor: Extractor) -> None:
     result = read(
         extractor, "The United States has accused North Korea of supplying shells to Russia."

@@ -83,11 +83,16 @@ def event_date(
         for held in pobj.children
         if held.dep_ == "acl" and held.tag_ == "VBN"
     ]
+    # "the April 27 Panmunjom declaration": a date in the name of what the noun names.
+    named = (
+        [c.i for c in trigger.children if c.dep_ == "compound"] if trigger.pos_ == "NOUN" else []
+    )
     own = {
         trigger.i,
         predicate.i,
         *(t.i for t in became),
         *occasions,
+        *named,
         *(
             c.i
             for noun in described

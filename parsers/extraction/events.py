@@ -37,6 +37,7 @@ from parsers.extraction.triggers import (
     Trigger,
     TriggerBook,
     lemma_of,
+    named_by_date,
     names_one_of,
 )
 from parsers.extraction.weapon_kinds import weapon_kind
@@ -170,6 +171,14 @@ class EventFinder:
             predicate = predicate_of(
                 token, trigger.event_type, self.book.support_verbs | trigger.governors
             )
+            if (
+                trigger.dated
+                and named_by_date(token)
+                and lemma_of(predicate) not in trigger.governors
+            ):
+                # "suspended the 2018 military agreement": the agreement made in 2018,
+                # whatever is done to it now.
+                predicate = token
             # "signed an agreement", "held talks": the verb and its object report one
             # event, not two.
             one = token == predicate or token.dep_ in ("dobj", "obj", "nsubjpass")

@@ -39,6 +39,7 @@ _KEYS = frozenset(
         "bare",
         "infinitive",
         "named",
+        "dated",
         "unless_objects",
         "unless_governors",
         "prep_objects",
@@ -66,6 +67,7 @@ class Trigger:
     bare: bool = False
     infinitive: bool = False
     named: bool = False
+    dated: bool = False
     object_types: frozenset[str] = frozenset()
     modifiers: frozenset[str] = frozenset()
     governors: frozenset[str] = frozenset()
@@ -83,6 +85,7 @@ class Trigger:
             self.objects
             or self.infinitive
             or self.named
+            or self.dated
             or self.object_types
             or self.modifiers
             or self.governors
@@ -234,6 +237,8 @@ def _meets(trigger: Trigger, token: Token, entity_type_at: dict[int, str]) -> bo
         for t in c.subtree
     ):
         return True
+    if trigger.dated and named_by_date(token):
+        return True  # "the April 27 declaration", "the 2018 military agreement"
     if trigger.particles and any(
         c.dep_ in ("prt", "advmod") and c.lower_ in trigger.particles for c in token.children
     ):
@@ -296,6 +301,15 @@ def objects_of(token: Token) -> list[Token]:
             if pobj.dep_ == "pobj"
         ]
     return found + [c for o in found for c in o.conjuncts]
+
+
+def named_by_date(token: Token) -> bool:
+    """ "the April 27 Panmunjom declaration", "the 2018 military agreement": a noun named
+    by the date it was made."""
+    return any(
+        c.dep_ in MODIFIER_DEPS and any(t.ent_type_ == "DATE" for t in c.subtree)
+        for c in token.children
+    )
 
 
 def _prevented_from(token: Token, governors: frozenset[str]) -> bool:
@@ -381,6 +395,7 @@ def parse_triggers(text: str) -> TriggerBook:
             bare=bool(raw.get("bare", False)),
             infinitive=bool(raw.get("infinitive", False)),
             named=bool(raw.get("named", False)),
+            dated=bool(raw.get("dated", False)),
             prep_objects=_words(raw.get("prep_objects")),
             unless_objects=_words(raw.get("unless_objects")),
             unless_governors=_words(raw.get("unless_governors")),
