@@ -134,6 +134,20 @@ def summit(article: str, day: date | None, reported: date | None = None) -> Even
     )
 
 
+def test_an_undated_report_naming_a_place_is_of_the_summit_held_there() -> None:
+    """Kim and Putin met at Vladivostok in 2019 and at Vostochny in 2023: "their summit
+    at Vostochny", undated and from an article of an unknown day, is the 2023 one, though
+    the 2019 report names no place that would set them apart."""
+    at_vostochny = dataclasses.replace(
+        summit("kcna-2023", date(2023, 9, 13)), place="ref:vostochny", place_country="RUS"
+    )
+    no_place = summit("tass-2019", date(2019, 4, 25))
+    undated = dataclasses.replace(summit("nhk", None), place="ref:vostochny", place_country="RUS")
+    events = resolve_events([at_vostochny, no_place, undated])
+    (joined,) = [e for e in events if "nhk" in e.articles]
+    assert joined.articles == {"kcna-2023", "nhk"}
+
+
 def test_an_undated_report_is_the_news_of_the_week_its_article_appeared() -> None:
     """Kim and Putin met in 2019 and in 2023: "the two leaders held talks", undated, in an
     article of the day after the 2023 summit, is that summit."""

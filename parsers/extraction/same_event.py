@@ -6,7 +6,9 @@ date at the coarser precision, month named without a year, place or its country)
 something ties them: the same place and a shared actor not of that place's country (a
 state's own capital ties nothing to it), the same day and a shared actor,
 two shared people, or, when either leaves the date open, two shared actors of two
-parties (a leader and the state they lead are one). A plan and what happened are one
+parties (a leader and the state they lead are one). A report that leaves its date open
+but names a place is tied to a dated event by that place, never by its actors alone: the
+same two leaders met in Singapore and in Hanoi. A plan and what happened are one
 event only on the day the plan was for ("Putin will sign the treaty on Wednesday",
 "Putin signed it on Wednesday"). A report that
 leaves its date open, in an article of a known day, is most often the article's news: it
@@ -263,9 +265,13 @@ def tied(event: EventState, record: EventRecord) -> bool:
             and recent(event.date, record.reported)
             and (len(shared) >= 2 or bool(people) or record.actor_ids <= event.actor_ids)
         )
-    if len(people) >= 2:
-        return True
     if _one_of_few(record) and shared:
+        return True
+    if record.date.value is None and record.place and event.date.value is not None:
+        # "the summit in Singapore", undated: of the dated summits of the same two
+        # leaders, it is the one where it says; who took part ties it to none.
+        return False
+    if len(people) >= 2:
         return True
     # When either leaves the date open, the actors alone tie only when two parties are
     # shared: a state and its leader, or a state and its news agency, are named in most
