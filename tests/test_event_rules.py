@@ -615,6 +615,17 @@ def test_an_agreement_named_by_its_date_was_made_then(extractor: Extractor) -> N
     assert declared.modality == "asserted"
 
 
+def test_a_participle_clause_sets_the_time_of_the_clause_it_opens(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Speaking to reporters on Monday, Foreign Minister Cho Tae-yul read out a statement "
+        "on the dispute.",
+    )
+    statement = one(result, "STATEMENT")
+    assert "ref:cho-tae-yul" in statement.actors  # who reads it out makes it
+    assert statement.date == EventDate(date(2024, 3, 4), "day")
+
+
 def test_who_is_accused_of_doing_it_did_it_reportedly(extractor: Extractor) -> None:
     result = read(
         extractor, "The United States has accused North Korea of supplying shells to Russia."

@@ -89,7 +89,7 @@ def event_date(
     )
     own = {
         trigger.i,
-        predicate.i,
+        *_with_participles(predicate),
         *(t.i for t in became),
         *occasions,
         *named,
@@ -117,7 +117,7 @@ def event_date(
             holders.append(token)
     for holder in holders:
         for _, value, token in placed:
-            if _attached(token, {holder.i}):
+            if _attached(token, _with_participles(holder)):
                 return value
     if caption and not _before_now(trigger):
         offset = trigger.idx - sent.start_char
@@ -135,6 +135,16 @@ def event_date(
     if not near:
         return UNKNOWN_DATE
     return min(near, key=lambda d: abs(d[0] - offset))[1]
+
+
+def _with_participles(verb: Token) -> set[int]:
+    """The verb and the participle clauses that set its scene ("Speaking to reporters on
+    Monday, the minister said"): they happen at one time."""
+    return {verb.i} | {
+        c.i
+        for c in verb.children
+        if c.dep_ == "advcl" and c.tag_ == "VBG" and not any(g.dep_ == "mark" for g in c.children)
+    }
 
 
 # Verbs that tell a state someone is in: "has been under sanctions since 2006".
