@@ -178,3 +178,26 @@ def test_a_plan_and_its_happening_are_one_event_each_article_scored_as_it_told_i
     result = evaluate(path)
     assert [a.event_recall.ratio for a in result.articles] == [1.0, 1.0]
     assert result.same_event == [("unsc", True)]
+
+
+def test_each_article_is_scored_for_the_place_it_names_itself(tmp_path: Path) -> None:
+    """Two outlets say "in the Russian Far East", one "at the Vostochny Cosmodrome": the
+    event goes by the place most name, but the one that named the spaceport named it."""
+    places = {
+        "a": ("SEOUL", "at the Vostochny Cosmodrome"),
+        "b": ("MOSCOW", "in the Russian Far East"),
+        "c": ("TOKYO", "in the Russian Far East"),
+    }
+    articles = []
+    for key, (dateline, place) in places.items():
+        (tmp_path / f"{key}.txt").write_text(
+            f"Kim and Putin meet\n\n{dateline} (AP) -- Kim Jong Un and Vladimir Putin met "
+            f"{place} on Wednesday.\n"
+        )
+        (tmp_path / f"{key}.meta.json").write_text('{"published_at": "2023-09-13T20:00:00+09:00"}')
+        gold_place = "Vostochny Cosmodrome" if key == "a" else "Russian Far East"
+        event = {"id": "s", "types": ["MEETING"], "date": "2023-09-13", "place_any": [gold_place]}
+        articles.append({"key": key, "file": str(tmp_path / f"{key}.txt"), "events": [event]})
+    path = tmp_path / "summit.gold.json"
+    path.write_text(json.dumps({"format": "peninsula-gold/1", "articles": articles}))
+    assert [a.event_recall.ratio for a in evaluate(path).articles] == [1.0, 1.0, 1.0]

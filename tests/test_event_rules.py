@@ -626,6 +626,22 @@ def test_a_participle_clause_sets_the_time_of_the_clause_it_opens(extractor: Ext
     assert statement.date == EventDate(date(2024, 3, 4), "day")
 
 
+def test_what_follows_in_a_sequence_happened_where_and_when_the_sequence_says(
+    extractor: Extractor,
+) -> None:
+    result = read(
+        extractor,
+        "Putin and Kim Jong-un first met in Vladivostok in April 2019, followed by a second "
+        "summit in September last year, also in the Russian Far East.",
+        day=date(2024, 6, 19),
+    )
+    meetings = {e.date: e.place for e in result.events if e.event_type == "MEETING"}
+    assert meetings == {
+        EventDate(date(2019, 4, 1), "month"): "ref:vladivostok",
+        EventDate(date(2023, 9, 1), "month"): "ref:russian-far-east",
+    }
+
+
 def test_who_is_accused_of_doing_it_did_it_reportedly(extractor: Extractor) -> None:
     result = read(
         extractor, "The United States has accused North Korea of supplying shells to Russia."

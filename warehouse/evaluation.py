@@ -46,11 +46,14 @@ def article_views(warehouse: Warehouse) -> tuple[dict[str, ArticleView], list[En
         events = conn.execute(
             """
             SELECT DISTINCT m.article_id, e.event_id, e.event_type, e.event_date,
-                   e.date_precision, e.place_entity_id, r.modality,
+                   e.date_precision, coalesce(r.place_entity_id, e.place_entity_id),
+                   r.modality,
                    (SELECT list(entity_id) FROM event_actors a WHERE a.event_id = e.event_id)
             FROM events e JOIN event_mentions m USING (event_id)
-            -- Whether it happened or was planned is what this article says: a plan and
-            -- what came of it are one event, told as planned by one article only.
+            -- Whether it happened or was planned, and where, is what this article says
+            -- (a plan and what came of it are one event, told as planned by one article
+            -- only; one outlet names the spaceport, another the region); what it leaves
+            -- out, the other reports of the event fill in.
             JOIN article_events r ON r.article_event_id = m.article_event_id
             """
         ).fetchall()

@@ -159,6 +159,12 @@ def arguments(
                     found.partners.extend(_objects_of_preposition(child))
     if predicate != trigger or not noun:
         _verb_arguments(trigger, predicate, noun, found)
+    if noun and (sequence := sequenced_by(trigger)) is not None:
+        # "followed by a second summit in September, in the Russian Far East": where the
+        # sequence places it.
+        for child in sequence.children:
+            if child.dep_ == "prep" and child.lower_ in ("in", "at"):
+                found.place.extend((child.lower_, t) for t in _objects_of_preposition(child))
     if noun and predicate != trigger:
         # "arrived in Pyongyang on a state visit": the visit happens where its verb does.
         for child in predicate.children:
@@ -166,6 +172,21 @@ def arguments(
                 found.place.extend((child.lower_, t) for t in _objects_of_preposition(child))
     found.outer_sources = _outer_subjects(predicate, speech_verbs)
     return found
+
+
+# Participles that put one event after or before another: "met in April, followed by a
+# second summit in September".
+_SEQUENCING = frozenset({"follow", "precede"})
+
+
+def sequenced_by(trigger: Token) -> Token | None:
+    """The participle a noun is the agent of, when it only puts the noun's event in a
+    sequence ("followed by a second summit in September"): its time and place are the
+    noun's."""
+    if trigger.dep_ != "pobj" or trigger.head.dep_ != "agent":
+        return None
+    participle = trigger.head.head
+    return participle if lemma_of(participle) in _SEQUENCING else None
 
 
 def _noun_arguments(trigger: Token, found: Arguments) -> None:

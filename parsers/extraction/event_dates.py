@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from spacy.tokens import Span, Token
 
+from parsers.extraction.arguments import sequenced_by
 from parsers.extraction.model import UNKNOWN_DATE, EventDate
 from parsers.extraction.triggers import lemma_of
 
@@ -87,9 +88,11 @@ def event_date(
     named = (
         [c.i for c in trigger.children if c.dep_ == "compound"] if trigger.pos_ == "NOUN" else []
     )
+    sequence = sequenced_by(trigger)
     own = {
         trigger.i,
         *_with_participles(predicate),
+        *((sequence.i,) if sequence is not None else ()),
         *(t.i for t in became),
         *occasions,
         *named,
