@@ -10,7 +10,7 @@ import pytest
 
 from parsers.extraction import ArticleEvent, Extraction, Extractor
 from parsers.extraction.dates import resolve_dates
-from parsers.extraction.model import EventDate
+from parsers.extraction.model import UNKNOWN_DATE, EventDate
 from tests.stories import story
 
 
@@ -640,6 +640,15 @@ def test_what_follows_in_a_sequence_happened_where_and_when_the_sequence_says(
         EventDate(date(2019, 4, 1), "month"): "ref:vladivostok",
         EventDate(date(2023, 9, 1), "month"): "ref:russian-far-east",
     }
+
+
+def test_a_lede_that_tells_of_last_week_is_not_the_news_of_the_day(extractor: Extractor) -> None:
+    last_week = read(
+        extractor, "North Korea launched an intercontinental ballistic missile last week."
+    )
+    assert one(last_week, "WEAPONS_TEST").date == UNKNOWN_DATE
+    today = read(extractor, "North Korea launched an intercontinental ballistic missile.")
+    assert one(today, "WEAPONS_TEST").date == EventDate(date(2024, 3, 6), "day")
 
 
 def test_who_is_accused_of_doing_it_did_it_reportedly(extractor: Extractor) -> None:

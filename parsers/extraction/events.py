@@ -11,6 +11,7 @@ say conflicts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -752,9 +753,22 @@ def _lede_date(
         # "is set to discuss the launch on Monday": what a coming reaction is about
         # happened before it, on no day the clause gives.
         return UNKNOWN_DATE if after_day(when, context.day) else when
-    if context.published is not None and told_as_done(predicate) and not _counted(trigger):
+    if (
+        context.published is not None
+        and told_as_done(predicate)
+        and not _counted(trigger)
+        and not _VAGUE_TIME.search(sent.text)
+    ):
         return EventDate(context.published, "day")
     return UNKNOWN_DATE
+
+
+# Times a sentence gives without a day ("launched a missile last week"): what it tells
+# is not the article's own news of the day.
+_VAGUE_TIME = re.compile(
+    r"\b(?:last|earlier\s+this|this\s+past|the\s+previous)\s+week(?:end)?\b|\brecently\b",
+    re.IGNORECASE,
+)
 
 
 # Nouns of a place that name it through "of": "the outskirts of Stockholm", "the city of
