@@ -202,8 +202,13 @@ class _Lookups:
             for record in wanted:
                 page = found.get(record.article_event_id, [])
                 self.candidates[record.article_event_id] = (page, len(page) == FIRST_PAGE)
+        # Only candidates founded before the report's turn: it never reads further.
         self.load_members(
-            {c.event for r in records for c in self.candidates[r.article_event_id][0]}
+            {
+                c.event
+                for r in records
+                for c in _before(self.candidates[r.article_event_id][0], r.position)
+            }
             | {r.article_event_id for r in records}
         )
 
@@ -228,9 +233,12 @@ class _Lookups:
         self.candidates[record.article_event_id] = (page + rest, False)
         return bool(rest)
 
-    def members_ahead(self, candidates: Sequence[Candidate], start: int, count: int) -> None:
-        """Members of the next `count` candidates a report will read, loaded in one go."""
-        ahead = candidates[start : start + count]
+    def members_ahead(
+        self, candidates: Sequence[Candidate], start: int, count: int, turn: Position
+    ) -> None:
+        """Members of the next `count` candidates a report may read (founded before its
+        `turn`), loaded in one go."""
+        ahead = _before(candidates[start : start + count], turn)
         if any(c.event not in self.stored_members for c in ahead):
             self.load_members([c.event for c in ahead])
 
@@ -441,12 +449,12 @@ class _Walk:
                 break
             candidate = page[index]
             founded = candidate.position
-            if candidate.event not in self.lookups.stored_members:
-                self.lookups.members_ahead(page, index, ahead)
-                ahead = min(ahead * 2, MEMBERS_AHEAD_MAX)
-            index += 1
             if founded >= turn:
                 break  # founded after this report: nothing further existed yet
+            if candidate.event not in self.lookups.stored_members:
+                self.lookups.members_ahead(page, index, ahead, turn)
+                ahead = min(ahead * 2, MEMBERS_AHEAD_MAX)
+            index += 1
             while upcoming is not None and upcoming[0] < founded:
                 yield from self._state_of(upcoming[1], kind, turn, seen)
                 upcoming = next(touched, None)
@@ -591,6 +599,12 @@ class _TouchedIndex:
             if entry[1] != last:
                 last = entry[1]
                 yield entry
+
+
+def _before(candidates: Sequence[Candidate], turn: Position) -> Sequence[Candidate]:
+    """The candidates (in founding order) founded before `turn`."""
+    end = bisect_left(candidates, turn, key=_POSITION)
+    return candidates[:end]
 
 
 _POSITION = attrgetter("position")
