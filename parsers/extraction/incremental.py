@@ -18,7 +18,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left, insort
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Protocol
@@ -182,6 +182,18 @@ class _Lookups:
     candidates: dict[str, tuple[list[Candidate], bool]] = field(default_factory=dict)
     # Per (kind, key): every stored event with it, in founding order.
     by_key: dict[tuple[str, str], list[Candidate]] = field(default_factory=dict)
+    # Per report placed in the run: its record and its keys. Each pass asks for the keys
+    # of every report it places, and `same_event.report_keys`'s small cache keeps too few
+    # for a run that places thousands (asked for in the same order every pass, none was
+    # still there: at 100,000 articles 42,000 computations of undated reports' pairs).
+    keys: dict[str, tuple[EventRecord, tuple[str, ...]]] = field(default_factory=dict)
+
+    def report_keys(self, record: EventRecord) -> tuple[str, ...]:
+        kept = self.keys.get(record.article_event_id)
+        if kept is None or kept[0] is not record:
+            kept = (record, report_keys(record))
+            self.keys[record.article_event_id] = kept
+        return kept[1]
 
     def prefetch(self, records: Sequence[EventRecord]) -> None:
         wanted = [r for r in records if r.article_event_id not in self.candidates]
@@ -190,8 +202,13 @@ class _Lookups:
             for record in wanted:
                 page = found.get(record.article_event_id, [])
                 self.candidates[record.article_event_id] = (page, len(page) == FIRST_PAGE)
+        # Only candidates founded before the report's turn: it never reads further.
         self.load_members(
-            {c.event for r in records for c in self.candidates[r.article_event_id][0]}
+            {
+                c.event
+                for r in records
+                for c in _before(self.candidates[r.article_event_id][0], r.position)
+            }
             | {r.article_event_id for r in records}
         )
 
@@ -204,7 +221,7 @@ class _Lookups:
         page, more = self.candidates[record.article_event_id]
         if not more:
             return False
-        keys = [(record.kind, key) for key in report_keys(record)]
+        keys = [(record.kind, key) for key in self.report_keys(record)]
         missing = [k for k in keys if k not in self.by_key]
         if missing:
             self.by_key.update(self.store.events_by_keys(missing))
@@ -216,9 +233,12 @@ class _Lookups:
         self.candidates[record.article_event_id] = (page + rest, False)
         return bool(rest)
 
-    def members_ahead(self, candidates: Sequence[Candidate], start: int, count: int) -> None:
-        """Members of the next `count` candidates a report will read, loaded in one go."""
-        ahead = candidates[start : start + count]
+    def members_ahead(
+        self, candidates: Sequence[Candidate], start: int, count: int, turn: Position
+    ) -> None:
+        """Members of the next `count` candidates a report may read (founded before its
+        `turn`), loaded in one go."""
+        ahead = _before(candidates[start : start + count], turn)
         if any(c.event not in self.stored_members for c in ahead):
             self.load_members([c.event for c in ahead])
 
@@ -265,7 +285,7 @@ class _Walk:
         self.excluded = set(affected) | removed
         self.placed_here: dict[str, list[EventRecord]] = defaultdict(list)
         self.placement: dict[str, Placement] = {}
-        self.touched = _TouchedIndex()
+        self.touched = _TouchedIndex(lookups.report_keys)
         # Members of the events read so far, in placing order.
         self.sorted_members: dict[str, list[EventRecord]] = {}
         # Per (event, kind): the state of the members before the last turn that read it.
@@ -311,7 +331,7 @@ class _Walk:
             return True
         kind, turn = record.kind, record.position
         events = {e for e in (before.event, *before.accepted) if e in self.diverged}
-        for key in report_keys(record):
+        for key in self.lookups.report_keys(record):
             events.update(self.diverged_by_key.get((kind, key), ()))
         events.discard(record.article_event_id)  # its own: nothing of it before its turn
         earlier = self.earlier
@@ -428,13 +448,14 @@ class _Walk:
                     continue
                 break
             candidate = page[index]
+            founded = candidate.position
+            if founded >= turn:
+                break  # founded after this report: nothing further existed yet
             if candidate.event not in self.lookups.stored_members:
-                self.lookups.members_ahead(page, index, ahead)
+                self.lookups.members_ahead(page, index, ahead, turn)
                 ahead = min(ahead * 2, MEMBERS_AHEAD_MAX)
             index += 1
-            if candidate.position >= turn:
-                break  # founded after this report: nothing further existed yet
-            while upcoming is not None and upcoming[0] < candidate.position:
+            while upcoming is not None and upcoming[0] < founded:
                 yield from self._state_of(upcoming[1], kind, turn, seen)
                 upcoming = next(touched, None)
             # A touched event is read as it is now, through the touched index.
@@ -548,7 +569,8 @@ class _TouchedIndex:
     ones by (`same_event.report_keys` against `event_keys`), over every member they have
     now: a superset of any earlier state, which `decide` then reads as of its turn."""
 
-    def __init__(self) -> None:
+    def __init__(self, report_keys: Callable[[EventRecord], tuple[str, ...]]) -> None:
+        self.report_keys = report_keys
         # (kind, key) -> (founding position, event) of touched events with it, in order.
         self.by_key: dict[tuple[str, str], list[tuple[Position, str]]] = defaultdict(list)
         self.position: dict[str, Position] = {}
@@ -572,11 +594,17 @@ class _TouchedIndex:
     def candidates(self, kind: str, record: EventRecord) -> Iterator[tuple[Position, str]]:
         """(founding position, event), in founding order, each once."""
         last = None
-        merged = heapq.merge(*(self.by_key.get((kind, k), ()) for k in report_keys(record)))
+        merged = heapq.merge(*(self.by_key.get((kind, k), ()) for k in self.report_keys(record)))
         for entry in merged:
             if entry[1] != last:
                 last = entry[1]
                 yield entry
+
+
+def _before(candidates: Sequence[Candidate], turn: Position) -> Sequence[Candidate]:
+    """The candidates (in founding order) founded before `turn`."""
+    end = bisect_left(candidates, turn, key=_POSITION)
+    return candidates[:end]
 
 
 _POSITION = attrgetter("position")
