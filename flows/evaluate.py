@@ -7,20 +7,16 @@ takes seconds and needs no server.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.files import display_path
 from flows.pipeline import (
-    ParsedBatch,
     default_extractor,
     derive_articles,
     load_parsed,
-    parse_raw,
-    read_all,
+    parse_files,
     resolve_events,
 )
 from parsers.scoring import (
@@ -107,7 +103,13 @@ def evaluate(gold_path: Path) -> Evaluation:
     paths = [str(article_path(entry, gold_path)) for entry in entries]
     with tempfile.TemporaryDirectory(prefix="peninsula-eval-") as folder:
         warehouse = Warehouse(Path(folder) / "eval.duckdb")
-        load_parsed(_read_as_found(paths, entries), warehouse, run_id="eval")
+        # A gold `url` says where the text was found, as a sidecar would.
+        found_at = {
+            path: entry["url"]
+            for path, entry in zip(paths, entries, strict=True)
+            if isinstance(entry.get("url"), str)
+        }
+        load_parsed(parse_files(paths, found_at=found_at), warehouse, run_id="eval")
         derive_articles(warehouse.articles_to_derive(default_extractor().version), warehouse)
         resolve_events(warehouse)
         views, entities = article_views(warehouse)
@@ -126,24 +128,6 @@ def evaluate(gold_path: Path) -> Evaluation:
     for item in across.get("same_event", []):
         result.same_event.append((item["id"], same_event_holds(item, scores, events)))
     return result
-
-
-def _read_as_found(paths: list[str], entries: list[dict]) -> ParsedBatch:
-    """The gold's files, each parsed as the pipeline met it: a gold `url` says where the
-    text was found, as a sidecar would (a real sidecar beside the file wins)."""
-    url_of = {
-        display_path(path): entry["url"]
-        for path, entry in zip(paths, entries, strict=True)
-        if isinstance(entry.get("url"), str)
-    }
-    documents, problems = read_all(paths)
-    found = [
-        dataclasses.replace(document, meta=json.dumps({"url": url_of[document.origin]}))
-        if document.meta is None and document.origin in url_of
-        else document
-        for document in documents
-    ]
-    return ParsedBatch([parse_raw(document) for document in found], problems)
 
 
 def report(result: Evaluation) -> str:

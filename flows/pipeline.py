@@ -5,9 +5,11 @@ The Prefect flow calls these; tests and benchmarks can call them without Prefect
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flows.extract_workers import ExtractionWorkers, process_extractor
@@ -231,9 +233,23 @@ def scan_inputs(
     return FileScan(todo, unchanged, [*problems, *unreadable], len(paths) + len(problems), skipped)
 
 
-def parse_files(paths: Sequence[str], max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> ParsedBatch:
+def parse_files(
+    paths: Sequence[str],
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    found_at: Mapping[str, str] | None = None,
+) -> ParsedBatch:
+    """`found_at`: where some files came from (path -> URL), read as a sidecar's `url`
+    would be; a real sidecar beside the file wins."""
     sidecars = find_sidecars(paths)
     documents, problems = read_all(paths, max_bytes, sidecars)
+    if found_at:
+        url_of = {display_path(path): url for path, url in found_at.items()}
+        documents = [
+            dataclasses.replace(d, meta=json.dumps({"url": url_of[d.origin]}))
+            if d.meta is None and d.origin in url_of
+            else d
+            for d in documents
+        ]
     sidecar_of = {display_path(path): sidecar for path, sidecar in sidecars.items()}
     return ParsedBatch([parse_raw(d, sidecar_of.get(d.origin)) for d in documents], problems)
 

@@ -16,7 +16,7 @@ from datetime import date
 
 from parsers.model import Article
 from parsers.stamps import MONTHS
-from parsers.url_dates import day_in_url
+from parsers.url_dates import day_in_url, real_day
 
 # Month names as sentences print them: abbreviations only with their full stop, so that
 # "May" stays a month but "Mar" in a name does not become one.
@@ -39,7 +39,7 @@ def publication_day(article: Article) -> date | None:
         return article.published_date
     if article.published_at is not None:
         return article.published_at.date()
-    stamped = day_in_url(article.url) or day_in_url(article.canonical_url)
+    stamped = _stamped(article)
     texts = (p.text for p in article.paragraphs)
     return dateline_day(article.dateline, texts, stamped) or stamped
 
@@ -52,11 +52,15 @@ def dated(article: Article) -> Article:
     viewed."""
     if article.published_date is not None:
         return article
-    stamped = day_in_url(article.url) or day_in_url(article.canonical_url)
+    stamped = _stamped(article)
     if stamped is None:
         return article
     day = dateline_day(article.dateline, (), stamped) or stamped
     return dataclasses.replace(article, published_date=day)
+
+
+def _stamped(article: Article) -> date | None:
+    return day_in_url(article.url) or day_in_url(article.canonical_url)
 
 
 def latest_full_date(texts: Iterable[str]) -> date | None:
@@ -66,7 +70,7 @@ def latest_full_date(texts: Iterable[str]) -> date | None:
         if not MONTH_CUE.search(text):
             continue
         for m in FULL_DATE.finditer(text):
-            found = _real_day(int(m["year"]), month_number(m["month"]), int(m["day"]))
+            found = real_day(int(m["year"]), month_number(m["month"]), int(m["day"]))
             if found is not None and (latest is None or found > latest):
                 latest = found
     return latest
@@ -90,16 +94,9 @@ def dateline_day(
     month, day = month_number(found["month"]), int(found["day"])
     if stamped is not None:
         years = range(stamped.year - 1, stamped.year + 2)
-        candidates = [d for y in years if (d := _real_day(y, month, day)) is not None]
+        candidates = [d for y in years if (d := real_day(y, month, day)) is not None]
         return min(candidates, key=lambda d: abs((d - stamped).days), default=None)
     latest = latest_full_date(texts)
     if latest is None:
         return None
-    return _real_day(latest.year + ((month, day) < (latest.month, latest.day)), month, day)
-
-
-def _real_day(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+    return real_day(latest.year + ((month, day) < (latest.month, latest.day)), month, day)

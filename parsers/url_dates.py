@@ -49,17 +49,18 @@ def day_in_url(url: str | None) -> date | None:
     where = f"{parts.path}?{parts.query}"
     for found in _WORDED.finditer(where):
         month = _MONTH_WORDS.get(found["month"][:3].lower())
-        if month is not None and (day := _real_day(found["year"], month, found["day"])):
+        if month is not None and (day := real_day(int(found["year"]), month, int(found["day"]))):
             return day
     for found in _NUMERIC.finditer(where):
         month, day_part = found["month"] or found["cmonth"], found["day"] or found["cday"]
-        if day := _real_day(found["year"], int(month), day_part):
+        if day := real_day(int(found["year"]), int(month), int(day_part)):
             return day
     return None
 
 
-def _real_day(year: str, month: int, day: str) -> date | None:
+def real_day(year: int, month: int, day: int) -> date | None:
+    """The calendar day, or None when there is no such day (February 30)."""
     try:
-        return date(int(year), month, int(day))
+        return date(year, month, day)
     except ValueError:
         return None

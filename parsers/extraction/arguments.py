@@ -314,20 +314,15 @@ def _verb_arguments(trigger: Token, verb: Token, noun: bool, found: Arguments) -
                     _preposition(grandchild, found, source_by=False)
     # "signed a statement at their meeting in Singapore", "in a meeting with reporters
     # in Washington", "reached the agreement during talks held in Pyongyang": where the
-    # occasion was. The parse may hang the occasion on the verb's object ("reached an
-    # agreement during talks").
-    objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
-    for child in (c for word in (verb, *objects) for c in word.children):
-        if child.dep_ == "prep" and child.lower_ in ("at", "during", "in"):
-            for occasion in _objects_of_preposition(child):
-                held = [c for c in occasion.children if c.dep_ == "acl" and c.tag_ == "VBN"]
-                for grandchild in (c for word in (occasion, *held) for c in word.children):
-                    if grandchild.dep_ == "prep" and grandchild.lower_ in ("in", "at"):
-                        found.place.extend(
-                            (grandchild.lower_, t) for t in _objects_of_preposition(grandchild)
-                        )
-        # "met at 7 a.m. Moscow time at the spaceport": the parser hangs the place on the
-        # time that stands before it; it is where the verb happened.
+    # occasion was.
+    for occasion in occasions(verb, ("at", "during", "in")):
+        for word in (occasion, *held_participles(occasion)):
+            for child in word.children:
+                if child.dep_ == "prep" and child.lower_ in ("in", "at"):
+                    found.place.extend((child.lower_, t) for t in _objects_of_preposition(child))
+    # "met at 7 a.m. Moscow time at the spaceport": the parser hangs the place on the
+    # time that stands before it; it is where the verb happened.
+    for child in verb.children:
         if child.dep_ == "npadvmod":
             for grandchild in child.children:
                 if grandchild.dep_ == "prep" and grandchild.lower_ in ("in", "at"):
@@ -369,6 +364,25 @@ def _preposition(prep: Token, found: Arguments, *, source_by: bool, targets: boo
         found.targets.extend(objects)
     if word in _PLACE_PREPOSITIONS:
         found.place.extend((word, t) for t in objects)
+
+
+def occasions(verb: Token, prepositions: tuple[str, ...]) -> list[Token]:
+    """What a verb happened at or during ("agreed at a meeting", "during talks"): the
+    objects of these prepositions on the verb, or on its object, where the parse may hang
+    them ("reached an agreement during talks")."""
+    words = [verb, *(c for c in verb.children if c.dep_ in ("dobj", "obj"))]
+    return [
+        occasion
+        for word in words
+        for prep in word.children
+        if prep.dep_ == "prep" and prep.lower_ in prepositions
+        for occasion in _objects_of_preposition(prep)
+    ]
+
+
+def held_participles(occasion: Token) -> list[Token]:
+    """ "talks held in Pyongyang on Thursday": the participle that tells where and when."""
+    return [c for c in occasion.children if c.dep_ == "acl" and c.tag_ == "VBN"]
 
 
 def _objects_of_preposition(prep: Token) -> list[Token]:

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from spacy.tokens import Span, Token
 
-from parsers.extraction.arguments import sequenced_by
+from parsers.extraction.arguments import held_participles, occasions, sequenced_by
 from parsers.extraction.model import UNKNOWN_DATE, EventDate
 from parsers.extraction.triggers import lemma_of
 
@@ -74,15 +74,10 @@ def event_date(
     )
     # "reached an agreement during talks held in Pyongyang on Thursday": the time of the
     # occasion it happened at.
-    occasions = [
+    occasion_times = [
         held.i
-        for word in (predicate, *(c for c in predicate.children if c.dep_ in ("dobj", "obj")))
-        for prep in word.children
-        if prep.dep_ == "prep" and prep.lower_ in ("at", "during")
-        for pobj in prep.children
-        if pobj.dep_ == "pobj"
-        for held in pobj.children
-        if held.dep_ == "acl" and held.tag_ == "VBN"
+        for occasion in occasions(predicate, ("at", "during"))
+        for held in held_participles(occasion)
     ]
     # "the April 27 Panmunjom declaration": a date in the name of what the noun names.
     named = (
@@ -94,7 +89,7 @@ def event_date(
         *_with_participles(predicate),
         *((sequence.i,) if sequence is not None else ()),
         *(t.i for t in became),
-        *occasions,
+        *occasion_times,
         *named,
         *(
             c.i
