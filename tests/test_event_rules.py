@@ -1224,3 +1224,45 @@ def test_a_summit_that_collapsed_in_a_month_is_of_that_month(extractor: Extracto
     summit = next(e for e in result.events if e.place == "ref:hanoi")
     assert summit.date == EventDate(date(2019, 2, 1), "month")
     assert summit.place == "ref:hanoi"
+
+
+# -- the day and place an event takes from its context ---------------------------------
+def test_a_plan_after_lunch_is_on_the_day_the_text_was_telling_of(extractor: Extractor) -> None:
+    # Published Wednesday 2024-03-06; the visit began on Monday.
+    result = read(
+        extractor,
+        "The Japanese prime minister landed in Seoul on Monday for a two-day visit.",
+        "Officials said after lunch, the two leaders will hold talks at the presidential office.",
+    )
+    (talks,) = [e for e in result.events if e.trigger == "talks"]
+    assert talks.modality == "planned"
+    assert talks.date == EventDate(date(2024, 3, 4), "day")
+
+
+def test_after_lunch_with_no_day_told_before_it_is_not_the_article_day(
+    extractor: Extractor,
+) -> None:
+    result = read(
+        extractor,
+        "Officials said after lunch, the two leaders will hold talks at the presidential office.",
+    )
+    assert one(result, "MEETING").date.value is None
+
+
+def test_a_demand_made_at_a_dated_meeting_is_of_its_day(extractor: Extractor) -> None:
+    # The parse hangs "during ..." on the wish, which in the subjunctive has no time.
+    result = read(
+        extractor,
+        "The move came as the leader demanded that the army raise its readiness during a "
+        "party meeting on Monday.",
+    )
+    assert one(result, "REQUEST").date == EventDate(date(2024, 3, 4), "day")
+
+
+def test_an_agreement_made_during_a_summit_is_where_the_summit_was(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Moon agreed to resume family reunions during his summit with the Chinese leader "
+        "in Beijing.",
+    )
+    assert one(result, "AGREE").place == "ref:beijing"

@@ -106,16 +106,22 @@ def _has_cue(lowered: str) -> bool:
     return ("19" in lowered or "20" in lowered) and _YEAR_CUE.search(lowered) is not None
 
 
-_DATE_GROUPS = frozenset({"a", "b", "month", "day", "year", "word"})
+_DATE_GROUPS = frozenset({"a", "b", "month", "day", "year", "word", "meal", "part"})
 
 
 def resolve_dates(
-    sentence: str, published: date | datetime | None, *, exact: bool = True
+    sentence: str,
+    published: date | datetime | None,
+    *,
+    exact: bool = True,
+    told: date | None = None,
 ) -> list[tuple[int, EventDate]]:
     """(position, date) of each time expression in the sentence, in the order they stand.
 
     `published` is the article's day (or its publication time, read in the outlet's zone):
-    what "on Saturday" and "last month" count from.
+    what "on Saturday" and "last month" count from. `told` is the day the sentences just
+    before this one tell of, if any: the day "after lunch" and "later in the day" are on
+    when this sentence names none.
     """
     anchor = published.date() if isinstance(published, datetime) else published
 
@@ -177,11 +183,16 @@ def resolve_dates(
                 add(m, back)
     if " day" in lowered:
         for m in _IN_THE_DAY.finditer(sentence):
-            told = [(start, v) for start, v in found if v.precision == "day" and start < m.start()]
-            if told:
-                add(m, max(told, key=lambda item: item[0])[1])
-            elif anchor is not None:
-                add(m, EventDate(anchor, "day"))
+            day = _day_told_before(found, m.start(), told) or anchor
+            if day is not None:
+                add(m, EventDate(day, "day"))
+    if any(word in lowered for word in _PART_OF_DAY_WORDS):
+        for m in _PART_OF_DAY.finditer(sentence):
+            # Not the article's day: "after lunch" in a story of the next morning is
+            # still the day the story tells of.
+            day = _day_told_before(found, m.start(), told)
+            if day is not None:
+                add(m, EventDate(day, "day"))
     if "19" in sentence or "20" in sentence:
         for m in _YEAR.finditer(sentence):
             add(m, EventDate(date(int(m["year"]), 1, 1), "year"))
@@ -229,8 +240,28 @@ def _weekday(anchor: date | None, weekday: int, future: bool, exact: bool = True
 
 
 # "held talks Tuesday night and condemned the launch earlier in the day": the day the
-# sentence tells of, else the article's.
+# sentence tells of, else the day the sentences before it tell of, else the article's.
 _IN_THE_DAY = re.compile(r"\b(?:earlier|later)\s+(?:in\s+the|that)\s+day\b", re.IGNORECASE)
+# A meal or a part of a day with no day of its own ("after lunch, the two leaders will hold
+# talks", "in the afternoon they visited a factory"): the day the text is telling of.
+_PART_OF_DAY = re.compile(
+    r"\b(?:(?:after|before|over|at|during)\s+(?:a\s+|the\s+)?(?P<meal>breakfast|lunch|luncheon|dinner)"
+    r"|(?:in\s+the|that|later\s+in\s+the)\s+(?P<part>morning|afternoon|evening))\b",
+    re.IGNORECASE,
+)
+_PART_OF_DAY_WORDS = ("breakfast", "lunch", "dinner", "morning", "afternoon", "evening")
+
+
+def _day_told_before(
+    found: list[tuple[int, EventDate]], position: int, told: date | None
+) -> date | None:
+    """The last day the sentence names before `position`; else, when it names no day
+    after it either ("at a dinner on Tuesday" has its own), the day told before it."""
+    days = [(start, v) for start, v in found if v.precision == "day"]
+    before = [item for item in days if item[0] < position]
+    if before:
+        return max(before, key=lambda item: item[0])[1].value
+    return None if days else told
 
 
 def _span_back(anchor: date | None, found: re.Match[str]) -> EventDate | None:

@@ -79,6 +79,15 @@ def event_date(
         for occasion in occasions(predicate, ("at", "during"))
         for held in held_participles(occasion)
     ]
+    # "demanded that his nation eliminate ... during a meeting on Monday": a wish in the
+    # subjunctive has no time of its own, so the occasion the parse hangs on it is the
+    # demand's.
+    occasion_times += [
+        occasion.i
+        for wish in predicate.children
+        if wish.dep_ == "ccomp" and _subjunctive(wish)
+        for occasion in occasions(wish, ("at", "during"))
+    ]
     # "the April 27 Panmunjom declaration": a date in the name of what the noun names.
     named = (
         [c.i for c in trigger.children if c.dep_ == "compound"] if trigger.pos_ == "NOUN" else []
@@ -133,6 +142,21 @@ def event_date(
     if not near:
         return UNKNOWN_DATE
     return min(near, key=lambda d: abs(d[0] - offset))[1]
+
+
+def _subjunctive(verb: Token) -> bool:
+    """ "(demanded) that his nation eliminate": a bare verb with "that" and no auxiliary
+    (tagged as the plain present when its subject is one thing, as a plain present it
+    would not agree)."""
+    children = list(verb.children)
+    bare = verb.tag_ == "VB" or (
+        verb.tag_ == "VBP" and any(c.dep_ == "nsubj" and c.tag_ in ("NN", "NNP") for c in children)
+    )
+    return (
+        bare
+        and any(c.dep_ == "mark" and c.lower_ == "that" for c in children)
+        and not any(c.dep_ in ("aux", "auxpass") for c in children)
+    )
 
 
 def _with_participles(verb: Token) -> set[int]:
@@ -312,6 +336,8 @@ _ASPECT = frozenset(
     """begin start end open close kick wrap conclude finish run continue resume last
     occur happen collapse fail break""".split()
 )
+# A meal is a time of the day, not an earlier event: "after lunch" is that day.
+_MEALS = frozenset({"breakfast", "lunch", "luncheon", "dinner"})
 _SOON = frozenset({"hours", "hour", "minutes", "shortly", "soon", "immediately", "just", "moments"})
 
 
@@ -330,8 +356,10 @@ def _before_now(token: Token) -> bool:
 
 
 def _same_day(preposition: Token) -> bool:
-    """ "hours after the talks", "shortly after the launch": the same day."""
-    return preposition.head.lower_ in _SOON or any(c.lower_ in _SOON for c in preposition.children)
+    """ "hours after the talks", "shortly after the launch", "after lunch": the same day."""
+    return preposition.head.lower_ in _SOON or any(
+        c.lower_ in _SOON or c.lemma_.lower() in _MEALS for c in preposition.children
+    )
 
 
 def after_day(value: EventDate, day: date | None) -> bool:

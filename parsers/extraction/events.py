@@ -105,6 +105,14 @@ class _Context:
     last_placed: ArticleEvent | None = None
     # The town or region the article puts each building in, from any of its sentences.
     located: dict[str, str] = field(default_factory=dict)
+    # The last day a sentence named, and the paragraph it stands in: what "after lunch"
+    # in the next sentences is on (a paragraph further on may have moved to other days).
+    told: tuple[int, date] | None = None
+
+    def day_told(self, paragraph: int) -> date | None:
+        if self.told is None or paragraph - self.told[0] > 1:
+            return None
+        return self.told[1]
 
 
 class EventFinder:
@@ -133,7 +141,7 @@ class EventFinder:
                 )
         _same_noun_same_event_type(candidates)
         merged = merge_within(candidates, entities)
-        _date_from_occasions(candidates)
+        _from_occasions(candidates)
         # Mentions merged first may now share a day or a place with another: once more.
         merged = merge_within(merged, entities)
         _said_on_the_news_day(merged, candidates, context)
@@ -160,7 +168,15 @@ class EventFinder:
             trigger = self.book.match(token, types)
             if trigger is not None:
                 found.append((token, trigger))
-        dates = resolve_dates(sent.text, context.day, exact=context.published is not None)
+        dates = resolve_dates(
+            sent.text,
+            context.day,
+            exact=context.published is not None,
+            told=context.day_told(reading.seq),
+        )
+        days = [when.value for _, when in dates if when.precision == "day"]
+        if days and days[-1] is not None and reading.kind == "body":
+            context.told = (reading.seq, days[-1])
         candidates: list[Candidate] = []
         seen: set[tuple[str, int]] = set()
         positions = {t.i: trigger.event_type for t, trigger in found}
@@ -575,28 +591,34 @@ def _same_noun_same_event_type(candidates: list[Candidate]) -> None:
             named[noun] = candidate.event.event_type
 
 
-def _date_from_occasions(candidates: list[Candidate]) -> None:
+def _from_occasions(candidates: list[Candidate]) -> None:
     """ "In the statement, she rejected the proposal", "demanded it during a meeting
-    on Monday": what is done in or during an event happened when that event did."""
+    on Monday", "agreed to denuclearize during the summit in Singapore": what is done in
+    or during an event happened when and where that event did."""
     occasions = {(id(c.origin.reading), c.origin.trigger): c for c in candidates}
     for candidate in candidates:
         event = candidate.event
-        if event.date.value is not None or candidate.merged_into is not None:
+        if candidate.merged_into is not None or (
+            event.date.value is not None and event.place is not None
+        ):
             continue
         predicate = candidate.origin.reading.doc[candidate.origin.predicate]
-        for child in predicate.children:
+        # The parse may hang the occasion on the infinitive the verb governs ("agreed ...
+        # to complete denuclearization during the summit").
+        verbs = [predicate, *(c for c in predicate.children if c.dep_ == "xcomp")]
+        for child in (c for verb in verbs for c in verb.children):
             if child.dep_ != "prep" or child.lower_ not in ("in", "during"):
                 continue
             for pobj in child.children:
                 occasion = occasions.get((id(candidate.origin.reading), pobj.i))
                 while occasion is not None and occasion.merged_into is not None:
                     occasion = occasion.merged_into
-                if (
-                    occasion is not None
-                    and occasion is not candidate
-                    and occasion.event.date.value is not None
-                ):
+                if occasion is None or occasion is candidate:
+                    continue
+                if event.date.value is None and occasion.event.date.value is not None:
                     event.date = occasion.event.date
+                if event.place is None and occasion.event.place is not None:
+                    event.place = occasion.event.place
 
 
 # What is said, charged or asked for without a time of its own: "Zhang said",
