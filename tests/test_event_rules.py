@@ -1266,3 +1266,39 @@ def test_an_agreement_made_during_a_summit_is_where_the_summit_was(extractor: Ex
         "in Beijing.",
     )
     assert one(result, "AGREE").place == "ref:beijing"
+
+
+def test_exercising_a_veto_power_is_a_veto_and_holding_one_is_not(extractor: Extractor) -> None:
+    result = read(extractor, "Russia exercised its veto power on Tuesday against the draft.")
+    veto = one(result, "REJECT")
+    assert veto.actors == {"ref:russia": "source"}
+    assert veto.date == EventDate(date(2024, 3, 5), "day")
+    held = read(extractor, "The five members that hold veto power met behind closed doors.")
+    assert not [e for e in held.events if e.event_type == "REJECT"]
+
+
+def test_a_lede_told_as_news_takes_the_day_the_body_states_a_time_zone_away(
+    extractor: Extractor,
+) -> None:
+    # Published in Asia on Wednesday 2024-03-06; the vote was in New York on Tuesday.
+    result = read(
+        extractor,
+        "China has vetoed a draft resolution condemning the missile launches.",
+        "The council met on Tuesday, and China vetoed the draft after a short debate.",
+    )
+    veto = one(result, "REJECT")
+    assert veto.date == EventDate(date(2024, 3, 5), "day")
+    assert len(veto.mentions) == 2
+
+
+def test_the_weekday_of_the_article_day_is_the_one_a_week_before_when_the_text_names_it(
+    extractor: Extractor,
+) -> None:
+    # Published Thursday 2024-03-07; the text also names Feb. 29, the Thursday before.
+    result = read(
+        extractor,
+        "Russia blocked the renewal of the monitoring panel on Feb. 29.",
+        "Russia vetoed the renewal Thursday, ending the panel's mandate.",
+        day=date(2024, 3, 7),
+    )
+    assert one(result, "REJECT").date == EventDate(date(2024, 2, 29), "day")

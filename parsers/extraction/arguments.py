@@ -24,6 +24,7 @@ from parsers.extraction.triggers import (
     infinitive,
     is_amount,
     lemma_of,
+    used_power,
 )
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
@@ -97,6 +98,9 @@ def predicate_of(
     visit"); a noun that a verb only speaks of ("condemned the test") stands alone."""
     if trigger.pos_ in ("VERB", "AUX"):
         return trigger
+    user = used_power(trigger)
+    if user is not None:
+        return user  # "exercised its veto power"
     # "made public a statement": the parse may call the object a clause.
     if trigger.dep_ in (
         "dobj",

@@ -8,6 +8,7 @@ relative stays unresolved: never today.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from parsers.extraction.model import UNKNOWN_DATE, EventDate
@@ -115,13 +116,15 @@ def resolve_dates(
     *,
     exact: bool = True,
     told: date | None = None,
+    named: frozenset[date] = frozenset(),
 ) -> list[tuple[int, EventDate]]:
     """(position, date) of each time expression in the sentence, in the order they stand.
 
     `published` is the article's day (or its publication time, read in the outlet's zone):
     what "on Saturday" and "last month" count from. `told` is the day the sentences just
     before this one tell of, if any: the day "after lunch" and "later in the day" are on
-    when this sentence names none.
+    when this sentence names none. `named` are the days the whole text names by date:
+    which of two days a weekday may be, when the text says.
     """
     anchor = published.date() if isinstance(published, datetime) else published
 
@@ -169,7 +172,8 @@ def resolve_dates(
             add(m, _nearest_year(anchor, _month(m["month"]), 1, "month", future(m)))
     if "day" in sentence:  # every weekday name ends in it
         for m in _WEEKDAY.finditer(sentence):
-            add(m, _weekday(anchor, _WEEKDAYS.index(m["day"].lower()), future(m), exact))
+            weekday = _WEEKDAYS.index(m["day"].lower())
+            add(m, _weekday(anchor, weekday, future(m), exact, named))
     lowered = sentence.lower()
     if any(word in lowered for word in _RELATIVE_WORDS) and _has_cue(lowered):
         for m in _RELATIVE.finditer(sentence):
@@ -222,7 +226,13 @@ def _nearest_year(
     return _safe_date(year, month, day, precision)
 
 
-def _weekday(anchor: date | None, weekday: int, future: bool, exact: bool = True) -> EventDate:
+def _weekday(
+    anchor: date | None,
+    weekday: int,
+    future: bool,
+    exact: bool = True,
+    named: frozenset[date] = frozenset(),
+) -> EventDate:
     if anchor is None:
         return UNKNOWN_DATE
     if not exact:
@@ -236,7 +246,29 @@ def _weekday(anchor: date | None, weekday: int, future: bool, exact: bool = True
         delta = (weekday - anchor.weekday()) % 7
         return EventDate(anchor + timedelta(days=delta), "day")
     delta = (anchor.weekday() - weekday) % 7
+    if delta == 0 and anchor - timedelta(days=7) in named:
+        # "vetoed it Thursday" in a Thursday's paper that also names "March 28", the
+        # Thursday before: the day the text names.
+        delta = 7
     return EventDate(anchor - timedelta(days=delta), "day")
+
+
+def named_days(texts: Iterable[str], anchor: date | None) -> frozenset[date]:
+    """The days a text names by month and day ("on March 28", "Jan. 16, 2024"), a month
+    and day without a year taken in the year before the anchor."""
+    found: set[date] = set()
+    for text in texts:
+        if not _MONTH_CUE.search(text):
+            continue
+        for m in _FULL_DATE.finditer(text):
+            day = _safe_date(int(m["year"]), _month(m["month"]), int(m["day"]), "day")
+            if day.value is not None:
+                found.add(day.value)
+        for m in _MONTH_DAY.finditer(text):
+            day = _nearest_year(anchor, _month(m["month"]), int(m["day"]), "day", False)
+            if day.value is not None:
+                found.add(day.value)
+    return frozenset(found)
 
 
 # "held talks Tuesday night and condemned the launch earlier in the day": the day the

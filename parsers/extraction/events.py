@@ -18,7 +18,7 @@ from datetime import date
 from spacy.tokens import Span, Token
 
 from parsers.extraction.arguments import arguments, predicate_of
-from parsers.extraction.dates import resolve_dates
+from parsers.extraction.dates import named_days, resolve_dates
 from parsers.extraction.descriptions import OFFICIAL_WORDS
 from parsers.extraction.event_dates import (
     after_day,
@@ -108,6 +108,8 @@ class _Context:
     # The last day a sentence named, and the paragraph it stands in: what "after lunch"
     # in the next sentences is on (a paragraph further on may have moved to other days).
     told: tuple[int, date] | None = None
+    # The days the article names by date: which of two days a weekday is, when it says.
+    named: frozenset[date] = frozenset()
 
     def day_told(self, paragraph: int) -> date | None:
         if self.told is None or paragraph - self.told[0] > 1:
@@ -129,6 +131,7 @@ class EventFinder:
         # its day there is.
         anchor = day if day is not None else latest_full_date(r.doc.text for r in readings)
         context = _Context(referents, anchor, published=day)
+        context.named = named_days((r.doc.text for r in readings), anchor)
         types_of = [_entity_types(reading, entities) for reading in readings]
         context.located = _buildings_located(readings, types_of)
         first = next((r for r in readings if r.kind == "body"), None)
@@ -173,6 +176,7 @@ class EventFinder:
             context.day,
             exact=context.published is not None,
             told=context.day_told(reading.seq),
+            named=context.named,
         )
         days = [when.value for _, when in dates if when.precision == "day"]
         if days and days[-1] is not None and reading.kind == "body":
@@ -302,12 +306,14 @@ class EventFinder:
             token, predicate, self.book, trigger.event_type, negative="no" in trigger.modifiers
         )
         place, when = _there(predicate, place, when, context)
+        news_day = False
         if (
             when.value is None
             and mood == "asserted"
             and (reading.seq, sentence_index) == context.lede
         ):
             when = _lede_date(sent, token, predicate, dates, context)
+            news_day = not dates and when.value is not None
         if when.value is None and context.published is not None and _ongoing(token):
             # "the ongoing Freedom Shield exercise": under way in the article's month.
             when = EventDate(context.published.replace(day=1), "month")
@@ -350,6 +356,7 @@ class EventFinder:
             anaphoric=not actors,
             speaker=speaker,
             background=told_as_earlier(token, predicate),
+            news_day=news_day,
             definite=token.pos_ == "NOUN"
             and any(
                 (c.dep_ == "det" and c.lower_ in ("the", "this", "that"))

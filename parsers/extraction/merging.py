@@ -31,6 +31,9 @@ class Candidate:
     definite: bool = False  # "the statement", "her statement": one named before
     merged_into: Candidate | None = None  # the event this mention was found to be
     background: bool = False  # told as earlier than what its sentence reports
+    # Dated to the article's day only because a lede tells it as news: a day the text
+    # states for the same event, a time zone away, is the better one.
+    news_day: bool = False
 
 
 def _compatible(a: Candidate, b: Candidate, entities: dict[str, ArticleEntity]) -> bool:
@@ -47,7 +50,7 @@ def _compatible(a: Candidate, b: Candidate, entities: dict[str, ArticleEntity]) 
         # "The missile was launched from near Pyongyang, according to the JCS": what
         # points back to a launch already asserted is that launch, also when reported.
         return False
-    if not dates_agree(x.date, y.date):
+    if not dates_agree(x.date, y.date) and not _news_told_on_its_day(a, b):
         return False
     if a.month_hint and b.month_hint and a.month_hint != b.month_hint:
         return False
@@ -64,9 +67,35 @@ def _share_an_anchor(a: Candidate, b: Candidate, entities: dict[str, ArticleEnti
         return True
     if x.date.precision == y.date.precision == "day" and x.date.value == y.date.value:
         return True
+    if _news_told_on_its_day(a, b):
+        return True
     # One shared person is weak evidence (a president attends every summit); two is not.
     people = {k for k in x.actors if k in entities and entities[k].type == "PERSON"}
     return len(people & set(y.actors)) >= 2
+
+
+# How far a lede's news may lie before the article's day: the day before, where the
+# event happened in an earlier time zone ("Russia has vetoed ..." in Tokyo on Friday is
+# the veto cast in New York on Thursday).
+_NEWS_LAG_DAYS = 1
+
+
+def _news_told_on_its_day(a: Candidate, b: Candidate) -> bool:
+    """One is a lede's news dated to the article's day, the other the same news on the
+    day the text states for it, just before."""
+    for inferred, stated in ((a, b), (b, a)):
+        x, y = inferred.event.date, stated.event.date
+        if (
+            inferred.news_day
+            and not stated.news_day
+            and not stated.background
+            and x.precision == y.precision == "day"
+            and x.value is not None
+            and y.value is not None
+            and 0 < (x.value - y.value).days <= _NEWS_LAG_DAYS
+        ):
+            return True
+    return False
 
 
 def dates_agree(x: EventDate, y: EventDate) -> bool:
@@ -99,11 +128,14 @@ REALITY = {"asserted": "happened", "reported": "happened"}
 # Only these are merged inside one article: an accusation or a threat said twice is
 # usually two, while "the talks" and "the Stockholm talks" are one meeting, and "Trump
 # and Kim agreed" and "the document was signed by Trump and Kim" one agreement, as an
-# office "exploded" on Tuesday and "its destruction" that Tuesday are one attack (merged,
-# as every type, only when a day, a place or two people tie them); statements merge only
-# when one speaker made them.
+# office "exploded" on Tuesday and "its destruction" that Tuesday are one attack, and a
+# veto a lede reports and the body dates one veto (merged, as every type, only when a
+# day, a place or two people tie them); statements merge only when one speaker made them.
 _MERGEABLE = frozenset(
-    {"MEETING", "WEAPONS_TEST", "MILITARY_EXERCISE", "SANCTION", "STATEMENT", "AGREE", "ASSAULT"}
+    {
+        *("MEETING", "WEAPONS_TEST", "MILITARY_EXERCISE", "SANCTION", "STATEMENT"),
+        *("AGREE", "ASSAULT", "REJECT"),
+    }
 )
 
 
@@ -153,7 +185,10 @@ def _absorb(target: Candidate, other: Candidate) -> None:
     """Fold a second mention into an event. A mention that only points back ("the
     talks") adds where it is said, not who: its sentence is usually about something else."""
     event, extra = target.event, other.event
-    if event.date.value is None or (
+    if target.news_day and not other.news_day and extra.date.value is not None:
+        event.date = extra.date  # the day the text states over the article's day
+        target.news_day = False
+    elif event.date.value is None or (
         extra.date.value is not None and _rank(extra.date) > _rank(event.date)
     ):
         event.date = extra.date if extra.date.value is not None else event.date

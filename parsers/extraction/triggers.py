@@ -128,7 +128,7 @@ class TriggerBook:
         pos = part_of_speech(token)
         if pos is None:
             return None
-        if pos == "NOUN" and token.dep_ == "compound":
+        if pos == "NOUN" and token.dep_ == "compound" and used_power(token) is None:
             return None  # "a test site", "summit venue": a noun that only qualifies another
         joined = hyphenated_lemma(token)
         candidates = self.by_lemma.get((joined, pos), ()) if joined else ()
@@ -144,6 +144,24 @@ class TriggerBook:
             if not trigger.conditional or _meets(trigger, token, entity_type_at):
                 return trigger
         return None
+
+
+# "exercised its veto power", "invoked its veto right": to use the power to do a thing is
+# to do it. Only when used: "the five members that hold veto power" do nothing.
+_POWERS = frozenset({"power", "right"})
+_USING = frozenset({"exercise", "use", "wield", "invoke"})
+
+
+def used_power(token: Token) -> Token | None:
+    """The verb that uses the power the token qualifies ("exercised" in "exercised its
+    veto power"), if it is so used."""
+    power = token.head
+    if token.dep_ != "compound" or power.lemma_.lower() not in _POWERS:
+        return None
+    verb = power.head
+    if power.dep_ not in ("dobj", "obj") or verb.lemma_.lower() not in _USING:
+        return None
+    return verb
 
 
 def part_of_speech(token: Token) -> str | None:
