@@ -1302,3 +1302,34 @@ def test_the_weekday_of_the_article_day_is_the_one_a_week_before_when_the_text_n
         day=date(2024, 3, 7),
     )
     assert one(result, "REJECT").date == EventDate(date(2024, 2, 29), "day")
+
+
+def test_a_meeting_spoken_to_met_when_the_words_were_said_and_is_a_bodys(
+    extractor: Extractor,
+) -> None:
+    result = read(
+        extractor,
+        "The United States on Monday called for new sanctions on North Korea.",
+        '"This cannot go on," Ambassador Linda Thomas-Greenfield told a Security Council meeting.',
+    )
+    meeting = one(result, "MEETING")
+    assert meeting.date == EventDate(date(2024, 3, 4), "day")
+    assert meeting.kind == "talks"
+
+
+def test_a_body_named_by_its_head_word_is_the_one_body_of_that_head(
+    extractor: Extractor,
+) -> None:
+    result = read(
+        extractor,
+        "The U.N. Security Council met behind closed doors on Monday.",
+        "Diplomats said the Council remained divided over a statement.",
+    )
+    council = [m for m in result.mentions if m.surface == "Council"]
+    assert [m.entity for m in council] == ["ref:unsc"]
+    both = read(
+        extractor,
+        "The U.N. Security Council and the Human Rights Council met on Monday.",
+        "Diplomats said the Council remained divided over a statement.",
+    )
+    assert not [m for m in both.mentions if m.surface == "Council"]

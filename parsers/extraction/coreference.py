@@ -1,8 +1,10 @@
-"""Short references to people the article names in full: a surname alone, "he", "she".
+"""Short references to what the article names in full: a surname alone, "he", "she", a
+body by its head word.
 
 "Oba said" after "Mintaro Oba, a former U.S. diplomat"; "Kim, the top North Korean
 negotiator" when the article names two Kims; '"...," he added.' after one person was
-named. Each is resolved only where the article leaves one candidate.
+named; "a Council meeting" after "the U.N. Security Council". Each is resolved only where
+the article leaves one candidate.
 """
 
 from __future__ import annotations
@@ -94,6 +96,58 @@ def short_references(
                 )
             )
     return found
+
+
+def body_references(
+    sentences: list[SentenceText],
+    entities: dict[str, ArticleEntity],
+    mentions: list[Mention],
+    organization_heads: frozenset[str],
+    connectors: frozenset[str],
+) -> list[Mention]:
+    """A body named by its capitalized head word alone ("the Council", "the Assembly"),
+    where the article names exactly one body of several words with that head."""
+    bodies: dict[str, list[ArticleEntity]] = {}
+    for entity in entities.values():
+        head = _head_word(entity.name, connectors) if entity.type == "ORG" else None
+        if head is not None and head.lower() in organization_heads:
+            bodies.setdefault(head, []).append(entity)
+    if not bodies:
+        return []
+    spans = {(m.paragraph_seq, m.start) for m in mentions}
+    found = []
+    for sentence in sentences:
+        for match in _CAPITALIZED_WORD.finditer(sentence.text):
+            candidates = bodies.get(match.group())
+            if (
+                not candidates
+                or len(candidates) > 1
+                or (sentence.paragraph_seq, sentence.offset + match.start()) in spans
+                or _inside_longer_name(sentence.text, match.start(), match.end())
+            ):
+                continue
+            found.append(
+                Mention(
+                    candidates[0].key,
+                    sentence.paragraph_seq,
+                    sentence.index,
+                    sentence.offset + match.start(),
+                    sentence.offset + match.end(),
+                    match.group(),
+                )
+            )
+    return found
+
+
+def _head_word(name: str, connectors: frozenset[str]) -> str | None:
+    """The word a body's name is built on, the last before any connector: "Council" in
+    "United Nations Security Council", "Committee" in "Committee for the Peaceful
+    Reunification of the Country". None for a name of one word."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    before = next((i for i, w in enumerate(words) if w.lower() in connectors), len(words))
+    return words[before - 1] if before >= 1 else None
 
 
 _NAME_GOES_ON = re.compile(r" [A-Z][a-z]")

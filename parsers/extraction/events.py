@@ -148,6 +148,7 @@ class EventFinder:
         # Mentions merged first may now share a day or a place with another: once more.
         merged = merge_within(merged, entities)
         _said_on_the_news_day(merged, candidates, context)
+        _meetings_spoken_to(merged)
         results = []
         for candidate in merged:
             if candidate.event.event_type == "WEAPONS_TEST" and candidate.event.kind is None:
@@ -339,6 +340,12 @@ class EventFinder:
             # Who meets says what kind of meeting it is, whatever the word: two leaders
             # "holding talks" hold a summit; two foreign ministers "meeting" do not.
             summit = sum(self.states.leads(k, context.day) for k in people) >= 2
+        elif trigger.event_type == "MEETING" and not named_summit:
+            # "a Council meeting", "the Assembly's session": a body's, not leaders'.
+            body = any(
+                c.dep_ in ("compound", "poss") and types.get(c.i) == "ORG" for c in token.children
+            )
+            summit = summit and not body
         if trigger.event_type == "MEETING":
             event.kind = "summit" if summit else "talks"
         elif trigger.event_type == "WEAPONS_TEST":
@@ -670,6 +677,29 @@ def _said_on_the_news_day(
             and candidate.origin.reading.kind == "body"
         ):
             event.date = EventDate(news_day, "day")
+
+
+def _meetings_spoken_to(merged: list[Candidate]) -> None:
+    """ "she told a Council meeting", "said at a news conference", "addressed to the
+    assembly": the meeting met when the words were said to it."""
+    said = {
+        (id(c.origin.reading), c.origin.trigger): c.event.date
+        for c in merged
+        if c.event.event_type == "STATEMENT" and c.event.date.value is not None
+    }
+    for candidate in merged:
+        event = candidate.event
+        if event.event_type != "MEETING" or event.date.value is not None:
+            continue
+        token = candidate.origin.reading.doc[candidate.origin.trigger]
+        verb = token.head
+        if token.dep_ == "pobj" and verb.lower_ in ("to", "at", "before"):
+            verb = verb.head
+        elif token.dep_ not in ("dobj", "dative"):
+            continue
+        when = said.get((id(candidate.origin.reading), verb.i))
+        if when is not None:
+            event.date = when
 
 
 # Words that open a clause telling when or why something was said, not what.

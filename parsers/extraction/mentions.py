@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Token
 from parsers.extraction.analysis import ParagraphText
 from parsers.extraction.coreference import (
     SentenceText,
+    body_references,
     pronoun_references,
     short_references,
     surname,
@@ -117,6 +118,15 @@ class MentionFinder:
                     self._claim(reading, inner, entities, mentions, aliases, nested=True)
         _describe_people(readings, entities, mentions)
         mentions.extend(short_references(sentences, entities, mentions))
+        mentions.extend(
+            body_references(
+                sentences,
+                entities,
+                mentions,
+                self.words.organization_heads,
+                self.words.connectors,
+            )
+        )
         claimed = {(m.paragraph_seq, m.start) for m in mentions}
         for reading, candidate in deferred:
             token = reading.doc[candidate.start]

@@ -31,6 +31,10 @@ class NameWords:
     def head_type(self, word: str) -> str | None:
         return self.heads.get(word.lower())
 
+    @property
+    def organization_heads(self) -> frozenset[str]:
+        return frozenset(word for word, kind in self.heads.items() if kind == "ORG")
+
 
 @cache
 def default_name_words() -> NameWords:
