@@ -1333,3 +1333,14 @@ def test_a_body_named_by_its_head_word_is_the_one_body_of_that_head(
         "Diplomats said the Council remained divided over a statement.",
     )
     assert not [m for m in both.mentions if m.surface == "Council"]
+
+
+def test_a_declaration_named_by_its_day_was_made_before_the_clause_that_looks_ahead(
+    extractor: Extractor,
+) -> None:
+    day = date(2018, 9, 20)
+    result = read(extractor, "Both sides will honor the April 27 Panmunjeom Declaration.", day=day)
+    assert one(result, "AGREE").date == EventDate(date(2018, 4, 27), "day")
+    # A day that names no thing keeps looking ahead.
+    ahead = read(extractor, "The two leaders will meet again on April 27.", day=day)
+    assert one(ahead, "MEETING").date == EventDate(date(2019, 4, 27), "day")

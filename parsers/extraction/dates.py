@@ -40,6 +40,8 @@ _YEAR = re.compile(
 _MONTH_OF_THING = re.compile(
     rf"\b(?:the|an?|this|that|its|their|his|her)\s+(?P<month>{_MONTH_NAMES})\s+(?=[a-z])"
 )
+_NAMING_DETERMINER = re.compile(r"\b(?:the|its|their|this|that)\s+$", re.IGNORECASE)
+_NAME_FOLLOWS = re.compile(r"\s+[A-Z][a-z]")
 _YEAR_OF_THING = re.compile(
     r"\b(?:the|an?|this|that|its|their|his|her)\s+(?P<year>(?:19|20)\d{2})\s+(?=[a-z])"
 )
@@ -164,7 +166,13 @@ def resolve_dates(
                 add(m, _safe_date(year, _month(m["month"]), 1, "month"))
         for m in _MONTH_DAY.finditer(sentence):
             month, day = _month(m["month"]), int(m["day"])
-            add(m, _nearest_year(anchor, month, day, "day", future(m)))
+            # "will uphold the April 27 Panmunjom Declaration": what a name calls by its
+            # day was made on the last such day, whatever the clause looks forward to.
+            in_a_name = _NAMING_DETERMINER.search(sentence[: m.start()]) and _NAME_FOLLOWS.match(
+                sentence, m.end()
+            )
+            ahead = future(m) and not in_a_name
+            add(m, _nearest_year(anchor, month, day, "day", ahead))
         for m in _MONTH_ALONE.finditer(sentence):
             month = _month(m["a"] or m["b"])
             add(m, _nearest_year(anchor, month, 1, "month", future(m)))
