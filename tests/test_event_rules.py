@@ -1344,3 +1344,18 @@ def test_a_declaration_named_by_its_day_was_made_before_the_clause_that_looks_ah
     # A day that names no thing keeps looking ahead.
     ahead = read(extractor, "The two leaders will meet again on April 27.", day=day)
     assert one(ahead, "MEETING").date == EventDate(date(2019, 4, 27), "day")
+
+
+def test_talks_during_which_words_were_said_on_a_reported_news_day_met_that_day(
+    extractor: Extractor,
+) -> None:
+    result = read(
+        extractor,
+        "Japan and India on Tuesday signed a defense agreement in Tokyo, Kyodo News reported.",
+        "During talks with Prime Minister Narendra Modi, Fumio Kishida said the agreement "
+        "would deepen ties.",
+    )
+    tuesday = EventDate(date(2024, 3, 5), "day")
+    assert one(result, "MEETING").date == tuesday
+    (said,) = [e for e in result.events if e.event_type == "STATEMENT" and e.trigger == "said"]
+    assert said.date == tuesday

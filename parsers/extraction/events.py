@@ -655,7 +655,8 @@ def _said_on_the_news_day(
             c.event.date.value
             for c in candidates
             if c.event.mentions[0] == context.lede
-            and c.event.modality == "asserted"
+            # "... signed a treaty on Wednesday, RIA reported": the news all the same.
+            and c.event.modality in ("asserted", "reported")
             and c.event.date.precision == "day"
             and not c.background
         ),
@@ -680,8 +681,8 @@ def _said_on_the_news_day(
 
 
 def _meetings_spoken_to(merged: list[Candidate]) -> None:
-    """ "she told a Council meeting", "said at a news conference", "addressed to the
-    assembly": the meeting met when the words were said to it."""
+    """ "she told a Council meeting", "said at a news conference", "during talks with
+    Kim, Putin said": the meeting met when the words were said at it."""
     said = {
         (id(c.origin.reading), c.origin.trigger): c.event.date
         for c in merged
@@ -693,7 +694,7 @@ def _meetings_spoken_to(merged: list[Candidate]) -> None:
             continue
         token = candidate.origin.reading.doc[candidate.origin.trigger]
         verb = token.head
-        if token.dep_ == "pobj" and verb.lower_ in ("to", "at", "before"):
+        if token.dep_ == "pobj" and verb.lower_ in ("to", "at", "before", "during", "in"):
             verb = verb.head
         elif token.dep_ not in ("dobj", "dative"):
             continue
