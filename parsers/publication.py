@@ -76,6 +76,13 @@ def latest_full_date(texts: Iterable[str]) -> date | None:
     return latest
 
 
+def dateline_month(dateline: str | None) -> int | None:
+    """The month of a dateline's day, with or without its year ("VOSTOCHNY SPACEPORT,
+    September 13. /TASS/"): the month of the news even when the year is not known."""
+    found = MONTH_DAY.search(dateline) if dateline else None
+    return month_number(found["month"]) if found else None
+
+
 def dateline_day(
     dateline: str | None, texts: Iterable[str], stamped: date | None = None
 ) -> date | None:

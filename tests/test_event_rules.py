@@ -1359,3 +1359,35 @@ def test_talks_during_which_words_were_said_on_a_reported_news_day_met_that_day(
     assert one(result, "MEETING").date == tuesday
     (said,) = [e for e in result.events if e.event_type == "STATEMENT" and e.trigger == "said"]
     assert said.date == tuesday
+
+
+def test_a_meeting_told_as_earlier_in_the_sentence_keeps_its_own_place_and_time(
+    extractor: Extractor,
+) -> None:
+    result = read(
+        extractor,
+        "Kishida met Yoon again in Seoul two months after their meeting at a resort in "
+        "Hiroshima in May.",
+    )
+    meetings = [e for e in result.events if e.event_type == "MEETING"]
+    assert sorted((e.trigger, e.place) for e in meetings) == [
+        ("meeting", "txt:hiroshima"),
+        ("met", "ref:seoul"),
+    ]
+    (earlier,) = [e for e in meetings if e.trigger == "meeting"]
+    assert earlier.date == EventDate(date(2023, 5, 1), "month")
+
+
+def test_a_dateline_without_its_year_gives_the_ledes_news_its_month(
+    extractor: Extractor,
+) -> None:
+    article = replace(
+        story(
+            "Russian President Vladimir Putin and Kim Jong Un have ended their talks at the "
+            "spaceport.",
+        ),
+        dateline="VOSTOCHNY SPACEPORT, September 13. /TASS/",
+    )
+    talks = one(extractor.extract(article), "MEETING")
+    assert talks.date.value is None
+    assert talks.date.month_hint == 9

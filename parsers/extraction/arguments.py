@@ -62,6 +62,8 @@ _TAKING_PART = {
     "STATEMENT": frozenset({"in", "at", "during"}),
 }
 _STEPS = 4
+# Prepositions that put the noun's event at another time than its verb's.
+_EARLIER_OR_LATER = frozenset({"after", "before", "following", "since", "until"})
 # Verbs whose object is where their subject went.
 _VISITING = frozenset({"visit", "tour"})
 # A verb and preposition whose subject takes part in the event its object names.
@@ -174,6 +176,11 @@ def arguments(
         for child in predicate.children:
             if child.dep_ == "prep" and child.lower_ in ("in", "at"):
                 found.place.extend((child.lower_, t) for t in _objects_of_preposition(child))
+        if _through_preposition(trigger) in _EARLIER_OR_LATER:
+            # "met again in Pyongyang after their meeting at the cosmodrome": the verb's
+            # place is not the earlier meeting's.
+            own = range(trigger.left_edge.i, trigger.right_edge.i + 1)
+            found.place = [(word, t) for word, t in found.place if t.i in own]
     found.outer_sources = _outer_subjects(predicate, speech_verbs)
     return found
 

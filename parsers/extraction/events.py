@@ -110,6 +110,9 @@ class _Context:
     told: tuple[int, date] | None = None
     # The days the article names by date: which of two days a weekday is, when it says.
     named: frozenset[date] = frozenset()
+    # The month of the article's news when only that is known (a dateline without its
+    # year): the month of what its lede tells as done.
+    news_month: int | None = None
 
     def day_told(self, paragraph: int) -> date | None:
         if self.told is None or paragraph - self.told[0] > 1:
@@ -123,7 +126,12 @@ class EventFinder:
         self.states = states
 
     def find(
-        self, readings: list[Reading], referents: Referents, day: date | None
+        self,
+        readings: list[Reading],
+        referents: Referents,
+        day: date | None,
+        *,
+        news_month: int | None = None,
     ) -> list[tuple[ArticleEvent, EventOrigin]]:
         entities = referents.entities
         # A text that prints no date of its own is read against the latest full date it
@@ -132,6 +140,7 @@ class EventFinder:
         anchor = day if day is not None else latest_full_date(r.doc.text for r in readings)
         context = _Context(referents, anchor, published=day)
         context.named = named_days((r.doc.text for r in readings), anchor)
+        context.news_month = news_month
         types_of = [_entity_types(reading, entities) for reading in readings]
         context.located = _buildings_located(readings, types_of)
         first = next((r for r in readings if r.kind == "body"), None)
@@ -313,7 +322,9 @@ class EventFinder:
             and mood == "asserted"
             and (reading.seq, sentence_index) == context.lede
         ):
-            when = _lede_date(sent, token, predicate, dates, context)
+            lede = _lede_date(sent, token, predicate, dates, context)
+            if lede.value is not None or lede.month_hint is not None:
+                when = lede  # (else keep the month a yearless date gave)
             news_day = not dates and when.value is not None
         if when.value is None and context.published is not None and _ongoing(token):
             # "the ongoing Freedom Shield exercise": under way in the article's month.
@@ -814,11 +825,13 @@ def _lede_date(
         # happened before it, on no day the clause gives.
         return UNKNOWN_DATE if after_day(when, context.day) else when
     if (
-        context.published is not None
+        (context.published is not None or context.news_month is not None)
         and told_as_done(predicate)
         and not _counted(trigger)
         and not _VAGUE_TIME.search(sent.text)
     ):
+        if context.published is None:
+            return EventDate(None, "unknown", month_hint=context.news_month)
         return EventDate(context.published, "day")
     return UNKNOWN_DATE
 

@@ -28,7 +28,7 @@ from parsers.extraction.states import StateIndex
 from parsers.extraction.summaries import summarize
 from parsers.extraction.triggers import default_triggers
 from parsers.model import Article
-from parsers.publication import publication_day
+from parsers.publication import dateline_month, publication_day
 
 # Bump when a rule changes what extraction produces: derived rows carry it, and
 # `peninsula reprocess` re-derives rows made by another version.
@@ -122,7 +122,9 @@ class Extractor:
         referents.day = day
         quotes = self._quotes.find(readings, referents)
         events = []
-        for event, origin in self._events.find(readings, referents, day):
+        # A dateline without its year still gives the news its month.
+        month = dateline_month(article.dateline) if day is None else None
+        for event, origin in self._events.find(readings, referents, day, news_month=month):
             doc, reading = origin.reading.doc, origin.reading
             event.summary = summarize(
                 event,

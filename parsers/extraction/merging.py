@@ -41,6 +41,10 @@ def _compatible(a: Candidate, b: Candidate, entities: dict[str, ArticleEntity]) 
     x, y = a.event, b.event
     if x.event_type != y.event_type or a.summit != b.summit:
         return False
+    if a.background != b.background and x.mentions[0] == y.mentions[0]:
+        # "meeting him again 270 days after their meeting in September": the sentence
+        # tells the one as earlier than the other.
+        return False
     if x.kind and y.kind and x.kind != y.kind:
         return False  # a nuclear test and a missile launch
     if x.modality != y.modality and not (
