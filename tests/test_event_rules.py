@@ -1391,3 +1391,27 @@ def test_a_dateline_without_its_year_gives_the_ledes_news_its_month(
     talks = one(extractor.extract(article), "MEETING")
     assert talks.date.value is None
     assert talks.date.month_hint == 9
+
+
+def test_a_building_named_once_without_an_inner_word_is_the_same_building(
+    extractor: Extractor,
+) -> None:
+    result = read(
+        extractor,
+        "The two leaders held talks at the Taedonggang State Guesthouse on Tuesday.",
+        "After the talks at the Taedonggang Guest House, they signed a declaration.",
+    )
+    houses = {m.entity for m in result.mentions if "Taedonggang" in m.surface}
+    assert len(houses) == 1
+    (house,) = houses
+    assert result.entities[house].surfaces >= {
+        "Taedonggang State Guesthouse",
+        "Taedonggang Guest House",
+    }
+    # Two bodies that differ in more than one inner word stay two.
+    other = read(
+        extractor,
+        "Delegates met at the Korea Energy Economics Institute on Tuesday.",
+        "They later visited the Korea Institute on Wednesday.",
+    )
+    assert len({m.entity for m in other.mentions if m.surface.startswith("Korea ")}) == 2

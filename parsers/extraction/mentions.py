@@ -136,6 +136,7 @@ class MentionFinder:
             if resolved is not None:
                 self._claim(reading, resolved, entities, mentions, aliases)
                 _describe_people([reading], entities, mentions[-1:])
+        mentions = _one_name_for_a_shorter_one(entities, mentions)
         mentions.sort(key=lambda m: (m.paragraph_seq, m.sentence, m.start))
         mentions.extend(pronoun_references(sentences, entities, mentions))
         mentions.sort(key=lambda m: (m.paragraph_seq, m.sentence, m.start))
@@ -515,6 +516,43 @@ def _describe_people(
             mention.end - sent.start_char,
             entities,
         )
+
+
+def _one_name_for_a_shorter_one(
+    entities: dict[str, ArticleEntity], mentions: list[Mention]
+) -> list[Mention]:
+    """A building or body the article names once in full and once without one inner word
+    ("Paekhwawon State Guesthouse", "the Paekhwawon Guest House") is one: the shorter
+    name's entity is folded into the longer's. Words are compared run together, so a
+    compound written in two words is the same word."""
+    words = {
+        key: [name_key(w) for w in entity.name.split()]
+        for key, entity in entities.items()
+        if key.startswith("txt:") and entity.type in ("FAC", "ORG") and " " in entity.name
+    }
+    folded: dict[str, str] = {}
+    for short, short_words in words.items():
+        for long, long_words in words.items():
+            if (
+                long == short
+                or long in folded
+                or entities[long].type != entities[short].type
+                or long_words[0] != short_words[0]
+                or len(long_words) < 3
+            ):
+                continue
+            joined = "".join(short_words)
+            if any(
+                "".join(long_words[:i] + long_words[i + 1 :]) == joined
+                for i in range(1, len(long_words) - 1)
+            ):
+                folded[short] = long
+                break
+    if not folded:
+        return mentions
+    for short, long in folded.items():
+        entities[long].surfaces |= entities.pop(short).surfaces
+    return [replace(m, entity=folded.get(m.entity, m.entity)) for m in mentions]
 
 
 def _reference_entity(entities: dict[str, ArticleEntity], actor: Actor) -> ArticleEntity:
