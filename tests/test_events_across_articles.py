@@ -307,3 +307,21 @@ def test_a_states_own_capital_does_not_tie_its_undated_report() -> None:
         ]
     )
     assert len(abroad) == 1
+
+
+def test_a_states_own_town_other_than_its_capital_ties_its_undated_report() -> None:
+    # The office in Kaesong was blown up once; North Korea is not at Kaesong every day.
+    nk = {"ref:north-korea": "PRK"}
+
+    def attack(article: str, day: date | None, place: str) -> EventRecord:
+        return record(article, 0, "ASSAULT", day, place, "PRK", sides=nk)
+
+    same_town = resolve_events(
+        [attack("a", date(2020, 6, 16), "ref:kaesong"), attack("b", None, "ref:kaesong")]
+    )
+    assert len(same_town) == 1
+    # Only the very place: another town of the same state ties nothing.
+    other_town = resolve_events(
+        [attack("a", date(2020, 6, 16), "ref:kaesong"), attack("b", None, "ref:wonsan")]
+    )
+    assert len(other_town) == 2

@@ -39,6 +39,7 @@ from itertools import combinations
 
 from parsers.extraction.merging import REALITY, dates_agree
 from parsers.extraction.model import PRECISION_RANK, EventDate
+from parsers.extraction.reference import default_reference
 
 # Kinds of event a state has few of in its history (North Korea tested nuclear devices six
 # times): a report of one that leaves its date open, from an article whose day is not
@@ -234,6 +235,13 @@ def _same_day(x: EventDate, y: EventDate) -> bool:
     return x.precision == y.precision == "day" and x.value == y.value
 
 
+@functools.cache
+def _capitals() -> frozenset[str]:
+    """The places (entity ids) that are a state's capital."""
+    actors = default_reference().actors.values()
+    return frozenset(f"ref:{actor.id}" for actor in actors if actor.capital_of)
+
+
 def sides(actors: Collection[str], record: EventRecord) -> set[str]:
     """The parties among `actors` (actors of the record): Kim Jong Un, KCNA and North
     Korea are one party, Kim Jong Un and Vladimir Putin two."""
@@ -254,6 +262,16 @@ def tied(event: EventState, record: EventRecord) -> bool:
     if same_place and sides(shared, record) - {record.place_country}:
         # A state's own capital ties nothing to it: North Korea does most things in
         # Pyongyang. One of the shared parties must be from elsewhere.
+        return True
+    if (
+        record.date.value is None
+        and shared
+        and record.place is not None
+        and record.place == event.place
+        and record.place not in _capitals()
+    ):
+        # "blew up the liaison office in Kaesong", undated: the very place, when it is not
+        # a capital (where a state does most things), ties a state's own deeds to it.
         return True
     if _same_day(record.date, event.date) and shared:
         return True
