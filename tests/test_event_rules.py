@@ -1415,3 +1415,27 @@ def test_a_building_named_once_without_an_inner_word_is_the_same_building(
         "They later visited the Korea Institute on Wednesday.",
     )
     assert len({m.entity for m in other.mentions if m.surface.startswith("Korea ")}) == 2
+
+
+def test_dropping_or_removing_a_state_from_a_whitelist_is_a_sanction(
+    extractor: Extractor,
+) -> None:
+    dropped = one(
+        read(extractor, "Officials said Tokyo dropped Seoul from its export whitelist."),
+        "SANCTION",
+    )
+    assert dropped.actors == {"ref:japan": "source", "ref:south-korea": "target"}
+    # The parse hangs "from its whitelist" on "cited", not on the noun.
+    removal = one(
+        read(
+            extractor,
+            "Seoul cited Tokyo's removal of South Korea from its whitelist as the main reason.",
+        ),
+        "SANCTION",
+    )
+    assert removal.actors == {"ref:japan": "source", "ref:south-korea": "target"}
+
+
+def test_a_lede_in_the_past_perfect_is_not_the_news_of_the_day(extractor: Extractor) -> None:
+    result = read(extractor, "Tokyo had removed Seoul from its export whitelist, officials noted.")
+    assert one(result, "SANCTION").date.value is None

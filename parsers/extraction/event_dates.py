@@ -273,12 +273,16 @@ def told_as_earlier(trigger: Token, predicate: Token) -> bool:
 
 
 def told_as_done(verb: Token) -> bool:
-    """A clause in the simple past or the present perfect: "fired", "has blown up"."""
+    """A clause in the simple past or the present perfect: "fired", "has blown up" (not
+    the past perfect: "had dropped" was done before the news the text tells)."""
     if verb.tag_ == "VBD":
         return True
     return (
         verb.tag_ == "VBN"
-        and any(c.dep_ in ("aux", "auxpass") and c.lemma_ == "have" for c in verb.children)
+        and any(
+            c.dep_ in ("aux", "auxpass") and c.lemma_ == "have" and c.tag_ != "VBD"
+            for c in verb.children
+        )
     ) or (
         verb.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.tag_ == "VBD" for c in verb.children)
     )

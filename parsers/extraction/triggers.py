@@ -264,7 +264,12 @@ def _meets(trigger: Trigger, token: Token, entity_type_at: dict[int, str]) -> bo
     if trigger.subjects and any(lemma_of(s) in trigger.subjects for s in _subjects(token)):
         return True  # "the Security Council will discuss", "the two sides discussed"
     if trigger.preps:
-        for child in token.children:
+        holders = [token]
+        if token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("dobj", "obj"):
+            # "cited Tokyo's removal of Seoul from its whitelist": the parse may hang the
+            # noun's phrase on the verb it is the object of.
+            holders.append(token.head)
+        for child in (c for holder in holders for c in holder.children):
             if child.dep_ not in ("prep", "agent", "dative") or child.lower_ not in trigger.preps:
                 continue
             if not trigger.prep_objects:
