@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from parsers.extraction.names import name_key
 from parsers.extraction.reference import Reference
+from parsers.extraction.romanization import text_entity_key
 
 # Extraction keys a reference actor's entity as "ref:<actor id>".
 REFERENCE_ENTITY_PREFIX = "ref:"
@@ -75,6 +76,7 @@ class NameBook:
     def __init__(self, reference: Reference, known: Iterable[KnownName] = ()) -> None:
         self._reference = reference
         self._by_key: dict[str, dict[str, KnownName]] = {}
+        self._by_id: dict[str, KnownName] = {}
         self._by_part: dict[str, dict[str, KnownName]] = {}
         for actor in reference.actors.values():
             entity_id = reference_entity_id(actor.id)
@@ -88,6 +90,7 @@ class NameBook:
         if not key:
             return
         self._by_key.setdefault(key, {}).setdefault(item.entity_id, item)
+        self._by_id.setdefault(item.entity_id, item)
         words = [name_key(w) for w in _WORDS.findall(item.form)]
         # Every run of whole words: "ortagus", "yojong", "kimyo" ...
         for start in range(len(words)):
@@ -108,6 +111,15 @@ class NameBook:
         whole = self._by_key.get(key, {})
         if whole:
             return self._one(typed, whole, whole=True)
+        # Then the entity extraction keys the name to, were a text to write it so:
+        # "Mount Kumgang ..." finds the "Kumgangsan ..." a text named.
+        keyed = {
+            entity_id: self._by_id[entity_id]
+            for entity_id in (text_entity_key(typed, "PERSON"), text_entity_key(typed, "ORG"))
+            if entity_id in self._by_id
+        }
+        if keyed:
+            return self._one(typed, keyed, whole=True)
         part = self._by_part.get(key, {})
         if part:
             return self._one(typed, part, whole=False)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from parsers.extraction.model import PRECISION_RANK
 from parsers.extraction.names import name_key
+from parsers.extraction.romanization import text_entity_key
 from parsers.model import Article
 
 
@@ -167,8 +168,19 @@ def date_agrees(wanted: str, precision: str | None, event: EventView) -> bool:
 
 
 def same_entity_holds(pair: list[str], entities: list[EntityView]) -> bool:
-    """Each surface form of the pair resolves to one and the same entity."""
-    owners = [{e.entity_id for e in entities if name_key(form) in e.names} for form in pair]
+    """Each surface form of the pair resolves to one and the same entity: one that holds
+    the form, or the one extraction would key the form to ("Mount Kumgang ..." is the
+    "Kumgangsan ..." it found)."""
+    owners = [
+        {
+            e.entity_id
+            for e in entities
+            if name_key(form) in e.names
+            or e.entity_id
+            in (text_entity_key(form, "PERSON"), text_entity_key(form, e.entity_type))
+        }
+        for form in pair
+    ]
     return bool(owners) and bool(set.intersection(*owners))
 
 

@@ -201,3 +201,22 @@ def test_each_article_is_scored_for_the_place_it_names_itself(tmp_path: Path) ->
     path = tmp_path / "summit.gold.json"
     path.write_text(json.dumps({"format": "peninsula-gold/1", "articles": articles}))
     assert [a.event_recall.ratio for a in evaluate(path).articles] == [1.0, 1.0, 1.0]
+
+
+def test_a_same_entity_pair_holds_for_the_form_extraction_keys_to_the_entity() -> None:
+    from parsers.extraction.names import name_key
+    from parsers.scoring import EntityView, same_entity_holds
+
+    found = "Kumgangsan International Tourism Administration"
+    entities = [
+        EntityView(
+            "txt:kumgangsaninternationaltourismadministration",
+            frozenset({name_key(found)}),
+            "ORG",
+        ),
+        EntityView("txt:mountkumgangresort", frozenset({"mountkumgangresort"}), "FAC"),
+    ]
+    assert same_entity_holds(
+        [found, "Mount Kumgang International Tourism Administration"], entities
+    )
+    assert not same_entity_holds([found, "Mount Kumgang Resort Administration"], entities)

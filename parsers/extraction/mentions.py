@@ -49,7 +49,7 @@ from parsers.extraction.name_spans import (
 from parsers.extraction.name_words import NameWords
 from parsers.extraction.names import name_key
 from parsers.extraction.reference import Actor, Reference
-from parsers.extraction.romanization import person_name_key, place_name_key
+from parsers.extraction.romanization import TEXT_ENTITY_PREFIX, text_entity_key
 from parsers.extraction.states import leads_on
 
 MODEL_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
@@ -528,7 +528,9 @@ def _one_name_for_a_shorter_one(
     words = {
         key: [name_key(w) for w in entity.name.split()]
         for key, entity in entities.items()
-        if key.startswith("txt:") and entity.type in ("FAC", "ORG") and " " in entity.name
+        if key.startswith(TEXT_ENTITY_PREFIX)
+        and entity.type in ("FAC", "ORG")
+        and " " in entity.name
     }
     folded: dict[str, str] = {}
     for short, short_words in words.items():
@@ -571,7 +573,7 @@ def _text_entity(entities: dict[str, ArticleEntity], name: str, type_: str) -> A
     # A person's name is keyed across romanizations and transliterations: "Kang
     # Kyung-wha" in one article and "Kang Kyong Hwa" in another are one person, as are
     # "Alexandr Kozlov" and "Alexander Kozlov".
-    key = "txt:" + (person_name_key(name) if type_ == "PERSON" else place_name_key(name))
+    key = text_entity_key(name, type_)
     entity = entities.get(key)
     if entity is None:
         entity = ArticleEntity(key=key, name=name, type=type_)

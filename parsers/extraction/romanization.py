@@ -113,3 +113,15 @@ def person_name_key(name: str) -> str:
         return name_key(name)
     given = [_fold(word, _GIVEN_NAME_FOLDS) for word in words[:-1]]
     return name_key("".join([*given, words[-1]]))
+
+
+# Extraction keys an entity found only in the text as "txt:<key>".
+TEXT_ENTITY_PREFIX = "txt:"
+
+
+def text_entity_key(name: str, entity_type: str) -> str:
+    """The key extraction gives an entity the text alone names: a person's across
+    romanizations and transliterations, a place's or body's across the ways its mountain
+    is written. The same name in two articles is one entity."""
+    folded = person_name_key(name) if entity_type == "PERSON" else place_name_key(name)
+    return TEXT_ENTITY_PREFIX + folded

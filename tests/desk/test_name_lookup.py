@@ -54,3 +54,21 @@ def test_an_unknown_name_suggests_the_closest_known_ones(book: NameBook) -> None
     with pytest.raises(NameNotFound) as nothing:
         book.resolve("Zzyzx Qwerty")
     assert nothing.value.suggestions == []
+
+
+def test_a_name_written_as_no_text_wrote_it_finds_the_entity_extraction_keys_it_to() -> None:
+    # The texts wrote "Kumgangsan ..." and "Kang Kyung-wha"; a user types other spellings.
+    book = NameBook(
+        default_reference(),
+        [
+            KnownName(
+                "txt:kumgangsaninternationaltourismadministration",
+                "Kumgangsan International Tourism Administration",
+                "Kumgangsan International Tourism Administration",
+            ),
+            KnownName("txt:kangkyonghwa", "Kang Kyung-wha", "Kang Kyung-wha"),
+        ],
+    )
+    mount = book.resolve("Mount Kumgang International Tourism Administration")
+    assert mount.entity_id == "txt:kumgangsaninternationaltourismadministration"
+    assert book.resolve("Kang Kyong Hwa").entity_id == "txt:kangkyonghwa"
