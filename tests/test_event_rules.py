@@ -1439,3 +1439,15 @@ def test_dropping_or_removing_a_state_from_a_whitelist_is_a_sanction(
 def test_a_lede_in_the_past_perfect_is_not_the_news_of_the_day(extractor: Extractor) -> None:
     result = read(extractor, "Tokyo had removed Seoul from its export whitelist, officials noted.")
     assert one(result, "SANCTION").date.value is None
+
+
+def test_a_noun_the_tagger_took_for_a_verb_still_names_its_event(extractor: Extractor) -> None:
+    # "launches" after "its two long-range missile" is tagged a verb by the model.
+    result = read(
+        extractor,
+        "The council last month unanimously imposed new sanctions on North Korea over its "
+        "two long-range missile launches in July.",
+    )
+    launches = one(result, "WEAPONS_TEST")
+    assert launches.actors == {"ref:north-korea": "source"}
+    assert launches.date == EventDate(date(2023, 7, 1), "month")

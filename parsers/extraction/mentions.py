@@ -19,7 +19,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Token
 
-from parsers.extraction.analysis import ParagraphText
+from parsers.extraction.analysis import ParagraphText, nouns_tagged_as_verbs
 from parsers.extraction.coreference import (
     SentenceText,
     body_references,
@@ -104,6 +104,7 @@ class MentionFinder:
         # Name keys of the text entities' surfaces and acronyms -> their entity key.
         aliases: dict[str, str] = {}
         for paragraph, doc in paragraphs:
+            nouns_tagged_as_verbs(doc)
             reading = Reading(paragraph.seq, paragraph.kind, doc, [None] * len(doc))
             for index, sent in enumerate(doc.sents):
                 reading.sentence_of.extend([index] * len(sent))
