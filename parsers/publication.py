@@ -27,6 +27,12 @@ MONTH_NAMES = (
 FULL_DATE = re.compile(rf"\b(?P<month>{MONTH_NAMES})\s+(?P<day>\d{{1,2}}),\s+(?P<year>\d{{4}})\b")
 MONTH_DAY = re.compile(rf"\b(?P<month>{MONTH_NAMES})\s+(?P<day>\d{{1,2}})\b(?!,\s+\d{{4}})")
 MONTH_CUE = re.compile(MONTH_NAMES)  # a month name, spelled as the month patterns spell it
+# A dateline's day: there a month may be abbreviated without its stop ("Seoul, Jan 10
+# (EFE)"), as no name in a dateline is.
+DATELINE_MONTH_DAY = re.compile(
+    rf"\b(?P<month>{MONTH_NAMES}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b)"
+    r"\s+(?P<day>\d{1,2})\b"
+)
 
 
 def month_number(name: str) -> int:
@@ -79,7 +85,7 @@ def latest_full_date(texts: Iterable[str]) -> date | None:
 def dateline_month(dateline: str | None) -> int | None:
     """The month of a dateline's day, with or without its year ("VOSTOCHNY SPACEPORT,
     September 13. /TASS/"): the month of the news even when the year is not known."""
-    found = MONTH_DAY.search(dateline) if dateline else None
+    found = DATELINE_MONTH_DAY.search(dateline) if dateline else None
     return month_number(found["month"]) if found else None
 
 
@@ -95,7 +101,7 @@ def dateline_day(
     """
     if not dateline:
         return None
-    found = MONTH_DAY.search(dateline)
+    found = DATELINE_MONTH_DAY.search(dateline)
     if found is None:
         return None
     month, day = month_number(found["month"]), int(found["day"])
@@ -103,7 +109,31 @@ def dateline_day(
         years = range(stamped.year - 1, stamped.year + 2)
         candidates = [d for y in years if (d := real_day(y, month, day)) is not None]
         return min(candidates, key=lambda d: abs((d - stamped).days), default=None)
-    latest = latest_full_date(texts)
+    texts = list(texts)
+    latest = latest_full_date(texts) or latest_year_named(texts)
     if latest is None:
         return None
     return real_day(latest.year + ((month, day) < (latest.month, latest.day)), month, day)
+
+
+# A year a text tells of as past or present: "in 2018", "since late 2023", "early 2024".
+_YEAR_TOLD = re.compile(
+    r"\b(?:(?P<part>early|mid|late)[-\s]+|(?:in|since)\s+(?:(?P<part2>early|mid|late)[-\s]+)?)"
+    r"(?P<year>(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+# Where in its year "early", "mid" and "late" put a time, as the first day of a month.
+_PART_OF_YEAR = {"early": 1, "mid": 6, "late": 10}
+
+
+def latest_year_named(texts: Iterable[str]) -> date | None:
+    """The latest time a text names only by its year ("since late 2023": 2023-10-01),
+    for a dateline without its year when no full date says more."""
+    latest = None
+    for text in texts:
+        for m in _YEAR_TOLD.finditer(text):
+            part = (m["part"] or m["part2"] or "").lower()
+            found = date(int(m["year"]), _PART_OF_YEAR.get(part, 1), 1)
+            if latest is None or found > latest:
+                latest = found
+    return latest

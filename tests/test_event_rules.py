@@ -1451,3 +1451,18 @@ def test_a_noun_the_tagger_took_for_a_verb_still_names_its_event(extractor: Extr
     launches = one(result, "WEAPONS_TEST")
     assert launches.actors == {"ref:north-korea": "source"}
     assert launches.date == EventDate(date(2023, 7, 1), "month")
+
+
+def test_a_yearless_dateline_takes_its_year_from_the_years_the_text_tells_of(
+    extractor: Extractor,
+) -> None:
+    # "Jan 10" without its stop, and only "since late 2023" to tell the year by.
+    article = replace(
+        story(
+            "Kim Jong Un visited a missile launcher factory on Monday, state media said.",
+            "He has been sending the same message since late 2023.",
+        ),
+        dateline="Seoul, Jan 10 (EFE)",
+    )
+    visit = [e for e in extractor.extract(article).events if e.trigger == "visited"]
+    assert [e.date for e in visit] == [EventDate(date(2024, 1, 8), "day")]
