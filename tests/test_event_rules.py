@@ -1466,3 +1466,13 @@ def test_a_yearless_dateline_takes_its_year_from_the_years_the_text_tells_of(
     )
     visit = [e for e in extractor.extract(article).events if e.trigger == "visited"]
     assert [e.date for e in visit] == [EventDate(date(2024, 1, 8), "day")]
+
+
+def test_two_refusals_of_one_day_by_different_states_stay_two(extractor: Extractor) -> None:
+    result = read(
+        extractor,
+        "Seoul rejected the proposal on Monday.",
+        "Pyongyang also refused the offer of talks on Monday.",
+    )
+    refusals = [e for e in result.events if e.event_type == "REJECT"]
+    assert sorted(next(iter(e.actors)) for e in refusals) == ["ref:north-korea", "ref:south-korea"]

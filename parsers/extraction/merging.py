@@ -41,6 +41,8 @@ def _compatible(a: Candidate, b: Candidate, entities: dict[str, ArticleEntity]) 
     x, y = a.event, b.event
     if x.event_type != y.event_type or a.summit != b.summit:
         return False
+    if x.event_type == "REJECT" and _other_sources(x, y):
+        return False  # Seoul's refusal and Pyongyang's the same day are two
     if a.background != b.background and x.mentions[0] == y.mentions[0]:
         # "meeting him again 270 days after their meeting in September": the sentence
         # tells the one as earlier than the other.
@@ -59,6 +61,13 @@ def _compatible(a: Candidate, b: Candidate, entities: dict[str, ArticleEntity]) 
     if a.month_hint and b.month_hint and a.month_hint != b.month_hint:
         return False
     return places_agree(x.place, y.place, entities)
+
+
+def _other_sources(x: ArticleEvent, y: ArticleEvent) -> bool:
+    """Both name who did it, and no one in common."""
+    first = {k for k, role in x.actors.items() if role == "source"}
+    second = {k for k, role in y.actors.items() if role == "source"}
+    return bool(first) and bool(second) and not first & second
 
 
 def _share_an_anchor(a: Candidate, b: Candidate, entities: dict[str, ArticleEntity]) -> bool:
