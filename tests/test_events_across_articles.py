@@ -325,22 +325,3 @@ def test_a_states_own_town_other_than_its_capital_ties_its_undated_report() -> N
         [attack("a", date(2020, 6, 16), "ref:kaesong"), attack("b", None, "ref:wonsan")]
     )
     assert len(other_town) == 2
-
-
-def test_two_parties_doing_one_thing_in_a_month_and_on_a_day_of_it_are_one_event() -> None:
-    two = {"ref:south-korea": "KOR", "ref:japan": "JPN"}
-    pair = ("ref:south-korea", "ref:japan")
-
-    def agreement(article: str, when: EventDate, actors: tuple[str, ...] = pair) -> EventRecord:
-        made = record(article, 0, "AGREE", None, actors=actors, sides=two)
-        return dataclasses.replace(made, date=when)
-
-    day = EventDate(date(2016, 11, 23), "day")
-    month = EventDate(date(2016, 11, 1), "month")
-    assert len(resolve_events([agreement("a", day), agreement("b", month)])) == 1
-    # One party alone, or another month, or only a year, ties nothing.
-    assert len(resolve_events([agreement("a", day), agreement("b", month, pair[:1])])) == 2
-    other_month = EventDate(date(2016, 12, 1), "month")
-    assert len(resolve_events([agreement("a", day), agreement("b", other_month)])) == 2
-    year = EventDate(date(2016, 1, 1), "year")
-    assert len(resolve_events([agreement("a", day), agreement("b", year)])) == 2

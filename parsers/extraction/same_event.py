@@ -291,17 +291,6 @@ def tied(event: EventState, record: EventRecord) -> bool:
         return False
     if len(people) >= 2:
         return True
-    if (
-        record.date.value is not None
-        and event.date.value is not None
-        and _month_or_day(record.date)
-        and _month_or_day(event.date)
-        and len(shared) >= 2
-        and len(sides(shared, record)) >= 2
-    ):
-        # "signed the pact in November 2016" and "signed it on Nov. 23, 2016": two
-        # parties doing one kind of thing in one month (days agree: `compatible`).
-        return True
     # When either leaves the date open, the actors alone tie only when two parties are
     # shared: a state and its leader, or a state and its news agency, are named in most
     # of its events, of any year.
@@ -365,12 +354,7 @@ def could_fit(event: EventKeys, record: EventRecord) -> bool:
         return False
     if record.date.precision == "day" and event.date.precision == "day":
         return True
-    paired = shared >= 2 and _month_or_day(record.date) and _month_or_day(event.date)
-    return paired or place_shared or len(event.people & record.people) >= 2
-
-
-def _month_or_day(value: EventDate) -> bool:
-    return value.precision in ("day", "month")
+    return place_shared or len(event.people & record.people) >= 2
 
 
 def _one_of_few(record: EventRecord) -> bool:
@@ -433,8 +417,6 @@ def report_keys(record: EventRecord) -> tuple[str, ...]:
             keys += [f"{period}\t{a}" for a in sorted(record.actor_ids)]
         else:
             keys += [f"{period}\t{k}" for k in _ties(record.people, places, record.actor_ids)]
-            if period.startswith(_MONTH_PERIODS):
-                keys += [f"{period}\t{k}" for k in _two_actors(record.actor_ids)]
     return tuple(keys)
 
 
@@ -454,8 +436,6 @@ def event_keys(keys: EventKeys) -> tuple[str, ...]:
             found += [f"{period}\t{a}" for a in sorted(keys.actors)]
         else:
             found += [f"{period}\t{k}" for k in ties]
-            if period.startswith(_MONTH_PERIODS):
-                found += [f"{period}\t{k}" for k in _two_actors(keys.actors)]
     return tuple(found)
 
 
@@ -465,14 +445,6 @@ def _places(place: str | None, country: str | None) -> list[str]:
 
 def _placed(places: list[str], actors: Collection[str]) -> list[str]:
     return [f"{p}\t{a}" for p in places for a in sorted(actors)]
-
-
-# The periods of a month, where two shared actors tie reports of a month and of a day.
-_MONTH_PERIODS = ("month ", "in-month ")
-
-
-def _two_actors(actors: Collection[str]) -> list[str]:
-    return [f"actors\t{a}\t{b}" for a, b in actor_pairs(actors)]
 
 
 def _ties(people: Collection[str], places: list[str], actors: Collection[str]) -> list[str]:
