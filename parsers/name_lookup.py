@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from parsers.extraction.names import name_key
 from parsers.extraction.reference import Reference
-from parsers.extraction.romanization import text_entity_key
+from parsers.extraction.romanization import text_entity_keys
 
 # Extraction keys a reference actor's entity as "ref:<actor id>".
 REFERENCE_ENTITY_PREFIX = "ref:"
@@ -115,7 +115,7 @@ class NameBook:
         # "Mount Kumgang ..." finds the "Kumgangsan ..." a text named.
         keyed = {
             entity_id: self._by_id[entity_id]
-            for entity_id in (text_entity_key(typed, "PERSON"), text_entity_key(typed, "ORG"))
+            for entity_id in text_entity_keys(typed)
             if entity_id in self._by_id
         }
         if keyed:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from parsers.model import Article
@@ -69,17 +69,20 @@ def _stamped(article: Article) -> date | None:
     return day_in_url(article.url) or day_in_url(article.canonical_url)
 
 
-def latest_full_date(texts: Iterable[str]) -> date | None:
-    """The latest date a text prints in full, with its year ("on Jan. 16, 2024")."""
-    latest = None
+def full_dates(texts: Iterable[str]) -> Iterator[date]:
+    """The dates a text prints in full, with their year ("on Jan. 16, 2024")."""
     for text in texts:
         if not MONTH_CUE.search(text):
             continue
         for m in FULL_DATE.finditer(text):
             found = real_day(int(m["year"]), month_number(m["month"]), int(m["day"]))
-            if found is not None and (latest is None or found > latest):
-                latest = found
-    return latest
+            if found is not None:
+                yield found
+
+
+def latest_full_date(texts: Iterable[str]) -> date | None:
+    """The latest date a text prints in full."""
+    return max(full_dates(texts), default=None)
 
 
 def dateline_month(dateline: str | None) -> int | None:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from parsers.extraction.model import PRECISION_RANK
 from parsers.extraction.names import name_key
-from parsers.extraction.romanization import text_entity_key
+from parsers.extraction.romanization import text_entity_keys
 from parsers.model import Article
 
 
@@ -171,16 +171,10 @@ def same_entity_holds(pair: list[str], entities: list[EntityView]) -> bool:
     """Each surface form of the pair resolves to one and the same entity: one that holds
     the form, or the one extraction would key the form to ("Mount Kumgang ..." is the
     "Kumgangsan ..." it found)."""
-    owners = [
-        {
-            e.entity_id
-            for e in entities
-            if name_key(form) in e.names
-            or e.entity_id
-            in (text_entity_key(form, "PERSON"), text_entity_key(form, e.entity_type))
-        }
-        for form in pair
-    ]
+    owners = []
+    for form in pair:
+        key, keyed = name_key(form), text_entity_keys(form)
+        owners.append({e.entity_id for e in entities if key in e.names or e.entity_id in keyed})
     return bool(owners) and bool(set.intersection(*owners))
 
 

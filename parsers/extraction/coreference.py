@@ -10,6 +10,7 @@ the article leaves one candidate.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from parsers.extraction.descriptions import ROLE_AFTER, words_of
@@ -67,7 +68,6 @@ def short_references(
     for entity in entities.values():
         if entity.type == "PERSON":
             people.setdefault(surname(entity.name), []).append(entity)
-    spans = {(m.paragraph_seq, m.start) for m in mentions}
     # Surnames of leaders the article names, to read "Trump and Kim" as a leaders' pair.
     leader_surnames = "|".join(
         re.escape(surname(e.name).title())
@@ -75,26 +75,13 @@ def short_references(
         if e.type == "PERSON" and e.descriptors & _LEADER_WORDS
     )
     found = []
-    for sentence in sentences:
-        for match in _CAPITALIZED_WORD.finditer(sentence.text):
-            candidates = people.get(match.group().lower())
-            if not candidates or (sentence.paragraph_seq, sentence.offset + match.start()) in spans:
-                continue
-            if _inside_longer_name(sentence.text, match.start(), match.end()):
-                continue
-            entity = _pick(candidates, sentence.text, match.start(), match.end(), leader_surnames)
-            if entity is None:
-                continue
-            found.append(
-                Mention(
-                    entity.key,
-                    sentence.paragraph_seq,
-                    sentence.index,
-                    sentence.offset + match.start(),
-                    sentence.offset + match.end(),
-                    match.group(),
-                )
-            )
+    for sentence, match in _lone_capitalized_words(sentences, mentions):
+        candidates = people.get(match.group().lower())
+        if not candidates:
+            continue
+        entity = _pick(candidates, sentence.text, match.start(), match.end(), leader_surnames)
+        if entity is not None:
+            found.append(_mention(entity, sentence, match))
     return found
 
 
@@ -114,29 +101,36 @@ def body_references(
             bodies.setdefault(head, []).append(entity)
     if not bodies:
         return []
+    return [
+        _mention(candidates[0], sentence, match)
+        for sentence, match in _lone_capitalized_words(sentences, mentions)
+        if len(candidates := bodies.get(match.group(), [])) == 1
+    ]
+
+
+def _lone_capitalized_words(
+    sentences: list[SentenceText], mentions: list[Mention]
+) -> Iterator[tuple[SentenceText, re.Match[str]]]:
+    """Each capitalized word that no mention claims and that is not part of a longer name:
+    what a short reference may be."""
     spans = {(m.paragraph_seq, m.start) for m in mentions}
-    found = []
     for sentence in sentences:
         for match in _CAPITALIZED_WORD.finditer(sentence.text):
-            candidates = bodies.get(match.group())
-            if (
-                not candidates
-                or len(candidates) > 1
-                or (sentence.paragraph_seq, sentence.offset + match.start()) in spans
-                or _inside_longer_name(sentence.text, match.start(), match.end())
-            ):
+            if (sentence.paragraph_seq, sentence.offset + match.start()) in spans:
                 continue
-            found.append(
-                Mention(
-                    candidates[0].key,
-                    sentence.paragraph_seq,
-                    sentence.index,
-                    sentence.offset + match.start(),
-                    sentence.offset + match.end(),
-                    match.group(),
-                )
-            )
-    return found
+            if not _inside_longer_name(sentence.text, match.start(), match.end()):
+                yield sentence, match
+
+
+def _mention(entity: ArticleEntity, sentence: SentenceText, match: re.Match[str]) -> Mention:
+    return Mention(
+        entity.key,
+        sentence.paragraph_seq,
+        sentence.index,
+        sentence.offset + match.start(),
+        sentence.offset + match.end(),
+        match.group(),
+    )
 
 
 def _head_word(name: str, connectors: frozenset[str]) -> str | None:

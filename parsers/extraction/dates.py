@@ -16,6 +16,7 @@ from parsers.publication import FULL_DATE as _FULL_DATE
 from parsers.publication import MONTH_CUE as _MONTH_CUE
 from parsers.publication import MONTH_DAY as _MONTH_DAY
 from parsers.publication import MONTH_NAMES as _MONTH_NAMES
+from parsers.publication import full_dates
 from parsers.publication import month_number as _month
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -264,14 +265,11 @@ def _weekday(
 def named_days(texts: Iterable[str], anchor: date | None) -> frozenset[date]:
     """The days a text names by month and day ("on March 28", "Jan. 16, 2024"), a month
     and day without a year taken in the year before the anchor."""
-    found: set[date] = set()
+    texts = list(texts)
+    found = set(full_dates(texts))
     for text in texts:
         if not _MONTH_CUE.search(text):
             continue
-        for m in _FULL_DATE.finditer(text):
-            day = _safe_date(int(m["year"]), _month(m["month"]), int(m["day"]), "day")
-            if day.value is not None:
-                found.add(day.value)
         for m in _MONTH_DAY.finditer(text):
             day = _nearest_year(anchor, _month(m["month"]), int(m["day"]), "day", False)
             if day.value is not None:

@@ -125,3 +125,9 @@ def text_entity_key(name: str, entity_type: str) -> str:
     is written. The same name in two articles is one entity."""
     folded = person_name_key(name) if entity_type == "PERSON" else place_name_key(name)
     return TEXT_ENTITY_PREFIX + folded
+
+
+def text_entity_keys(name: str) -> tuple[str, str]:
+    """The keys a name would have as a text-only person and as any other entity: what a
+    name typed or given elsewhere may be known by."""
+    return text_entity_key(name, "PERSON"), text_entity_key(name, "ORG")
