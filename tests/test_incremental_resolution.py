@@ -452,3 +452,48 @@ def test_members_read_by_the_index_and_by_a_join_are_the_same(tmp_path: Path) ->
     assert {k: sorted(m, key=repr) for k, m in indexed.items()} == {
         k: sorted(m, key=repr) for k, m in joined.items()
     }
+
+
+def test_an_undated_report_that_joined_a_dated_event_is_not_placed_again_for_an_undated_one(
+    tmp_path: Path,
+) -> None:
+    """An undated report that fits a dated event joins it, and reads no undated event
+    (dated events come first). A later run that founds an undated event it also fits
+    places only its own reports: the stored one keeps its place without being placed
+    again, and the events are those of placing everything at once."""
+
+    def talks(report_id: str, article: str, when: EventDate) -> EventRecord:
+        return EventRecord(
+            article_event_id=report_id,
+            article_id=article,
+            event_type="MEETING",
+            meeting_kind="talks",
+            modality="asserted",
+            date=when,
+            place=None,
+            place_country=None,
+            actors=(("ref:north-korea", "participant"), ("ref:united-states", "participant")),
+            people=frozenset(),
+            summary=f"{report_id} talks",
+            sides=(("ref:north-korea", "PRK"), ("ref:united-states", "USA")),
+        )
+
+    undated = EventDate(None, "unknown")
+    dated = talks("a-e0", "a", EventDate(date(2019, 6, 30), "day"))
+    stored = talks("c-e0", "c", undated)
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    load_reports(warehouse, {"a": [dated], "c": [stored]})
+    resolve(warehouse, "run-1", "test", rebuild=False)
+    assert event_of(warehouse, "c-e0") == event_of(warehouse, "a-e0")
+    # A second report of article a: it cannot join its own article's event, so it founds
+    # an undated one, which the stored report also fits.
+    second = talks("a-e1", "a", undated)
+    load_reports(warehouse, {"a": [dated, second]})
+    resolution = resolve(warehouse, "run-2", "test", rebuild=False)
+    assert resolution.reports == 2  # a's two reports; c's stays where it was
+    expected = resolve_in_memory([dated, second, stored])
+    assert sorted(sorted(m.article_event_id for m in e.members) for e in expected) == [
+        ["a-e0", "c-e0"],
+        ["a-e1"],
+    ]
+    assert event_of(warehouse, "c-e0") == event_of(warehouse, "a-e0") != event_of(warehouse, "a-e1")

@@ -88,7 +88,7 @@ class SqlStore:
         # key, only once such a change asks for them.
         self._two_fits: set[str] = set()  # reports among those
         self._keys_with_two_fits: set[str] = set()
-        self._stored: dict[str, tuple[EventRecord, Placed, int]] = {}
+        self._stored: dict[str, tuple[EventRecord, Placed, int, tuple[int | None, ...]]] = {}
         self._reported_days: dict[str, date | None] = {}
         # Reports looked up by article_events' index at most: DuckDB scans the table
         # instead when an IN list holds more values than this.
@@ -362,10 +362,11 @@ class SqlStore:
                 _involved(placed, record.position, since),
                 frozenset(matched.get(report_id, ())),
                 event_rank,
+                accepted_ranks,
             )
             for report_id in ids
             if report_id in stored
-            for record, placed, event_rank in (stored[report_id],)
+            for record, placed, event_rank, accepted_ranks in (stored[report_id],)
         ]
 
     def _look_up_affected(
@@ -433,28 +434,46 @@ class SqlStore:
             if two:
                 self._two_fits.add(report_id)
 
-    def _stored_reports(self, ids: Sequence[str]) -> dict[str, tuple[EventRecord, Placed, int]]:
-        """Stored reports with their place and their event's founding rank, each read
-        once per store."""
+    def _stored_reports(
+        self, ids: Sequence[str]
+    ) -> dict[str, tuple[EventRecord, Placed, int, tuple[int | None, ...]]]:
+        """Stored reports with their place, their event's founding rank and the founding
+        ranks of the events their decision accepted, each read once per store."""
         missing = [i for i in ids if i not in self._stored]
         if missing:
             # In one statement (each lookup of reports scans the stored ones).
             rows = self.records(
-                "(SELECT r.*, coalesce(e.rank, 0) AS event_rank FROM resolution_reports r"
+                "(SELECT r.*, coalesce(e.rank, 0) AS event_rank,"
+                " first.rank AS first_rank, second.rank AS second_rank"
+                " FROM resolution_reports r"
                 " JOIN wanted_reports USING (article_event_id)"
-                " LEFT JOIN resolution_events e USING (event_key))",
-                "w.kind, w.rank, w.event_key, w.accepted_first, w.accepted_second, w.event_rank",
+                " LEFT JOIN resolution_events e USING (event_key)"
+                " LEFT JOIN resolution_events first ON first.event_key = r.accepted_first"
+                " LEFT JOIN resolution_events second ON second.event_key = r.accepted_second)",
+                "w.kind, w.rank, w.event_key, w.accepted_first, w.accepted_second, w.event_rank,"
+                " w.first_rank, w.second_rank",
                 wanted_reports=string_table(article_event_id=missing),
             )
             for record, row in zip(self.to_records(rows), rows, strict=True):
-                self._stored[row[0]] = (record, _placed((row[0], *row[13:18])), row[18])
+                ranks = zip(row[19:21], row[16:18], strict=True)
+                accepted_ranks = tuple(r for r, a in ranks if a is not None)
+                self._stored[row[0]] = (
+                    record,
+                    _placed((row[0], *row[13:18])),
+                    row[18],
+                    accepted_ranks,
+                )
         return {i: self._stored[i] for i in ids if i in self._stored}
 
 
 def _involved(placed: Placed, turn: tuple[int, str], since: dict) -> frozenset[str]:
     """The events of a report's decision that changed before its turn."""
-    mine = {placed.placement.event, *placed.placement.accepted}
-    return frozenset(e for e in mine if e in since and since[e] < turn)
+    placement = placed.placement
+    found = [e for e in (placement.event, *placement.accepted) if e in since and since[e] < turn]
+    return frozenset(found) if found else _NOTHING
+
+
+_NOTHING: frozenset[str] = frozenset()
 
 
 def _events_by_key(changes: Sequence[Changed]) -> dict[str, set[str]]:

@@ -15,6 +15,7 @@ Pure: the store (`warehouse/resolution.py`) answers the lookups.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from bisect import bisect_left, insort
 from collections import defaultdict
@@ -87,13 +88,15 @@ class Changed:
 class Affected:
     """A stored report a change may concern: `involved` the events it joined or accepted
     that changed before its turn; `could_fit` the changed events that may fit it now (by
-    keys); `event_rank` the date rank of its event's founder."""
+    keys); `event_rank` the date rank of its event's founder, `accepted_ranks` those of the
+    events its decision accepted (None: not known)."""
 
     record: EventRecord
     placed: Placed
     involved: frozenset[str]
     could_fit: frozenset[str]
     event_rank: int
+    accepted_ranks: tuple[int | None, ...] = ()
 
 
 class Store(Protocol):
@@ -147,6 +150,7 @@ def place_changes(store: Store, added: Sequence[EventRecord], removed: Collectio
     cache = _Lookups(store)
     rounds = 0
     walk: _Walk | None = None
+    verdicts = _Verdicts()
     while True:
         rounds += 1
         # Each pass after the first keeps the decisions of the pass before that read
@@ -157,7 +161,7 @@ def place_changes(store: Store, added: Sequence[EventRecord], removed: Collectio
         more = [
             (a.record, a.placed)
             for a in store.affected_by(changes, set(affected) | removed)
-            if walk.would_move(a)
+            if verdicts.would_move(walk, a, rounds)
         ]
         if not more:
             return Outcome(
@@ -170,6 +174,35 @@ def place_changes(store: Store, added: Sequence[EventRecord], removed: Collectio
         for record, placed in more:
             affected[record.article_event_id] = record
             previous[record.article_event_id] = placed
+
+
+@dataclass(slots=True)
+class _Verdicts:
+    """`_Walk.would_move` of each stored report asked about, kept for the next pass.
+
+    The passes ask about mostly the same stored reports. A verdict reads the final
+    members of the events in the report's `Affected` (and its decision's); the next pass
+    changes only the members of the events it marks diverged, so a verdict on the same
+    events, none of them diverged, stands.
+    """
+
+    kept: dict[str, tuple[Affected, int, bool]] = field(default_factory=dict)
+
+    def would_move(self, walk: _Walk, affected: Affected, rounds: int) -> bool:
+        report_id = affected.record.article_event_id
+        kept = self.kept.get(report_id)
+        if (
+            kept is not None
+            and kept[1] == rounds - 1
+            and kept[0].involved == affected.involved
+            and kept[0].could_fit == affected.could_fit
+            and not walk.diverged_any(affected)
+        ):
+            verdict = kept[2]
+        else:
+            verdict = walk.would_move(affected)
+        self.kept[report_id] = (affected, rounds, verdict)
+        return verdict
 
 
 @dataclass(slots=True)
@@ -295,6 +328,7 @@ class _Walk:
         self.diverged: set[str] = set()
         self.diverged_by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.decisions = 0  # reports decided in this pass (the others kept their place)
+        self.founders: dict[str, EventRecord | None] = {}  # read after the walk
 
     def run(self) -> None:
         ordered = sorted(self.affected.values(), key=_POSITION)
@@ -475,6 +509,20 @@ class _Walk:
         if state is not None:
             yield event, state
 
+    def diverged_any(self, affected: Affected) -> bool:
+        """Whether an event a verdict on this report reads has members unlike the pass
+        before's."""
+        diverged = self.diverged
+        if not diverged:
+            return False
+        placement = affected.placed.placement
+        return (
+            placement.event in diverged
+            or not diverged.isdisjoint(placement.accepted)
+            or not diverged.isdisjoint(affected.involved)
+            or not diverged.isdisjoint(affected.could_fit)
+        )
+
     def would_move(self, affected: Affected) -> bool:
         """Whether a change alters a stored report's decision: an event it joined or
         accepted no longer fits it, or a changed event now fits it where its decision
@@ -492,18 +540,24 @@ class _Walk:
                 # It still fits, but comes elsewhere in founding order (or became dated,
                 # which an undated report reads first): the decision reads it anew.
                 return True
-        founded = placement.event == record.article_event_id
-        own = (-affected.event_rank, placement.event)
         for event in affected.could_fit - set(placement.accepted):
-            founder = next((m for m in self.members(event) if m.article_event_id == event), None)
+            founder = self._founder(event)
             if founder is None:
                 continue  # gone
-            if record.date.value is not None and not founded and founder.position > own:
-                continue  # after the event it joined: never read
+            if not _read_by(affected, founder):
+                continue
             state = self.state_before(event, record.kind, record.position)
             if state is not None and fits(state, record):
                 return True
         return False
+
+    def _founder(self, event: str) -> EventRecord | None:
+        """The report founding the event, among its members after the walk (None: it is
+        gone); asked once per event after the walk, when members no longer change."""
+        if event not in self.founders:
+            found = next((m for m in self.members(event) if m.article_event_id == event), None)
+            self.founders[event] = found
+        return self.founders[event]
 
     def _founder_moved(self, event: str) -> bool:
         """Whether the report founding the event was placed again at another turn (its
@@ -575,16 +629,31 @@ class _TouchedIndex:
         self.by_key: dict[tuple[str, str], list[tuple[Position, str]]] = defaultdict(list)
         self.position: dict[str, Position] = {}
         self.keys: dict[str, EventKeys] = {}
+        # Per event: the kind its keys are of, and the turn of its first member of it.
+        self.first: dict[str, tuple[str, Position]] = {}
 
     def add(self, event: str, record: EventRecord, members: Sequence[EventRecord]) -> None:
         kind = record.kind
         known = self.keys.get(event)
         if known is not None and brings_nothing(known, record):
             return
-        same_kind = [m for m in members if m.kind == kind]
-        founder = next((m for m in same_kind if m.article_event_id == event), None)
-        place = self.position.setdefault(event, founder.position if founder else (0, event))
-        keys = keys_of(same_kind)
+        first = self.first.get(event)
+        if (
+            known is not None
+            and first is not None
+            and first[0] == kind
+            and first[1] < record.position
+        ):
+            # Members only join during a walk: the keys grow by the newcomer's, under the
+            # same first member (whose date they keep).
+            keys = _with_member(known, record)
+            place = self.position[event]
+        else:
+            same_kind = [m for m in members if m.kind == kind]
+            founder = next((m for m in same_kind if m.article_event_id == event), None)
+            place = self.position.setdefault(event, founder.position if founder else (0, event))
+            keys = keys_of(same_kind)
+            self.first[event] = (kind, min(m.position for m in same_kind))
         self.keys[event] = keys
         had = set(event_keys(known)) if known is not None else set()
         for key in event_keys(keys):
@@ -599,6 +668,39 @@ class _TouchedIndex:
             if entry[1] != last:
                 last = entry[1]
                 yield entry
+
+
+def _with_member(keys: EventKeys, record: EventRecord) -> EventKeys:
+    """`keys_of` the members with one more, placed after the first."""
+    return dataclasses.replace(
+        keys,
+        actors=keys.actors | record.actor_ids,
+        people=keys.people | record.people,
+        places=keys.places | {record.place} if record.place else keys.places,
+        countries=(
+            keys.countries | {record.place_country} if record.place_country else keys.countries
+        ),
+    )
+
+
+def _read_by(affected: Affected, founder: EventRecord) -> bool:
+    """Whether a stored decision reads an event founded by `founder` when it is placed
+    again with the same events before (`decide` reads in founding order and stops early).
+
+    A dated report stops at the event it joined. An undated one stops at its second fit,
+    and, once it fits a dated event, at the first undated event (dated events are all
+    founded before undated ones): a changed event past those is never read.
+    """
+    record, placement = affected.record, affected.placed.placement
+    if record.date.value is not None:
+        founded = placement.event == record.article_event_id
+        return founded or founder.position < (-affected.event_rank, placement.event)
+    ranks = affected.accepted_ranks
+    if len(placement.accepted) != len(ranks) or None in ranks:
+        return True  # not known: read
+    if len(ranks) == 2 and founder.position > (-ranks[1], placement.accepted[1]):  # type: ignore[operator]
+        return False
+    return not (ranks and ranks[0] > 0 and founder.date.value is None)  # type: ignore[operator]
 
 
 def _before(candidates: Sequence[Candidate], turn: Position) -> Sequence[Candidate]:
