@@ -248,10 +248,14 @@ class SqlStore:
             rows = self.records_by_id([p[0] for p in placed], [p[1] for p in placed])
         else:
             rows = self.records(
-                "(SELECT article_event_id, event_key FROM resolution_reports"
-                " JOIN wanted_events USING (event_key))",
+                "wanted_reports",
                 "w.event_key",
-                wanted_events=wanted_events,
+                wanted_reports=pa.table(
+                    {
+                        "article_event_id": pa.array([p[0] for p in placed], pa.string()),
+                        "event_key": pa.array([p[1] for p in placed], pa.string()),
+                    }
+                ),
             )
         found: dict[str, list[EventRecord]] = defaultdict(list)
         for record, row in zip(self.to_records(rows), rows, strict=True):
@@ -441,27 +445,33 @@ class SqlStore:
         ranks of the events their decision accepted, each read once per store."""
         missing = [i for i in ids if i not in self._stored]
         if missing:
-            # In one statement (each lookup of reports scans the stored ones).
-            rows = self.records(
-                "(SELECT r.*, coalesce(e.rank, 0) AS event_rank,"
-                " first.rank AS first_rank, second.rank AS second_rank"
-                " FROM resolution_reports r"
-                " JOIN wanted_reports USING (article_event_id)"
+            placed = execute(
+                self.conn,
+                "SELECT r.article_event_id, r.kind, r.rank, r.event_key, r.accepted_first,"
+                " r.accepted_second, coalesce(e.rank, 0), first.rank, second.rank"
+                " FROM resolution_reports r JOIN wanted_reports USING (article_event_id)"
                 " LEFT JOIN resolution_events e USING (event_key)"
                 " LEFT JOIN resolution_events first ON first.event_key = r.accepted_first"
-                " LEFT JOIN resolution_events second ON second.event_key = r.accepted_second)",
-                "w.kind, w.rank, w.event_key, w.accepted_first, w.accepted_second, w.event_rank,"
-                " w.first_rank, w.second_rank",
+                " LEFT JOIN resolution_events second ON second.event_key = r.accepted_second",
                 wanted_reports=string_table(article_event_id=missing),
+            ).fetchall()
+            # The reports' contents apart: joined to the statement above, DuckDB reads
+            # them about twice as slowly (0.25 s against 0.13 s for 3,000 at 100,000).
+            records = self.to_records(
+                self.records(
+                    "wanted_reports",
+                    wanted_reports=string_table(article_event_id=[p[0] for p in placed]),
+                )
             )
-            for record, row in zip(self.to_records(rows), rows, strict=True):
-                ranks = zip(row[19:21], row[16:18], strict=True)
-                accepted_ranks = tuple(r for r, a in ranks if a is not None)
+            by_id = {row[0]: row for row in placed}
+            for record in records:
+                row = by_id[record.article_event_id]
+                ranks = zip(row[7:9], row[4:6], strict=True)
                 self._stored[row[0]] = (
                     record,
-                    _placed((row[0], *row[13:18])),
-                    row[18],
-                    accepted_ranks,
+                    _placed(row[:6]),
+                    row[6],
+                    tuple(r for r, a in ranks if a is not None),
                 )
         return {i: self._stored[i] for i in ids if i in self._stored}
 

@@ -151,6 +151,7 @@ def place_changes(store: Store, added: Sequence[EventRecord], removed: Collectio
     rounds = 0
     walk: _Walk | None = None
     verdicts = _Verdicts()
+    asked: dict[tuple[str, str], Changed] = {}
     while True:
         rounds += 1
         # Each pass after the first keeps the decisions of the pass before that read
@@ -158,9 +159,17 @@ def place_changes(store: Store, added: Sequence[EventRecord], removed: Collectio
         walk = _Walk(cache, affected, removed, previous, walk)
         walk.run()
         changes = walk.changes(changed_contents)
+        # The stored reports a change unaltered since the pass before could move were
+        # asked about then, and stay put: what they read is as it was, unless the event
+        # diverged. Only the other changes are asked about (a report moves when any event
+        # it reads would move it, so the part asked before adds nothing).
+        fresh = [
+            c for c in changes if asked.get((c.event, c.kind)) != c or c.event in walk.diverged
+        ]
+        asked = {(c.event, c.kind): c for c in changes}
         more = [
             (a.record, a.placed)
-            for a in store.affected_by(changes, set(affected) | removed)
+            for a in store.affected_by(fresh, set(affected) | removed)
             if verdicts.would_move(walk, a, rounds)
         ]
         if not more:
@@ -235,14 +244,15 @@ class _Lookups:
             for record in wanted:
                 page = found.get(record.article_event_id, [])
                 self.candidates[record.article_event_id] = (page, len(page) == FIRST_PAGE)
-        # Only candidates founded before the report's turn: it never reads further.
+        # Only candidates founded before the report's turn: it never reads further. The
+        # reports of an earlier pass had theirs loaded then.
         self.load_members(
             {
                 c.event
-                for r in records
+                for r in wanted
                 for c in _before(self.candidates[r.article_event_id][0], r.position)
             }
-            | {r.article_event_id for r in records}
+            | {r.article_event_id for r in wanted}
         )
 
     def more_candidates(self, record: EventRecord) -> bool:
@@ -318,7 +328,11 @@ class _Walk:
         self.excluded = set(affected) | removed
         self.placed_here: dict[str, list[EventRecord]] = defaultdict(list)
         self.placement: dict[str, Placement] = {}
-        self.touched = _TouchedIndex(lookups.report_keys)
+        # Kept from the pass before: it may hold more keys than the events have now (a
+        # report that left one), which only adds candidates `decide` then turns down.
+        self.touched = (
+            earlier.touched if earlier is not None else _TouchedIndex(lookups.report_keys)
+        )
         # Members of the events read so far, in placing order.
         self.sorted_members: dict[str, list[EventRecord]] = {}
         # Per (event, kind): the state of the members before the last turn that read it.
