@@ -658,8 +658,8 @@ class _TouchedIndex:
             and first[0] == kind
             and first[1] < record.position
         ):
-            # Members only join during a walk: the keys grow by the newcomer's, under the
-            # same first member (whose date they keep).
+            # Under the same first member (the founder: an event whose founder left is
+            # gone, and read as such), the keys grow by the newcomer's and keep its date.
             keys = _with_member(known, record)
             place = self.position[event]
         else:
@@ -690,9 +690,9 @@ def _with_member(keys: EventKeys, record: EventRecord) -> EventKeys:
         keys,
         actors=keys.actors | record.actor_ids,
         people=keys.people | record.people,
-        places=keys.places | {record.place} if record.place else keys.places,
+        places=(keys.places | {record.place}) if record.place else keys.places,
         countries=(
-            keys.countries | {record.place_country} if record.place_country else keys.countries
+            (keys.countries | {record.place_country}) if record.place_country else keys.countries
         ),
     )
 
