@@ -71,6 +71,34 @@ def event_of(warehouse: Warehouse, report_id: str) -> str:
     return rows[0][0]
 
 
+def talks_report(report_id: str, article: str, when: EventDate) -> EventRecord:
+    """North Korea's talks in Seoul, reported by `article`."""
+    return EventRecord(
+        article_event_id=report_id,
+        article_id=article,
+        event_type="MEETING",
+        meeting_kind="talks",
+        modality="asserted",
+        date=when,
+        place="ref:seoul",
+        place_country="KOR",
+        actors=(("ref:north-korea", "participant"),),
+        people=frozenset(),
+        summary=f"{report_id} talks",
+    )
+
+
+def talks_of_two(report_id: str, article: str, when: EventDate) -> EventRecord:
+    """Talks of North Korea and the United States, no place named."""
+    return dataclasses.replace(
+        talks_report(report_id, article, when),
+        place=None,
+        place_country=None,
+        actors=(("ref:north-korea", "participant"), ("ref:united-states", "participant")),
+        sides=(("ref:north-korea", "PRK"), ("ref:united-states", "USA")),
+    )
+
+
 def test_five_incremental_batches_give_the_events_of_one_rebuild(tmp_path: Path) -> None:
     texts = real_texts()
     random.Random(3).shuffle(texts)
@@ -247,25 +275,10 @@ def test_an_undated_report_that_fitted_two_events_joins_one_that_becomes_dated(
     derived again with a year. The one dated event it fits is then the happening it tells
     of, and it joins that event, as a resolution of everything at once places it."""
 
-    def talks(report_id: str, article: str, when: EventDate) -> EventRecord:
-        return EventRecord(
-            article_event_id=report_id,
-            article_id=article,
-            event_type="MEETING",
-            meeting_kind="talks",
-            modality="asserted",
-            date=when,
-            place="ref:seoul",
-            place_country="KOR",
-            actors=(("ref:north-korea", "participant"),),
-            people=frozenset(),
-            summary=f"{report_id} talks",
-        )
-
     undated = EventDate(None, "unknown")
     # Two reports of one article (never one event), and a third article's report.
-    first, second = talks("a-e0", "a", undated), talks("a-e1", "a", undated)
-    third = talks("b-e0", "b", undated)
+    first, second = talks_report("a-e0", "a", undated), talks_report("a-e1", "a", undated)
+    third = talks_report("b-e0", "b", undated)
     warehouse = Warehouse(tmp_path / "w.duckdb")
     load_reports(warehouse, {"a": [first, second], "b": [third]})
     resolve(warehouse, "run-1", "test", rebuild=False)
@@ -462,32 +475,16 @@ def test_an_undated_report_that_joined_a_dated_event_is_not_placed_again_for_an_
     places only its own reports: the stored one keeps its place without being placed
     again, and the events are those of placing everything at once."""
 
-    def talks(report_id: str, article: str, when: EventDate) -> EventRecord:
-        return EventRecord(
-            article_event_id=report_id,
-            article_id=article,
-            event_type="MEETING",
-            meeting_kind="talks",
-            modality="asserted",
-            date=when,
-            place=None,
-            place_country=None,
-            actors=(("ref:north-korea", "participant"), ("ref:united-states", "participant")),
-            people=frozenset(),
-            summary=f"{report_id} talks",
-            sides=(("ref:north-korea", "PRK"), ("ref:united-states", "USA")),
-        )
-
     undated = EventDate(None, "unknown")
-    dated = talks("a-e0", "a", EventDate(date(2019, 6, 30), "day"))
-    stored = talks("c-e0", "c", undated)
+    dated = talks_of_two("a-e0", "a", EventDate(date(2019, 6, 30), "day"))
+    stored = talks_of_two("c-e0", "c", undated)
     warehouse = Warehouse(tmp_path / "w.duckdb")
     load_reports(warehouse, {"a": [dated], "c": [stored]})
     resolve(warehouse, "run-1", "test", rebuild=False)
     assert event_of(warehouse, "c-e0") == event_of(warehouse, "a-e0")
     # A second report of article a: it cannot join its own article's event, so it founds
     # an undated one, which the stored report also fits.
-    second = talks("a-e1", "a", undated)
+    second = talks_of_two("a-e1", "a", undated)
     load_reports(warehouse, {"a": [dated, second]})
     resolution = resolve(warehouse, "run-2", "test", rebuild=False)
     assert resolution.reports == 2  # a's two reports; c's stays where it was

@@ -96,7 +96,7 @@ class Affected:
     involved: frozenset[str]
     could_fit: frozenset[str]
     event_rank: int
-    accepted_ranks: tuple[int | None, ...] = ()
+    accepted_ranks: tuple[int | None, ...]
 
 
 class Store(Protocol):
@@ -150,7 +150,6 @@ def place_changes(store: Store, added: Sequence[EventRecord], removed: Collectio
     cache = _Lookups(store)
     rounds = 0
     walk: _Walk | None = None
-    verdicts = _Verdicts()
     asked: dict[tuple[str, str], Changed] = {}
     while True:
         rounds += 1
@@ -170,7 +169,7 @@ def place_changes(store: Store, added: Sequence[EventRecord], removed: Collectio
         more = [
             (a.record, a.placed)
             for a in store.affected_by(fresh, set(affected) | removed)
-            if verdicts.would_move(walk, a, rounds)
+            if walk.would_move(a)
         ]
         if not more:
             return Outcome(
@@ -183,35 +182,6 @@ def place_changes(store: Store, added: Sequence[EventRecord], removed: Collectio
         for record, placed in more:
             affected[record.article_event_id] = record
             previous[record.article_event_id] = placed
-
-
-@dataclass(slots=True)
-class _Verdicts:
-    """`_Walk.would_move` of each stored report asked about, kept for the next pass.
-
-    The passes ask about mostly the same stored reports. A verdict reads the final
-    members of the events in the report's `Affected` (and its decision's); the next pass
-    changes only the members of the events it marks diverged, so a verdict on the same
-    events, none of them diverged, stands.
-    """
-
-    kept: dict[str, tuple[Affected, int, bool]] = field(default_factory=dict)
-
-    def would_move(self, walk: _Walk, affected: Affected, rounds: int) -> bool:
-        report_id = affected.record.article_event_id
-        kept = self.kept.get(report_id)
-        if (
-            kept is not None
-            and kept[1] == rounds - 1
-            and kept[0].involved == affected.involved
-            and kept[0].could_fit == affected.could_fit
-            and not walk.diverged_any(affected)
-        ):
-            verdict = kept[2]
-        else:
-            verdict = walk.would_move(affected)
-        self.kept[report_id] = (affected, rounds, verdict)
-        return verdict
 
 
 @dataclass(slots=True)
@@ -523,20 +493,6 @@ class _Walk:
         if state is not None:
             yield event, state
 
-    def diverged_any(self, affected: Affected) -> bool:
-        """Whether an event a verdict on this report reads has members unlike the pass
-        before's."""
-        diverged = self.diverged
-        if not diverged:
-            return False
-        placement = affected.placed.placement
-        return (
-            placement.event in diverged
-            or not diverged.isdisjoint(placement.accepted)
-            or not diverged.isdisjoint(affected.involved)
-            or not diverged.isdisjoint(affected.could_fit)
-        )
-
     def would_move(self, affected: Affected) -> bool:
         """Whether a change alters a stored report's decision: an event it joined or
         accepted no longer fits it, or a changed event now fits it where its decision
@@ -710,8 +666,8 @@ def _read_by(affected: Affected, founder: EventRecord) -> bool:
         founded = placement.event == record.article_event_id
         return founded or founder.position < (-affected.event_rank, placement.event)
     ranks = affected.accepted_ranks
-    if len(placement.accepted) != len(ranks) or None in ranks:
-        return True  # not known: read
+    if None in ranks:
+        return True  # an accepted event no longer stored: read
     if len(ranks) == 2 and founder.position > (-ranks[1], placement.accepted[1]):  # type: ignore[operator]
         return False
     return not (ranks and ranks[0] > 0 and founder.date.value is None)  # type: ignore[operator]
