@@ -15,6 +15,7 @@ import yaml
 
 from flows.settings import sources_path
 from parsers import PAGE_PARSERS
+from parsers.yaml_text import parse_yaml
 
 DEFAULT_SOURCES = sources_path()
 
@@ -86,7 +87,7 @@ _FETCH_FIELDS = {
 
 def load_sources(path: Path = DEFAULT_SOURCES) -> Sources:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SourcesError(f"{path}: no sources file here") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

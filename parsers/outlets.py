@@ -14,9 +14,8 @@ from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from parsers.blocks import collapse
+from parsers.yaml_text import parse_yaml
 
 _NAME_SEPARATORS = re.compile(r"\s*(?:/|\||,|\+|\band\b|\bvia\b)\s*")
 # Brackets, bullets and a language tag ("KCNA.kp (En)") around the names.
@@ -48,7 +47,7 @@ def _table() -> _Table:
     by_name: dict[str, Outlet] = {}
     by_domain: dict[str, Outlet] = {}
     by_key: dict[str, Outlet] = {}
-    for entry in yaml.safe_load(text)["outlets"]:
+    for entry in parse_yaml(text)["outlets"]:
         outlet = Outlet(
             entry["key"], tuple(entry["names"]), tuple(entry["domains"]), ZoneInfo(entry["zone"])
         )

@@ -206,6 +206,48 @@ def test_an_older_warehouse_gets_the_day_of_its_articles(tmp_path: Path) -> None
     assert day == (datetime(2019, 10, 7).date(),)  # 20:12 UTC is the 7th in Seoul
 
 
+def _storage_version(path: Path) -> str:
+    import duckdb
+
+    conn = duckdb.connect()
+    try:
+        conn.execute(f"ATTACH '{path}' AS w (READ_ONLY)")
+        return conn.execute(
+            "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = 'w'"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_a_warehouse_is_kept_in_the_storage_format_of_cheap_checkpoints(tmp_path: Path) -> None:
+    """New files, and older ones from the first run that writes to them, are in
+    STORAGE_VERSION: from it on, a commit's checkpoint no longer rewrites what it did not
+    change."""
+    import duckdb
+
+    from warehouse.store import STORAGE_VERSION
+
+    fresh = Warehouse(tmp_path / "new.duckdb")
+    fresh.load_batch(seed_batch(), "run-1")
+    assert _storage_version(fresh.path) == f"{STORAGE_VERSION}+"
+
+    older = tmp_path / "older.duckdb"
+    shutil.copy(fresh.path, tmp_path / "source.duckdb")
+    conn = duckdb.connect()  # a copy written in DuckDB's default (oldest) format
+    conn.execute(f"ATTACH '{tmp_path / 'source.duckdb'}' AS src (READ_ONLY)")
+    conn.execute(f"ATTACH '{older}' AS old")
+    conn.execute("COPY FROM DATABASE src TO old")
+    conn.close()
+    assert _storage_version(older) == "v1.0.0+"
+    started = datetime.now(UTC)
+    Warehouse(older).record_run(
+        "run-2", "load-files", ["seeds"], started, LoadCounts(), status="completed"
+    )
+    assert _storage_version(older) == f"{STORAGE_VERSION}+"
+    assert Warehouse(older).table_counts()["articles"] == 2
+    assert [r.run_id for r in Warehouse(older).recent_runs()] == ["run-2"]
+
+
 def test_queries_are_read_only(warehouse: Warehouse) -> None:
     warehouse.load_batch(seed_batch(), "run-1")
     with pytest.raises(WarehouseError, match="read-only"):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
+from parsers.yaml_text import parse_yaml
 
 # Name heads by the type of thing they name, in the order a tie is broken.
 _HEAD_TYPES = (
@@ -43,7 +43,7 @@ def default_name_words() -> NameWords:
 
 
 def parse_name_words(text: str) -> NameWords:
-    data = yaml.safe_load(text)
+    data = parse_yaml(text)
     heads: dict[str, str] = {}
     for key, entity_type in _HEAD_TYPES:
         for word in data[key]:

@@ -13,10 +13,9 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from parsers.extraction.names import name_key
 from parsers.extraction.romanization import romanization_key
+from parsers.yaml_text import parse_yaml
 
 ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC"})
 
@@ -68,13 +67,13 @@ def load_reference(path: Path | None = None) -> Reference:
     if path is None:
         return default_reference()
     text = path.read_text(encoding="utf-8")
-    return _build(yaml.safe_load(text), str(path), _digest(text))
+    return _build(parse_yaml(text), str(path), _digest(text))
 
 
 @cache
 def default_reference() -> Reference:
     text = resources.files("parsers.reference").joinpath("actors.yaml").read_text("utf-8")
-    return _build(yaml.safe_load(text), "parsers/reference/actors.yaml", _digest(text))
+    return _build(parse_yaml(text), "parsers/reference/actors.yaml", _digest(text))
 
 
 def _digest(text: str) -> str:

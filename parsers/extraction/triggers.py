@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
 from spacy.tokens import Token
 
 from parsers.extraction.analysis import WHOLE_WORDS
+from parsers.yaml_text import parse_yaml
 
 EVENT_TYPES_KNOWN = frozenset(
     """MEETING STATEMENT ACCUSE REQUEST THREATEN REJECT AGREE PROPOSE WEAPONS_TEST
@@ -396,7 +396,7 @@ def default_triggers() -> TriggerBook:
 
 
 def parse_triggers(text: str) -> TriggerBook:
-    data = yaml.safe_load(text)
+    data = parse_yaml(text)
     by_lemma: dict[tuple[str, str], list[Trigger]] = {}
     for number, raw in enumerate(data["triggers"], start=1):
         unknown = set(raw) - _KEYS
