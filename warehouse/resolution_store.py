@@ -116,34 +116,38 @@ class SqlStore:
             **tables,
         ).fetchall()
 
-    def records_by_id(self, ids: Sequence[str], extra: Sequence[object]) -> list[tuple]:
+    def records_by_id(
+        self, ids: Sequence[str], extra: Sequence[object] | None = None
+    ) -> list[tuple]:
         """`records` of a few reports (at most `index_lookup_max`), with one added column
-        (`extra`, per id), found by article_events' primary-key index: a join reads every
-        stored report (0.1-0.3 s at 100,000 articles, whatever it finds), a lookup of 200
-        reports by the index about 10 ms."""
+        when `extra` gives it (per id), found by article_events' primary-key index: a join
+        reads every stored report (0.1-0.3 s at 100,000 articles, whatever it finds), a
+        lookup of 200 reports by the index about 10 ms."""
         rows = self.conn.execute(
             f"SELECT {_REPORT_COLUMNS} FROM article_events e"
             " LEFT JOIN entities p ON p.entity_id = e.place_entity_id"
             f" WHERE e.article_event_id IN ({_literals(ids)})"
         ).fetchall()
         reported = self._reported({row[1] for row in rows})
+        if extra is None:
+            return [(*row, reported[row[1]]) for row in rows]
         added = dict(zip(ids, extra, strict=True))
         return [(*row, added[row[0]], reported[row[1]]) for row in rows]
 
-    def records_with(self, ids: Sequence[str], extra: Sequence[str | None]) -> list[tuple]:
-        """`records` of these reports with one added column (`extra`, per id): by the
-        index when they are few, else by a join."""
+    def records_with(self, ids: Sequence[str], extra: Sequence[str] | None = None) -> list[tuple]:
+        """`records` of these reports, with one added column when `extra` gives it (per
+        id): by the index when they are few, else by a join."""
         if len(ids) <= self.index_lookup_max:
             return self.records_by_id(ids, extra)
+        wanted = (
+            {"article_event_id": ids}
+            if extra is None
+            else {"article_event_id": ids, "extra": extra}
+        )
         return self.records(
             "wanted_reports",
-            "w.extra",
-            wanted_reports=pa.table(
-                {
-                    "article_event_id": pa.array(ids, pa.string()),
-                    "extra": pa.array(extra, pa.string()),
-                }
-            ),
+            "" if extra is None else "w.extra",
+            wanted_reports=string_table(**wanted),
         )
 
     def _reported(self, article_ids: Collection[str]) -> dict[str, date | None]:
@@ -478,7 +482,7 @@ class SqlStore:
             # The reports' contents apart: joined to the statement above, DuckDB reads
             # them about twice as slowly (0.25 s against 0.13 s for 3,000 at 100,000).
             found = [p[0] for p in placed]
-            records = self.to_records(self.records_with(found, [None] * len(found)))
+            records = self.to_records(self.records_with(found))
             by_id = {row[0]: row for row in placed}
             for record in records:
                 row = by_id[record.article_event_id]
@@ -494,12 +498,8 @@ class SqlStore:
 
 def _involved(placed: Placed, turn: tuple[int, str], since: dict) -> frozenset[str]:
     """The events of a report's decision that changed before its turn."""
-    placement = placed.placement
-    found = [e for e in (placement.event, *placement.accepted) if e in since and since[e] < turn]
-    return frozenset(found) if found else _NOTHING
-
-
-_NOTHING: frozenset[str] = frozenset()
+    mine = (placed.placement.event, *placed.placement.accepted)
+    return frozenset(e for e in mine if e in since and since[e] < turn)
 
 
 def _events_by_key(changes: Sequence[Changed]) -> dict[str, set[str]]:

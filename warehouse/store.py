@@ -130,10 +130,12 @@ def _attach(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         quoted = str(path).replace("'", "''")
         conn.execute(f"ATTACH '{quoted}' AS {CATALOG} ({options})")
         conn.execute(f"USE {CATALOG}")
-        # v1.5.0 may compress text and bytes with zstd, which v1.0.0 had not: reading a
-        # zstd segment of 64 KiB pieces takes buffers that a small memory limit does not
-        # hold (a 5 MB body read back ran out of 128 MB). The other methods stay as they were.
-        conn.execute("SET disabled_compression_methods = 'zstd'")
+        if not read_only:
+            # v1.5.0 may compress text and bytes with zstd, which v1.0.0 had not: reading
+            # a zstd segment of 64 KiB pieces takes buffers that a small memory limit does
+            # not hold (a 5 MB body read back ran out of 128 MB). Compression is chosen
+            # when a writer checkpoints; the other methods stay as they were.
+            conn.execute("SET disabled_compression_methods = 'zstd'")
         # A long statement would draw a progress bar into a run's log or a pipe.
         conn.execute("SET enable_progress_bar = false")
     except BaseException:

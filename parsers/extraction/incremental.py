@@ -15,7 +15,6 @@ Pure: the store (`warehouse/resolution.py`) answers the lookups.
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 from bisect import bisect_left, insort
 from collections import defaultdict
@@ -32,6 +31,7 @@ from parsers.extraction.same_event import (
     event_keys,
     fits,
     keys_of,
+    keys_with,
     kind_of,
     position,
     report_keys,
@@ -623,7 +623,7 @@ class _TouchedIndex:
         ):
             # Under the same first member (the founder: an event whose founder left is
             # gone, and read as such), the keys grow by the newcomer's and keep its date.
-            keys = _with_member(known, record)
+            keys = keys_with(known, record)
             place = self.position[event]
         else:
             same_kind = [m for m in members if m.kind == kind]
@@ -647,19 +647,6 @@ class _TouchedIndex:
                 yield entry
 
 
-def _with_member(keys: EventKeys, record: EventRecord) -> EventKeys:
-    """`keys_of` the members with one more, placed after the first."""
-    return dataclasses.replace(
-        keys,
-        actors=keys.actors | record.actor_ids,
-        people=keys.people | record.people,
-        places=(keys.places | {record.place}) if record.place else keys.places,
-        countries=(
-            (keys.countries | {record.place_country}) if record.place_country else keys.countries
-        ),
-    )
-
-
 def _read_by(affected: Affected, founder: EventRecord) -> bool:
     """Whether a stored decision reads an event founded by `founder` when it is placed
     again with the same events before (`decide` reads in founding order and stops early).
@@ -672,12 +659,12 @@ def _read_by(affected: Affected, founder: EventRecord) -> bool:
     if record.date.value is not None:
         founded = placement.event == record.article_event_id
         return founded or founder.position < (-affected.event_rank, placement.event)
-    ranks = affected.accepted_ranks
-    if None in ranks:
+    ranks = [rank for rank in affected.accepted_ranks if rank is not None]
+    if len(ranks) < len(affected.accepted_ranks):
         return True  # an accepted event no longer stored: read
-    if len(ranks) == 2 and founder.position > (-ranks[1], placement.accepted[1]):  # type: ignore[operator]
+    if len(ranks) == 2 and founder.position > (-ranks[1], placement.accepted[1]):
         return False
-    return not (ranks and ranks[0] > 0 and founder.date.value is None)  # type: ignore[operator]
+    return not (ranks and ranks[0] > 0 and founder.date.value is None)
 
 
 def _before(candidates: Sequence[Candidate], turn: Position) -> Sequence[Candidate]:

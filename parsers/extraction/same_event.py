@@ -31,6 +31,7 @@ the rule would accept changes what is resolved (tests/test_same_event.py checks 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -321,6 +322,20 @@ def keys_of(members: Collection[EventRecord]) -> EventKeys:
         frozenset(m.place for m in members if m.place),
         frozenset(m.place_country for m in members if m.place_country),
         founder.meeting_kind in FEW_OF_A_KIND,
+    )
+
+
+def keys_with(keys: EventKeys, member: EventRecord) -> EventKeys:
+    """`keys_of` the members of `keys` and one more placed after their founder (so the
+    founding date stays): what an event is found by as it grows."""
+    return dataclasses.replace(
+        keys,
+        actors=keys.actors | member.actor_ids,
+        people=keys.people | member.people,
+        places=(keys.places | {member.place}) if member.place else keys.places,
+        countries=(
+            (keys.countries | {member.place_country}) if member.place_country else keys.countries
+        ),
     )
 
 
